@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "2cs",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "2cs", targets: ["TwoCS"]),
+    .library(name: "NumbersAPI", targets: ["NumbersAPI"]),
+    .library(name: "Language", targets: ["Language"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    .target(
+      name: "NumbersAPI",
+      dependencies: [
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
+    ),
+    .target(name: "Sandbox", dependencies: ["NumbersAPI"]),
+    .target(name: "Language"),
+    .target(name: "Commands", dependencies: ["Language", "NumbersAPI"]),
+    .systemLibrary(
+      name: "CLibedit",
+      pkgConfig: "libedit",
+      providers: [.apt(["libedit-dev"])]
+    ),
+    .target(name: "LineEditing", dependencies: ["CLibedit", "Language"]),
+    .executableTarget(
+      name: "TwoCS",
+      dependencies: [
+        "NumbersAPI", "Sandbox", "Language", "Commands", "LineEditing",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ]
+    ),
+    .testTarget(name: "NumbersAPITests", dependencies: ["NumbersAPI", "Sandbox"]),
+    .testTarget(
+      name: "SandboxTests",
+      dependencies: [
+        "Sandbox", "NumbersAPI", "TwoCS",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]
+    ),
+  ]
+)

@@ -1,0 +1,88 @@
+import AsyncHTTPClient
+public import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Sends requests over HTTP with AsyncHTTPClient. Call `shutdown()` when done.
+public final class HTTPTransport: Transport {
+  private let client: HTTPClient
+  private let baseURL: String
+  public var displayBaseURL: String { baseURL }
+  /// Bodies larger than this are refused rather than held in memory.
+  private let maximumResponseBytes = 64 * 1024 * 1024
+
+  /// - Parameters:
+  ///   - baseURL: scheme and authority, e.g. `https://api.p.2chat.io` or `http://127.0.0.1:8080`.
+  ///   - connectTimeout: how long to wait for a connection.
+  public init(baseURL: String, connectTimeout: Duration = .seconds(10)) {
+    var configuration = HTTPClient.Configuration(
+      redirectConfiguration: .disallow,
+      timeout: .init(connect: .init(connectTimeout))
+    )
+    configuration.httpVersion = .http1Only
+    self.client = HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: configuration)
+    var trimmed = baseURL
+    while trimmed.hasSuffix("/") { trimmed.removeLast() }
+    self.baseURL = trimmed
+  }
+
+  public func shutdown() async {
+    try? await client.shutdown()
+  }
+
+  public func send(_ request: APIRequest, timeout: Duration) async throws(TransportFailure) -> APIResponse {
+    var outgoing = HTTPClientRequest(url: baseURL + (request.head.path ?? "/"))
+    outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.head.method.rawValue)
+    for field in request.head.headerFields {
+      outgoing.headers.add(name: field.name.rawName, value: field.value)
+    }
+    if !request.body.isEmpty {
+      outgoing.body = .bytes(ByteBuffer(bytes: request.body))
+    }
+    do {
+      let response = try await client.execute(outgoing, timeout: .init(timeout))
+      var fields = HTTPFields()
+      for header in response.headers {
+        if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+      }
+      let body = try await response.body.collect(upTo: maximumResponseBytes)
+      let head = HTTPResponse(status: .init(code: Int(response.status.code)), headerFields: fields)
+      return APIResponse(head: head, body: Array(buffer: body))
+    } catch {
+      throw Self.failure(for: error)
+    }
+  }
+
+  static func failure(for error: any Error) -> TransportFailure {
+    if error is CancellationError { return .cancelled }
+    if let clientError = error as? HTTPClientError {
+      switch clientError {
+      case .connectTimeout, .invalidURL, .emptyHost, .emptyScheme, .alreadyShutdown, .getConnectionFromPoolTimeout:
+        return .couldNotConnect(String(describing: clientError))
+      case .deadlineExceeded, .readTimeout, .writeTimeout:
+        return .timedOut
+      case .cancelled, .requestStreamCancelled:
+        return .cancelled
+      case .remoteConnectionClosed:
+        return .connectionLost("the server closed the connection without answering")
+      default:
+        return .connectionLost(String(describing: clientError))
+      }
+    }
+    if error is NIOConnectionError || error is ChannelError {
+      return .couldNotConnect(String(describing: error))
+    }
+    if let ioError = error as? IOError, ioError.errnoCode == ECONNREFUSED {
+      return .couldNotConnect("connection refused")
+    }
+    return .connectionLost(String(describing: error))
+  }
+}
+
+extension TimeAmount {
+  init(_ duration: Duration) {
+    let (seconds, attoseconds) = duration.components
+    self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+  }
+}

@@ -1,0 +1,313 @@
+public import HTTPTypes
+
+/// How a client behaves: time-outs, pacing, retries and tracing.
+public struct ClientSettings: Sendable {
+  /// The longest one request may take, connection included.
+  public var timeout: Duration = .seconds(30)
+  /// Client-side pacing; nil sends as fast as the caller asks.
+  public var requestsPerMinute: Int? = 80
+  public var retry = RetryPolicy()
+  /// Called once per HTTP exchange with a redacted record of it.
+  public var trace: (@Sendable (TraceRecord) -> Void)?
+
+  public init() {}
+}
+
+/// Safe calls (GET) are tried again on 429, 502, 503, 504 and on a lost or
+/// refused connection; POST and DELETE are never sent twice.
+public struct RetryPolicy: Sendable {
+  public var maximumAttempts = 3
+  public var initialDelay: Duration = .milliseconds(500)
+  public var maximumDelay: Duration = .seconds(8)
+  /// A `Retry-After` longer than this is reported instead of waited out.
+  public var longestRetryAfter: Duration = .seconds(60)
+
+  public init() {}
+
+  public static let never: RetryPolicy = {
+    var policy = RetryPolicy()
+    policy.maximumAttempts = 1
+    return policy
+  }()
+
+  func backoff(beforeAttempt attempt: Int) -> Duration {
+    let exponential = initialDelay * (1 << min(attempt - 2, 16))
+    let capped = min(exponential, maximumDelay)
+    return capped * Double.random(in: 0.5...1.0)
+  }
+}
+
+/// One page of `/open/voip/virtual-numbers`.
+public struct OwnedNumbersPage: Sendable, Equatable {
+  public var total: Int?
+  public var page: Int?
+  public var numbers: [JSONValue]
+}
+
+/// A client for the 2Chat Numbers API. Every method is one documented call
+/// (`ownedNumbers()` one per page); results keep every field the server sent.
+public struct NumbersClient: Sendable {
+  public let transport: any Transport
+  public let settings: ClientSettings
+  private let apiKey: APIKey
+  private let limiter: RateLimiter?
+
+  public init(transport: any Transport, apiKey: APIKey, settings: ClientSettings = ClientSettings()) {
+    self.transport = transport
+    self.apiKey = apiKey
+    self.settings = settings
+    self.limiter = settings.requestsPerMinute.map { RateLimiter(requestsPerMinute: max(1, $0)) }
+  }
+
+  // MARK: The purchase flow
+
+  public func regions(country: String) async throws(NumbersAPIError) -> [JSONValue] {
+    try await list("regions", from: .regions, query: [("country", country)])
+  }
+
+  public func cities(country: String, regionID: Int? = nil) async throws(NumbersAPIError) -> [JSONValue] {
+    try await list("cities", from: .cities, query: [("country", country), ("region", regionID.map(String.init))])
+  }
+
+  public func didTypes() async throws(NumbersAPIError) -> [JSONValue] {
+    try await list("did_types", from: .didTypes)
+  }
+
+  public func groups(_ query: GroupQuery) async throws(NumbersAPIError) -> [JSONValue] {
+    try await list("groups", from: .groups, query: query.queryItems)
+  }
+
+  public func requirements(country: String, didTypeID: Int? = nil) async throws(NumbersAPIError) -> [JSONValue] {
+    try await list(
+      "requirements", from: .requirements, query: [("country", country), ("did_type", didTypeID.map(String.init))])
+  }
+
+  public func availableNumbers(groupID: String, numberContains: String? = nil) async throws(NumbersAPIError)
+    -> [JSONValue]
+  {
+    try await list("numbers", from: .available, query: [("group_id", groupID), ("number_contains", numberContains)])
+  }
+
+  /// Holds a number; without `number`, a random one of the group. Returns `reservation_details`.
+  public func reserve(groupID: String, number: String? = nil) async throws(NumbersAPIError) -> JSONValue {
+    let body = try await call(.createReservation, body: Self.purchaseBody(groupID: groupID, number: number))
+    guard let details = Self.field("reservation_details", in: body) else {
+      throw NumbersAPIError(
+        .malformedResponse(status: 201, detail: "no reservation_details in the answer"),
+        endpoint: Endpoint.createReservation.name)
+    }
+    return details
+  }
+
+  public func reservations() async throws(NumbersAPIError) -> [JSONValue] {
+    try await list("reservations", from: .listReservations)
+  }
+
+  /// Gives a reserved number back. Returns the server's answer.
+  public func cancelReservation(uuid: String) async throws(NumbersAPIError) -> JSONValue {
+    .object(try await call(.cancelReservation(uuid: uuid)))
+  }
+
+  /// Buys a number; without `number`, a random one of the group. Returns the
+  /// server's whole answer: the contract promises only `success`.
+  public func purchase(groupID: String, number: String? = nil) async throws(NumbersAPIError) -> JSONValue {
+    .object(try await call(.purchase, body: Self.purchaseBody(groupID: groupID, number: number)))
+  }
+
+  public func ownedNumbersPage(pageNumber: Int, resultsPerPage: Int = 50) async throws(NumbersAPIError)
+    -> OwnedNumbersPage
+  {
+    let query = [("page_number", String(pageNumber)), ("results_per_page", String(resultsPerPage))]
+    let body = try await call(.ownedNumbers, query: query)
+    guard let numbers = Self.field("numbers", in: body)?.arrayValue else {
+      throw NumbersAPIError(
+        .malformedResponse(status: 200, detail: "no numbers list in the answer"), endpoint: Endpoint.ownedNumbers.name)
+    }
+    return OwnedNumbersPage(total: body["count"]?.intValue, page: body["page"]?.intValue, numbers: numbers)
+  }
+
+  /// Every owned virtual number, reading page after page until one comes back short.
+  public func ownedNumbers(resultsPerPage: Int = 50) async throws(NumbersAPIError) -> [JSONValue] {
+    var all: [JSONValue] = []
+    var pageNumber = 0
+    while true {
+      let page = try await ownedNumbersPage(pageNumber: pageNumber, resultsPerPage: resultsPerPage)
+      all += page.numbers
+      if page.numbers.count < resultsPerPage { break }
+      if let total = page.total, all.count >= total { break }
+      pageNumber += 1
+    }
+    return all
+  }
+
+  /// Gives an owned number up; it becomes PENDING_CANCELLATION.
+  public func releaseNumber(uuid: String) async throws(NumbersAPIError) -> JSONValue {
+    .object(try await call(.releaseNumber(uuid: uuid)))
+  }
+
+  public func info() async throws(NumbersAPIError) -> JSONValue {
+    .object(try await call(.info))
+  }
+
+  // MARK: Sending
+
+  private static func purchaseBody(groupID: String, number: String?) -> JSONObject {
+    var body: JSONObject = ["group_id": .string(groupID)]
+    if let number { body["number"] = .string(number) }
+    return body
+  }
+
+  /// A list the contract puts inside `data`; a server that puts it at the top level is read too.
+  private static func field(_ name: String, in body: JSONObject) -> JSONValue? {
+    body["data"]?[name] ?? body[name]
+  }
+
+  private func list(_ name: String, from endpoint: Endpoint, query: [(String, String?)] = []) async throws(
+    NumbersAPIError
+  ) -> [JSONValue] {
+    let body = try await call(endpoint, query: query)
+    guard let items = Self.field(name, in: body)?.arrayValue else {
+      throw NumbersAPIError(.malformedResponse(status: 200, detail: "no \(name) list in the answer"), endpoint: endpoint.name)
+    }
+    return items
+  }
+
+  /// Sends one call (with retries where it is safe) and returns the decoded success body.
+  public func call(_ endpoint: Endpoint, query: [(String, String?)] = [], body: JSONObject? = nil) async throws(
+    NumbersAPIError
+  ) -> JSONObject {
+    let request = makeRequest(endpoint, query: query, body: body)
+    let retries = endpoint.method == .get ? settings.retry : .never
+    var attempt = 1
+    while true {
+      do {
+        return try await attemptOnce(request, endpoint: endpoint)
+      } catch {
+        guard attempt < retries.maximumAttempts, let delay = retryDelay(after: error, attempt: attempt + 1, retries)
+        else { throw error }
+        do {
+          try await Task.sleep(for: delay)
+        } catch {
+          throw NumbersAPIError(.transport(.cancelled), endpoint: endpoint.name)
+        }
+        attempt += 1
+      }
+    }
+  }
+
+  private func retryDelay(after error: NumbersAPIError, attempt: Int, _ retries: RetryPolicy) -> Duration? {
+    switch error.kind {
+    case .server(let status, _, let retryAfter) where [429, 502, 503, 504].contains(status):
+      guard let retryAfter else { return retries.backoff(beforeAttempt: attempt) }
+      let wait = Duration.seconds(retryAfter)
+      return wait <= retries.longestRetryAfter ? wait : nil
+    case .transport(.couldNotConnect), .transport(.connectionLost):
+      return retries.backoff(beforeAttempt: attempt)
+    default:
+      return nil
+    }
+  }
+
+  private func makeRequest(_ endpoint: Endpoint, query: [(String, String?)], body: JSONObject?) -> APIRequest {
+    var path = endpoint.path
+    let pairs = query.compactMap { name, value in value.map { percentEncoded(name) + "=" + percentEncoded($0) } }
+    if !pairs.isEmpty { path += "?" + pairs.joined(separator: "&") }
+    var fields = HTTPFields()
+    fields[.accept] = "application/json"
+    if let keyField = HTTPField.Name(APIKey.headerName) { fields[keyField] = apiKey.secret }
+    var bytes: [UInt8] = []
+    if let body {
+      fields[.contentType] = "application/json"
+      bytes = JSONValue.object(body).jsonBytes
+    }
+    let head = HTTPRequest(method: endpoint.method, scheme: nil, authority: nil, path: path, headerFields: fields)
+    return APIRequest(head: head, body: bytes)
+  }
+
+  private func attemptOnce(_ request: APIRequest, endpoint: Endpoint) async throws(NumbersAPIError) -> JSONObject {
+    if let limiter {
+      do {
+        try await limiter.acquire()
+      } catch {
+        throw NumbersAPIError(.transport(.cancelled), endpoint: endpoint.name)
+      }
+    }
+    let started = ContinuousClock.now
+    let response: APIResponse
+    do {
+      response = try await transport.send(request, timeout: settings.timeout)
+    } catch {
+      settings.trace?(TraceRecord(request: request, transport: transport, outcome: .failed(error), started: started))
+      throw NumbersAPIError(.transport(error), endpoint: endpoint.name)
+    }
+    settings.trace?(
+      TraceRecord(request: request, transport: transport, outcome: .answered(response.head.status.code), started: started))
+    return try Self.decode(response, endpoint: endpoint)
+  }
+
+  /// Turns an HTTP answer into its success body, or into the typed error its status and envelope describe.
+  static func decode(_ response: APIResponse, endpoint: Endpoint) throws(NumbersAPIError) -> JSONObject {
+    let status = response.head.status.code
+    let parsed = try? JSONValue(parsing: response.body)
+    if !(200..<300).contains(status) {
+      let retryAfter = response.head.headerFields[.retryAfter].flatMap { Int($0.trimmingSpaces) }
+      let message =
+        parsed?["error_message"]?.stringValue
+        ?? Self.plainText(response.body) ?? response.head.status.reasonPhrase
+      throw NumbersAPIError(.server(status: status, message: message, retryAfterSeconds: retryAfter), endpoint: endpoint.name)
+    }
+    guard let object = parsed?.objectValue else {
+      let detail = parsed == nil ? "the body is not JSON" : "the body is not a JSON object"
+      throw NumbersAPIError(.malformedResponse(status: status, detail: detail), endpoint: endpoint.name)
+    }
+    if object["success"]?.boolValue == false {
+      let message = object["error_message"]?.stringValue ?? "the server reported a failure without a message"
+      throw NumbersAPIError(.server(status: status, message: message, retryAfterSeconds: nil), endpoint: endpoint.name)
+    }
+    return object
+  }
+
+  /// A short, printable excerpt of a non-JSON error body.
+  private static func plainText(_ body: [UInt8]) -> String? {
+    guard let text = String(validating: body.prefix(300), as: UTF8.self)?.trimmingSpaces, !text.isEmpty else {
+      return nil
+    }
+    return text
+  }
+}
+
+/// Filters for `GET /open/numbers/groups`.
+public struct GroupQuery: Sendable, Equatable {
+  public var country: String
+  public var regionID: Int?
+  public var cityID: Int?
+  public var cityNameOrPrefix: String?
+  /// A DID type name (`local`, `mobile`, ...) or `all`.
+  public var didType: String?
+
+  public init(
+    country: String, regionID: Int? = nil, cityID: Int? = nil, cityNameOrPrefix: String? = nil, didType: String? = nil
+  ) {
+    self.country = country
+    self.regionID = regionID
+    self.cityID = cityID
+    self.cityNameOrPrefix = cityNameOrPrefix
+    self.didType = didType
+  }
+
+  var queryItems: [(String, String?)] {
+    [
+      ("country", country), ("region_id", regionID.map(String.init)), ("city_id", cityID.map(String.init)),
+      ("city_name_or_prefix", cityNameOrPrefix), ("did_type", didType),
+    ]
+  }
+}
+
+extension String {
+  var trimmingSpaces: String {
+    var text = Substring(self)
+    while let first = text.first, first.isWhitespace { text.removeFirst() }
+    while let last = text.last, last.isWhitespace { text.removeLast() }
+    return String(text)
+  }
+}

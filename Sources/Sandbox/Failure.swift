@@ -1,0 +1,61 @@
+import NumbersAPI
+
+/// An error answer of the sandbox. Every message is made here, by name, so the
+/// wording of the envelope stays consistent.
+struct Failure: Error {
+  var status: Int
+  var message: String
+  var retryAfterSeconds: Int?
+
+  static func missingParameter(_ name: String) -> Failure {
+    Failure(status: 400, message: "\(name) is required")
+  }
+
+  static func invalidParameter(_ name: String, _ value: String, expected: String) -> Failure {
+    Failure(status: 400, message: "\(name) must be \(expected) (got '\(value)')")
+  }
+
+  static func invalidBody(_ detail: String) -> Failure {
+    Failure(status: 400, message: "invalid request body: \(detail)")
+  }
+
+  static func notFound(_ what: String) -> Failure {
+    Failure(status: 404, message: "\(what) not found")
+  }
+
+  static func noSuchEndpoint(_ method: String, _ path: String) -> Failure {
+    Failure(status: 404, message: "no endpoint \(method) \(path)")
+  }
+
+  static func methodNotAllowed(_ method: String, _ path: String) -> Failure {
+    Failure(status: 405, message: "\(method) is not allowed on \(path)")
+  }
+
+  static let missingKey = Failure(status: 401, message: "missing \(APIKey.headerName) header")
+  static let wrongKey = Failure(status: 401, message: "invalid API key")
+
+  static func conflict(_ message: String) -> Failure {
+    Failure(status: 409, message: message)
+  }
+
+  static func selectionNotAllowed(groupID: String) -> Failure {
+    Failure(
+      status: 400,
+      message: "group \(groupID) does not allow number selection; leave out the number to get a random one")
+  }
+
+  static func rateLimited(retryAfter seconds: Int, limit: Int) -> Failure {
+    Failure(status: 429, message: "rate limit of \(limit) requests per minute exceeded", retryAfterSeconds: seconds)
+  }
+
+  static let injectedRateLimit = "rate limit exceeded (injected fault)"
+  static let injectedServerError = Failure(status: 500, message: "internal server error (injected fault)")
+
+  static func storage(_ error: any Error) -> Failure {
+    Failure(status: 500, message: "the sandbox could not save its state: \(error)")
+  }
+
+  var envelope: JSONValue {
+    ["success": false, "error": true, "error_message": .string(message)]
+  }
+}

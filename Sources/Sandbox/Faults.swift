@@ -1,0 +1,117 @@
+/// Misbehaviour to inject, for tests and demos. Written as
+/// `latency=200ms,500=10%,429=2,drop=5%,drop-after=1`: a percentage is a rate
+/// over all requests, a whole number means "the next N requests".
+public struct FaultPlan: Sendable, Equatable {
+  public enum Kind: String, Sendable, CaseIterable {
+    /// Answer 500 without acting.
+    case serverError = "500"
+    /// Answer 429 with `Retry-After` without acting.
+    case rateLimited = "429"
+    /// Close the connection without acting or answering.
+    case dropBefore = "drop"
+    /// Act (commit the change), then close the connection without answering.
+    case dropAfter = "drop-after"
+  }
+
+  public enum Frequency: Sendable, Equatable {
+    case rate(Double)
+    case next(Int)
+  }
+
+  public var latency: Duration?
+  public var faults: [Kind: Frequency] = [:]
+  /// The `Retry-After` seconds sent with injected 429s.
+  public var retryAfterSeconds = 1
+  public var seed: UInt64 = 1
+
+  public init() {}
+
+  public var isEmpty: Bool { latency == nil && faults.isEmpty }
+
+  public static let syntax =
+    "latency=DURATION (250ms, 5s), 500=, 429=, drop=, drop-after= (a rate like 10% or a count like 2), retry-after=SECONDS, seed=N"
+
+  public init(parsing spec: String) throws(SandboxError) {
+    self.init()
+    for item in spec.split(separator: ",", omittingEmptySubsequences: true) {
+      let pair = item.split(separator: "=", maxSplits: 1).map { String($0).trimmed }
+      guard pair.count == 2, !pair[1].isEmpty else {
+        throw .invalidFaults("'\(item)' is not key=value; the keys are: \(Self.syntax)")
+      }
+      let (key, value) = (pair[0], pair[1])
+      switch key {
+      case "latency":
+        guard let duration = Self.duration(value) else {
+          throw .invalidFaults("latency '\(value)' is not a duration such as 250ms or 5s")
+        }
+        latency = duration
+      case "retry-after":
+        guard let seconds = Int(value), seconds >= 0 else {
+          throw .invalidFaults("retry-after '\(value)' is not a whole number of seconds")
+        }
+        retryAfterSeconds = seconds
+      case "seed":
+        guard let number = UInt64(value) else { throw .invalidFaults("seed '\(value)' is not a whole number") }
+        seed = number
+      default:
+        guard let kind = Kind(rawValue: key) else {
+          throw .invalidFaults("unknown fault '\(key)'; the keys are: \(Self.syntax)")
+        }
+        guard let frequency = Self.frequency(value) else {
+          throw .invalidFaults("\(key)='\(value)' is neither a rate such as 10% nor a count such as 2")
+        }
+        faults[kind] = frequency
+      }
+    }
+  }
+
+  private static func frequency(_ text: String) -> Frequency? {
+    if text.hasSuffix("%") {
+      guard let percent = Double(text.dropLast()), (0...100).contains(percent) else { return nil }
+      return .rate(percent / 100)
+    }
+    guard let count = Int(text), count >= 0 else { return nil }
+    return .next(count)
+  }
+
+  static func duration(_ text: String) -> Duration? {
+    if text.hasSuffix("ms"), let value = Int(text.dropLast(2)), value >= 0 { return .milliseconds(value) }
+    if text.hasSuffix("s"), let value = Double(text.dropLast()), value >= 0 { return .milliseconds(Int(value * 1000)) }
+    return nil
+  }
+}
+
+/// Decides, request by request, which faults of a plan fire.
+struct FaultDice {
+  private var plan: FaultPlan
+  private var random: SeededRandom
+
+  init(plan: FaultPlan) {
+    self.plan = plan
+    self.random = SeededRandom(seed: plan.seed, "faults")
+  }
+
+  var latency: Duration? { plan.latency }
+  var retryAfterSeconds: Int { plan.retryAfterSeconds }
+
+  mutating func fires(_ kind: FaultPlan.Kind) -> Bool {
+    switch plan.faults[kind] {
+    case nil: return false
+    case .rate(let probability):
+      return Double(random.next() % 1_000_000) / 1_000_000 < probability
+    case .next(let remaining):
+      guard remaining > 0 else { return false }
+      plan.faults[kind] = .next(remaining - 1)
+      return true
+    }
+  }
+}
+
+extension String {
+  var trimmed: String {
+    var text = Substring(self)
+    while text.first?.isWhitespace == true { text.removeFirst() }
+    while text.last?.isWhitespace == true { text.removeLast() }
+    return String(text)
+  }
+}

@@ -1,0 +1,334 @@
+import Foundation
+import NumbersAPI
+
+extension Sandbox {
+  static func success(_ data: JSONObject, status: Int = 200) -> APIResponse {
+    APIResponse(status: .init(code: status), json: ["success": true, "data": .object(data)])
+  }
+
+  static func successTopLevel(_ fields: JSONObject, status: Int = 200) -> APIResponse {
+    var body: JSONObject = ["success": true]
+    for field in fields { body[field.key] = field.value }
+    return APIResponse(status: .init(code: status), json: .object(body))
+  }
+
+  // MARK: Catalog
+
+  func country(_ call: CallContext) throws -> Catalog.Country {
+    let code = try call.requiredParameter("country")
+    guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+      throw Failure.invalidParameter("country", code, expected: "an upper-case ISO 3166 country code such as US")
+    }
+    guard let country = catalog.countries[code] else { throw Failure.notFound("country \(code)") }
+    return country
+  }
+
+  func regions(_ call: CallContext) throws -> APIResponse {
+    let country = try country(call)
+    let regions = catalog.regions.filter { $0.country == country.code }.map { region -> JSONValue in
+      ["id": .int(region.id), "region_name": .string(region.name), "iso_country_code": .string(region.country)]
+    }
+    return Self.success(["regions": .array(regions)])
+  }
+
+  func cities(_ call: CallContext) throws -> APIResponse {
+    let country = try country(call)
+    let regionID = try call.integerParameter("region", expected: "a region id (a whole number)")
+    if let regionID, !catalog.regions.contains(where: { $0.id == regionID && $0.country == country.code }) {
+      throw Failure.notFound("region \(regionID) in \(country.code)")
+    }
+    let cities = catalog.cities.filter { $0.country == country.code && (regionID == nil || $0.regionID == regionID) }
+      .map { city -> JSONValue in
+        ["id": .int(city.id), "city_name": .string(city.name), "iso_country_code": .string(city.country)]
+      }
+    return Self.success(["cities": .array(cities)])
+  }
+
+  func didTypes() -> APIResponse {
+    let types = DIDType.allCases.map { type -> JSONValue in ["id": .int(type.rawValue), "name": .string(type.name)] }
+    return Self.success(["did_types": .array(types)])
+  }
+
+  func groups(_ call: CallContext) throws -> APIResponse {
+    let country = try country(call)
+    let regionID = try call.integerParameter("region_id", expected: "a region id (a whole number)")
+    let cityID = try call.integerParameter("city_id", expected: "a city id (a whole number)")
+    if let regionID, !catalog.regions.contains(where: { $0.id == regionID && $0.country == country.code }) {
+      throw Failure.notFound("region \(regionID) in \(country.code)")
+    }
+    if let cityID, !catalog.cities.contains(where: { $0.id == cityID && $0.country == country.code }) {
+      throw Failure.notFound("city \(cityID) in \(country.code)")
+    }
+    var type: DIDType?
+    if let name = call.parameter("did_type"), name != "all" {
+      guard let known = DIDType(name: name) else {
+        let names = DIDType.allCases.map(\.name).joined(separator: ", ")
+        throw Failure.invalidParameter("did_type", name, expected: "one of \(names) or all")
+      }
+      type = known
+    }
+    let nearby = call.parameter("city_name_or_prefix")
+    let groups = catalog.groups.filter { group in
+      group.country == country.code && (type == nil || group.type == type)
+        && (regionID == nil || group.regionID == regionID) && (cityID == nil || group.cityID == cityID)
+        && (nearby.map { Self.group(group, isNear: $0) } ?? true)
+    }
+    return Self.success(["groups": .array(groups.map(\.json))])
+  }
+
+  /// A city name's beginning (any case) or the digits a group's numbers start with.
+  private static func group(_ group: Catalog.Group, isNear text: String) -> Bool {
+    let digits = text.filter(\.isNumber)
+    if !digits.isEmpty, digits.count == text.filter({ !"+() -".contains($0) }).count {
+      let groupDigits = group.prefix.filter(\.isNumber)
+      let areaCode = group.prefix.split(separator: "(").last?.filter(\.isNumber) ?? ""
+      return groupDigits.hasPrefix(digits) || areaCode.hasPrefix(digits)
+    }
+    return group.cityID != nil && group.location.lowercased().hasPrefix(text.lowercased())
+  }
+
+  func requirements(_ call: CallContext) throws -> APIResponse {
+    let country = try country(call)
+    var types = DIDType.allCases
+    if let text = call.parameter("did_type") {
+      guard let id = Int(text), let type = DIDType(rawValue: id) else {
+        throw Failure.invalidParameter("did_type", text, expected: "a DID type id from /open/numbers/did-types (1 to 6)")
+      }
+      types = [type]
+    }
+    let items = types.flatMap { type in
+      catalog.requirements(country: country.code, type: type).map { $0.json(country: country.code, type: type) }
+    }
+    return Self.success(["requirements": .array(items)])
+  }
+
+  func available(_ call: CallContext, account: String) throws -> APIResponse {
+    try refresh()
+    let group = try group(id: try call.requiredParameter("group_id"))
+    var contains: String?
+    if let text = call.parameter("number_contains") {
+      guard text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+        throw Failure.invalidParameter("number_contains", text, expected: "digits only")
+      }
+      contains = text
+    }
+    guard group.allowsSelection else { throw Failure.selectionNotAllowed(groupID: group.id) }
+    let free = freeNumbers(in: group, state: state).filter { contains == nil || $0.e164.contains(contains ?? "") }
+    let items = free.map { number -> JSONValue in ["id": .string(number.id), "number": .string(number.e164)] }
+    return Self.success(["numbers": .array(items)])
+  }
+
+  // MARK: Reservations and purchases
+
+  func group(id: String) throws -> Catalog.Group {
+    guard let group = catalog.group(id: id) else { throw Failure.notFound("group \(id)") }
+    return group
+  }
+
+  func freeNumbers(in group: Catalog.Group, state: SandboxState) -> [Catalog.PoolNumber] {
+    let moment = now
+    var taken = Set(state.owned.lazy.filter { $0.groupID == group.id }.map(\.numberID))
+    for reservation in state.reservations where reservation.groupID == group.id && reservation.expiresAt > moment {
+      taken.insert(reservation.numberID)
+    }
+    return group.numbers.filter { !taken.contains($0.id) }
+  }
+
+  /// The group and, if the body names one, the number of a reserve or purchase request.
+  private func target(of call: CallContext) throws -> (group: Catalog.Group, number: Catalog.PoolNumber?) {
+    let body = try call.bodyObject()
+    guard let groupValue = body["group_id"], groupValue != .null else { throw Failure.missingParameter("group_id") }
+    guard let groupID = groupValue.stringValue ?? (groupValue.intValue.map(String.init)) else {
+      throw Failure.invalidParameter("group_id", groupValue.jsonText, expected: "a group id string")
+    }
+    let group = try group(id: groupID)
+    guard let numberValue = body["number"], numberValue != .null else { return (group, nil) }
+    guard let number = numberValue.stringValue, !number.isEmpty else {
+      throw Failure.invalidParameter("number", numberValue.jsonText, expected: "a phone number in E.164, like +12135550123")
+    }
+    guard group.allowsSelection else { throw Failure.selectionNotAllowed(groupID: group.id) }
+    guard let entry = catalog.poolEntry(for: number, in: group) else {
+      throw Failure.conflict("number \(number) is not in group \(group.id)")
+    }
+    return (group, entry)
+  }
+
+  /// Refuses a number someone else holds; returns this account's live reservation of it, if any.
+  private func checkHolder(of number: Catalog.PoolNumber, account: String, in state: SandboxState) throws
+    -> SandboxState.Reservation?
+  {
+    if state.owned.contains(where: { $0.numberID == number.id }) {
+      throw Failure.conflict("number \(number.e164) is already taken")
+    }
+    let moment = now
+    guard let reservation = state.reservations.first(where: { $0.numberID == number.id && $0.expiresAt > moment })
+    else { return nil }
+    guard reservation.account == account else {
+      throw Failure.conflict("number \(number.e164) is reserved by another account")
+    }
+    return reservation
+  }
+
+  private func randomFreeNumber(in group: Catalog.Group, state: inout SandboxState) throws -> Catalog.PoolNumber {
+    let free = freeNumbers(in: group, state: state)
+    guard !free.isEmpty else { throw Failure.conflict("no numbers left in group \(group.id)") }
+    var random = SeededRandom(seed: state.seed, "pick", String(state.issued))
+    return free[Int(random.next() % UInt64(free.count))]
+  }
+
+  func reserve(_ call: CallContext, account: String) throws -> APIResponse {
+    let (group, chosen) = try target(of: call)
+    let lifetime = configuration.reservationLifetime
+    let moment = now
+    let reservation = try commit { state -> SandboxState.Reservation in
+      let number: Catalog.PoolNumber
+      if let chosen {
+        if let mine = try checkHolder(of: chosen, account: account, in: state) {
+          throw Failure.conflict("number \(chosen.e164) is already reserved by this account (reservation \(mine.uuid))")
+        }
+        number = chosen
+      } else {
+        number = try randomFreeNumber(in: group, state: &state)
+      }
+      let reservation = SandboxState.Reservation(
+        uuid: state.nextUUID(), account: account, groupID: group.id, numberID: number.id, number: number.e164,
+        createdAt: moment, expiresAt: moment.addingTimeInterval(lifetime))
+      state.reservations.append(reservation)
+      return reservation
+    }
+    let details: JSONValue = [
+      "uuid": .string(reservation.uuid), "number": .string(reservation.number),
+      "created_at": .string(reservation.createdAt.apiText), "expires_at": .string(reservation.expiresAt.apiText),
+    ]
+    return Self.success(["reservation_details": details], status: 201)
+  }
+
+  func listReservations(account: String) throws -> APIResponse {
+    try refresh()
+    let moment = now
+    let items = state.reservations.filter { $0.account == account && $0.expiresAt > moment }.compactMap {
+      reservation -> JSONValue? in
+      guard let group = catalog.group(id: reservation.groupID) else { return nil }
+      return [
+        "uuid": .string(reservation.uuid), "number": .string(reservation.number), "did_group_id": .string(group.id),
+        "did_type": .string(group.type.name), "iso_country_code": .string(group.country),
+        "location": .string(group.location), "setup_price": .string(group.price.setup),
+        "monthly_price": .string(group.price.monthly), "ppm": group.price.perMinute.json,
+        "reservation_date": .string(reservation.createdAt.apiText),
+        "reservation_end_date": .string(reservation.expiresAt.apiText),
+        "needs_registration": .bool(!group.requirements.isEmpty),
+        "supports_sms_in": .bool(group.features.contains("sms_in")),
+        "supports_sms_out": .bool(group.features.contains("sms_out")),
+      ]
+    }
+    return Self.success(["reservations": .array(items)])
+  }
+
+  func cancelReservation(uuid: String, account: String) throws -> APIResponse {
+    let moment = now
+    let number = try commit { state -> String in
+      guard
+        let index = state.reservations.firstIndex(where: {
+          $0.uuid == uuid && $0.account == account && $0.expiresAt > moment
+        })
+      else { throw Failure.notFound("reservation \(uuid)") }
+      return state.reservations.remove(at: index).number
+    }
+    return Self.successTopLevel(["message": .string("reservation \(uuid) cancelled; \(number) is available again")])
+  }
+
+  func purchase(_ call: CallContext, account: String) throws -> APIResponse {
+    let (group, chosen) = try target(of: call)
+    let moment = now
+    let bought = try commit { state -> SandboxState.OwnedNumber in
+      let number: Catalog.PoolNumber
+      if let chosen {
+        if let mine = try checkHolder(of: chosen, account: account, in: state) {
+          state.reservations.removeAll { $0.uuid == mine.uuid }
+        }
+        number = chosen
+      } else {
+        number = try randomFreeNumber(in: group, state: &state)
+      }
+      let owned = SandboxState.OwnedNumber(
+        uuid: "DID" + state.nextUUID(), account: account, groupID: group.id, numberID: number.id,
+        number: number.e164, createdAt: moment)
+      state.owned.append(owned)
+      return owned
+    }
+    return Self.successTopLevel(
+      ["purchased": [.string(bought.number)], "failed": [], "numbers": [virtualNumberJSON(bought)]], status: 201)
+  }
+
+  // MARK: Owned numbers
+
+  func status(of owned: SandboxState.OwnedNumber) -> String {
+    if let released = owned.releasedAt {
+      return now.timeIntervalSince(released) >= configuration.releaseDelay ? "RELEASED" : "PENDING_CANCELLATION"
+    }
+    let needsDocuments = catalog.group(id: owned.groupID).map { !$0.requirements.isEmpty } ?? false
+    return needsDocuments ? "AWAITING_REGISTRATION" : "ACTIVE"
+  }
+
+  func virtualNumberJSON(_ owned: SandboxState.OwnedNumber) -> JSONValue {
+    let group = catalog.group(id: owned.groupID)
+    let formatted = group.flatMap { catalog.poolEntry(for: owned.number, in: $0)?.formatted } ?? owned.number
+    return [
+      "uuid": .string(owned.uuid), "phone_number": .string(owned.number),
+      "formatted_phone_number": .string(formatted), "iso_country_code": group.map { .string($0.country) } ?? .null,
+      "region_name": (group?.regionName ?? group?.countryName).json, "friendly_name": group.map { .string($0.location) } ?? .null,
+      "provider_type": "sandbox", "did_type": group.map { .string($0.type.name) } ?? .null,
+      "status_text": .string(status(of: owned)), "created_at": .string(owned.createdAt.apiText),
+    ]
+  }
+
+  func ownedNumbers(_ call: CallContext, account: String) throws -> APIResponse {
+    try refresh()
+    let page = try call.integerParameter("page_number", expected: "a page number counted from 0") ?? 0
+    let perPage = try call.integerParameter("results_per_page", expected: "a whole number from 1 to 100") ?? 50
+    guard (1...100).contains(perPage) else {
+      throw Failure.invalidParameter("results_per_page", String(perPage), expected: "a whole number from 1 to 100")
+    }
+    let mine = state.owned.filter { $0.account == account }
+    let start = min(mine.count, page * perPage)
+    let slice = mine[start..<min(mine.count, start + perPage)]
+    return Self.successTopLevel([
+      "count": .int(mine.count), "page": .int(page), "numbers": .array(slice.map(virtualNumberJSON)),
+    ])
+  }
+
+  func release(uuid: String, account: String) throws -> APIResponse {
+    guard uuid.hasPrefix("DID"), uuid.count == 39, UUID(uuidString: String(uuid.dropFirst(3))) != nil else {
+      throw Failure.invalidParameter("uuid", uuid, expected: "DID followed by a 36-character UUID")
+    }
+    let moment = now
+    try commit { state in
+      guard let index = state.owned.firstIndex(where: { $0.uuid == uuid && $0.account == account }) else {
+        throw Failure.notFound("virtual number \(uuid)")
+      }
+      guard state.owned[index].releasedAt == nil else {
+        throw Failure.conflict("virtual number \(uuid) is already released")
+      }
+      state.owned[index].releasedAt = moment
+    }
+    return Self.successTopLevel([:])
+  }
+
+  func info(account: String) -> APIResponse {
+    let number = Int(account.split(separator: "-").last ?? "1") ?? 1
+    var random = SeededRandom(seed: state.seed, "account", account)
+    let created = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01
+    return Self.successTopLevel([
+      "account": [
+        "name": .string("Sandbox account \(number)"), "uuid": .string(random.uuid()), "on_trial": false,
+        "blocked": false, "created_at": .string(created.apiText),
+        "expires_at": .string(created.addingTimeInterval(3 * 365 * 86_400).apiText),
+      ],
+      "limits": ["requests_per_minute": configuration.requestsPerMinute.map(JSONValue.int) ?? .null],
+      "usage": [
+        "api_request_count": .int(usage(of: account)), "max_api_request_count": .int(100_000),
+        "owned_numbers": .int(state.owned.filter { $0.account == account && $0.releasedAt == nil }.count),
+      ],
+    ])
+  }
+}

@@ -1,0 +1,257 @@
+import Foundation
+public import HTTPTypes
+public import NumbersAPI
+
+/// The simulated Numbers API: a function from a request to a response, kept
+/// as an actor so any number of clients can use it at once and a number is
+/// never sold twice. The embedded mode calls `handle` directly; `2cs sandbox
+/// serve` hosts the same function over HTTP.
+public actor Sandbox {
+  public let configuration: SandboxConfiguration
+  let catalog: Catalog
+  var state: SandboxState
+  private let store: StateStore
+  private var dice: FaultDice
+  private var buckets: [String: (tokens: Double, updated: Date)] = [:]
+  /// API calls counted since the last save, folded into the state when it is next written.
+  private var unsavedUsage: [String: Int] = [:]
+  /// Requests received per `METHOD /path`, faults included; for tests and logs.
+  private var received: [String: Int] = [:]
+
+  public init(configuration: SandboxConfiguration = SandboxConfiguration()) throws(SandboxError) {
+    self.configuration = configuration
+    self.store = try StateStore(path: configuration.stateFile)
+    let stored = try store.load()
+    self.state = stored ?? SandboxState(seed: configuration.seed)
+    self.catalog = Catalog(seed: state.seed)
+    self.dice = FaultDice(plan: configuration.faults)
+  }
+
+  /// Forgets all reservations, purchases and usage kept in `stateFile`.
+  public static func reset(stateFile: String) throws(SandboxError) {
+    try StateStore(path: stateFile).remove()
+  }
+
+  /// A transport that calls this sandbox in-process with the same request and response bytes as HTTP.
+  public nonisolated func inProcessTransport() -> InProcessTransport {
+    InProcessTransport { request in await self.handle(request) }
+  }
+
+  /// How many requests arrived for `method path` (without the query).
+  public func receivedCount(_ method: HTTPRequest.Method, _ path: String) -> Int {
+    received["\(method.rawValue) \(path)", default: 0]
+  }
+
+  /// Writes usage counted since the last change. Call before the process exits.
+  public func flush() throws(SandboxError) {
+    guard !unsavedUsage.isEmpty else { return }
+    store.lock()
+    defer { store.unlock() }
+    if let fresh = try store.reloadIfChanged() { state = fresh }
+    var draft = state
+    foldUsage(into: &draft)
+    try store.save(draft)
+    state = draft
+  }
+
+  // MARK: Handling a request
+
+  public func handle(_ request: APIRequest) async -> ServerOutcome {
+    let target = request.head.path ?? "/"
+    let path = String(target.prefix { $0 != "?" })
+    received["\(request.head.method.rawValue) \(path)", default: 0] += 1
+
+    if let latency = dice.latency {
+      try? await Task.sleep(for: latency)
+    }
+    if dice.fires(.dropBefore) { return .dropConnection }
+    if dice.fires(.rateLimited) {
+      return .respond(
+        Self.response(
+          for: Failure(status: 429, message: Failure.injectedRateLimit, retryAfterSeconds: dice.retryAfterSeconds)))
+    }
+    if dice.fires(.serverError) { return .respond(Self.response(for: .injectedServerError)) }
+
+    let response: APIResponse
+    do {
+      let call = try CallContext(request: request, path: path, target: target)
+      let account = try authenticate(request)
+      try consumeRateLimit(account: account)
+      unsavedUsage[account, default: 0] += 1
+      response = try route(call, account: account)
+    } catch let failure as Failure {
+      response = Self.response(for: failure)
+    } catch {
+      response = Self.response(for: .storage(error))
+    }
+    if dice.fires(.dropAfter) { return .dropConnection }
+    return .respond(response)
+  }
+
+  static func response(for failure: Failure) -> APIResponse {
+    var fields = HTTPFields()
+    if let seconds = failure.retryAfterSeconds { fields[.retryAfter] = String(seconds) }
+    return APIResponse(status: .init(code: failure.status), json: failure.envelope, headerFields: fields)
+  }
+
+  private func authenticate(_ request: APIRequest) throws -> String {
+    guard let name = HTTPField.Name(APIKey.headerName), let key = request.head.headerFields[name], !key.isEmpty else {
+      throw Failure.missingKey
+    }
+    guard let keys = configuration.apiKeys else { return "account-1" }
+    guard let index = keys.firstIndex(of: key) else { throw Failure.wrongKey }
+    return "account-\(index + 1)"
+  }
+
+  private func consumeRateLimit(account: String) throws {
+    guard let limit = configuration.requestsPerMinute, limit > 0 else { return }
+    let now = configuration.clock.now
+    let perSecond = Double(limit) / 60
+    var bucket = buckets[account] ?? (Double(limit), now)
+    bucket.tokens = min(Double(limit), bucket.tokens + max(0, now.timeIntervalSince(bucket.updated)) * perSecond)
+    bucket.updated = now
+    guard bucket.tokens >= 1 else {
+      buckets[account] = bucket
+      throw Failure.rateLimited(retryAfter: Int(((1 - bucket.tokens) / perSecond).rounded(.up)), limit: limit)
+    }
+    bucket.tokens -= 1
+    buckets[account] = bucket
+  }
+
+  private func route(_ call: CallContext, account: String) throws -> APIResponse {
+    let method = call.method
+    switch call.path {
+    case "/open/numbers/regions": try call.allow(.get, method)
+      return try regions(call)
+    case "/open/numbers/cities": try call.allow(.get, method)
+      return try cities(call)
+    case "/open/numbers/did-types": try call.allow(.get, method)
+      return didTypes()
+    case "/open/numbers/groups": try call.allow(.get, method)
+      return try groups(call)
+    case "/open/numbers/requirements": try call.allow(.get, method)
+      return try requirements(call)
+    case "/open/numbers/available": try call.allow(.get, method)
+      return try available(call, account: account)
+    case "/open/numbers/reservations":
+      try call.allow([.get, .post], method)
+      return method == .post ? try reserve(call, account: account) : try listReservations(account: account)
+    case "/open/numbers/purchase": try call.allow(.post, method)
+      return try purchase(call, account: account)
+    case "/open/voip/virtual-numbers": try call.allow(.get, method)
+      return try ownedNumbers(call, account: account)
+    case "/open/info": try call.allow(.get, method)
+      return info(account: account)
+    default:
+      if let uuid = call.trailingSegment(after: "/open/numbers/reservations/") {
+        try call.allow(.delete, method)
+        return try cancelReservation(uuid: uuid, account: account)
+      }
+      if let uuid = call.trailingSegment(after: "/open/voip/virtual-numbers/") {
+        try call.allow(.delete, method)
+        return try release(uuid: uuid, account: account)
+      }
+      throw Failure.noSuchEndpoint(method.rawValue, call.path)
+    }
+  }
+
+  // MARK: State
+
+  var now: Date { Date(timeIntervalSince1970: configuration.clock.now.timeIntervalSince1970.rounded(.down)) }
+
+  /// Picks up what another process wrote to the shared state file.
+  func refresh() throws {
+    if let fresh = try store.reloadIfChanged() { state = fresh }
+  }
+
+  /// Applies a change under the file lock and saves it before anyone is told it happened.
+  func commit<T>(_ change: (inout SandboxState) throws -> T) throws -> T {
+    store.lock()
+    defer { store.unlock() }
+    if let fresh = try store.reloadIfChanged() { state = fresh }
+    var draft = state
+    let moment = now
+    draft.reservations.removeAll { $0.expiresAt <= moment }
+    let result = try change(&draft)
+    foldUsage(into: &draft)
+    try store.save(draft)
+    state = draft
+    return result
+  }
+
+  private func foldUsage(into draft: inout SandboxState) {
+    for (account, count) in unsavedUsage { draft.usage[account, default: 0] += count }
+    unsavedUsage = [:]
+  }
+
+  func usage(of account: String) -> Int {
+    state.usage[account, default: 0] + unsavedUsage[account, default: 0]
+  }
+}
+
+/// One request, taken apart.
+struct CallContext {
+  var method: HTTPRequest.Method
+  var path: String
+  var query: [String: String] = [:]
+  var body: [UInt8]
+
+  init(request: APIRequest, path: String, target: String) throws {
+    method = request.head.method
+    self.path = path
+    body = request.body
+    if let mark = target.firstIndex(of: "?") {
+      for pair in target[target.index(after: mark)...].split(separator: "&") {
+        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let name = percentDecoded(parts[0]), let value = percentDecoded(parts.count > 1 ? parts[1] : "")
+        else { throw Failure.invalidParameter(String(parts[0]), String(pair), expected: "percent-encoded UTF-8") }
+        if query[name] == nil { query[name] = value }
+      }
+    }
+  }
+
+  func allow(_ allowed: HTTPRequest.Method, _ method: HTTPRequest.Method) throws {
+    try allow([allowed], method)
+  }
+
+  func allow(_ allowed: [HTTPRequest.Method], _ method: HTTPRequest.Method) throws {
+    guard allowed.contains(method) else { throw Failure.methodNotAllowed(method.rawValue, path) }
+  }
+
+  func trailingSegment(after prefix: String) -> String? {
+    guard path.hasPrefix(prefix) else { return nil }
+    let rest = path.dropFirst(prefix.count)
+    guard !rest.isEmpty, !rest.contains("/") else { return nil }
+    return percentDecoded(rest, plusIsSpace: false)
+  }
+
+  /// A query parameter, with empty values counted as missing.
+  func parameter(_ name: String) -> String? {
+    guard let value = query[name], !value.isEmpty else { return nil }
+    return value
+  }
+
+  func requiredParameter(_ name: String) throws -> String {
+    guard let value = parameter(name) else { throw Failure.missingParameter(name) }
+    return value
+  }
+
+  func integerParameter(_ name: String, expected: String) throws -> Int? {
+    guard let text = parameter(name) else { return nil }
+    guard let value = Int(text), value >= 0 else { throw Failure.invalidParameter(name, text, expected: expected) }
+    return value
+  }
+
+  /// The JSON object of a POST body.
+  func bodyObject() throws -> JSONObject {
+    guard !body.isEmpty else { throw Failure.invalidBody("expected a JSON object with group_id") }
+    do {
+      guard let object = try JSONValue(parsing: body).objectValue else {
+        throw Failure.invalidBody("expected a JSON object with group_id")
+      }
+      return object
+    } catch let error as JSONSyntaxError {
+      throw Failure.invalidBody("not JSON: \(error)")
+    }
+  }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Keeps `SandboxState` in a JSON file that survives `kill -9` at any moment:
+/// each change is written to a temporary file, synced, and renamed over the
+/// old one. Several processes may share the file: changes happen under an
+/// exclusive `flock`, after re-reading what another process wrote.
+final class StateStore {
+  let path: String?
+  private var lockDescriptor: Int32 = -1
+  private var lastSeen: FileIdentity?
+
+  private struct FileIdentity: Equatable {
+    var inode: UInt64
+    var modified: timespec
+    var size: Int64
+
+    static func == (lhs: FileIdentity, rhs: FileIdentity) -> Bool {
+      lhs.inode == rhs.inode && lhs.size == rhs.size && lhs.modified.tv_sec == rhs.modified.tv_sec
+        && lhs.modified.tv_nsec == rhs.modified.tv_nsec
+    }
+  }
+
+  /// - Parameter path: the state file; nil keeps state in memory only.
+  init(path: String?) throws(SandboxError) {
+    self.path = path
+    guard let path else { return }
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty {
+      do {
+        try FileManager.default.createDirectory(
+          atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      } catch {
+        throw .unwritableState(path: path, detail: error.localizedDescription)
+      }
+    }
+    lockDescriptor = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard lockDescriptor >= 0 else { throw .unwritableState(path: path, detail: String(cString: strerror(errno))) }
+  }
+
+  deinit {
+    if lockDescriptor >= 0 { close(lockDescriptor) }
+  }
+
+  /// The stored state, or nil when there is none yet.
+  func load() throws(SandboxError) -> SandboxState? {
+    guard let path else { return nil }
+    guard let identity = Self.identity(of: path) else { return nil }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw .unreadableState(path: path, detail: "the file cannot be opened")
+    }
+    do {
+      let decoder = JSONDecoder()
+      decoder.dateDecodingStrategy = .iso8601
+      let state = try decoder.decode(SandboxState.self, from: data)
+      lastSeen = identity
+      return state
+    } catch {
+      throw .unreadableState(path: path, detail: "it is not a 2cs sandbox state file (\(error))")
+    }
+  }
+
+  /// The stored state if another process changed the file since this one last read or wrote it.
+  func reloadIfChanged() throws(SandboxError) -> SandboxState? {
+    guard let path, let identity = Self.identity(of: path), identity != lastSeen else { return nil }
+    return try load()
+  }
+
+  /// Takes the exclusive lock that orders changes between processes; pair with `unlock()`.
+  func lock() {
+    guard lockDescriptor >= 0 else { return }
+    while flock(lockDescriptor, LOCK_EX) != 0 && errno == EINTR {}
+  }
+
+  func unlock() {
+    guard lockDescriptor >= 0 else { return }
+    flock(lockDescriptor, LOCK_UN)
+  }
+
+  func save(_ state: SandboxState) throws(SandboxError) {
+    guard let path else { return }
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let data: Data
+    do {
+      data = try encoder.encode(state)
+    } catch {
+      throw .unwritableState(path: path, detail: "\(error)")
+    }
+    try Self.writeAtomically(data, to: path)
+    lastSeen = Self.identity(of: path)
+  }
+
+  /// Removes the state file, so the next start begins afresh.
+  func remove() throws(SandboxError) {
+    guard let path else { return }
+    lock()
+    defer { unlock() }
+    if unlink(path) != 0 && errno != ENOENT {
+      throw .unwritableState(path: path, detail: String(cString: strerror(errno)))
+    }
+    lastSeen = nil
+  }
+
+  private static func identity(of path: String) -> FileIdentity? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return FileIdentity(inode: UInt64(info.st_ino), modified: info.st_mtim, size: Int64(info.st_size))
+  }
+
+  private static func writeAtomically(_ data: Data, to path: String) throws(SandboxError) {
+    let temporary = path + ".tmp-\(getpid())"
+    let failure = { (step: String) -> SandboxError in
+      .unwritableState(path: path, detail: "\(step): \(String(cString: strerror(errno)))")
+    }
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { throw failure("create \(temporary)") }
+    let written = data.withUnsafeBytes { buffer -> Bool in
+      guard let base = buffer.baseAddress else { return true }
+      var offset = 0
+      while offset < buffer.count {
+        let count = write(descriptor, base + offset, buffer.count - offset)
+        if count < 0 {
+          if errno == EINTR { continue }
+          return false
+        }
+        offset += count
+      }
+      return true
+    }
+    guard written, fsync(descriptor) == 0 else {
+      let error = failure("write")
+      close(descriptor)
+      unlink(temporary)
+      throw error
+    }
+    close(descriptor)
+    guard rename(temporary, path) == 0 else {
+      let error = failure("rename")
+      unlink(temporary)
+      throw error
+    }
+    let folder = (path as NSString).deletingLastPathComponent
+    let directory = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if directory >= 0 {
+      fsync(directory)
+      close(directory)
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import NumbersAPI
+import Sandbox
+
+struct SandboxCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sandbox",
+    abstract: "Run or reset the simulated Numbers API.",
+    subcommands: [Serve.self, Reset.self]
+  )
+
+  struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Serve the sandbox over HTTP, for any client that speaks the Numbers API.",
+      discussion: """
+        Example:
+          2cs sandbox serve --port 8080 --api-key k &
+          curl -s -H 'X-User-API-Key: k' 'http://127.0.0.1:8080/open/numbers/groups?country=GB'
+        """
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on; 0 picks a free one.")
+    var port = 8080
+
+    @Option(help: "The state file (default: $XDG_STATE_HOME/2cs/sandbox.json).")
+    var state: String?
+
+    @Flag(help: "Keep state in memory only; nothing is written.")
+    var memory = false
+
+    @Option(
+      name: .customLong("api-key"),
+      help: "An accepted API key, one account each; repeat for several. Without it any key is accepted.")
+    var apiKeys: [String] = []
+
+    @Option(help: "Faults to inject: \(FaultPlan.syntax).")
+    var faults: String?
+
+    @Option(help: "The per-account rate limit; 0 turns it off.")
+    var requestsPerMinute = 80
+
+    @Option(help: "The catalog's seed, for a new state file.")
+    var seed: UInt64 = 2026
+
+    @Flag(help: "Do not log each request.")
+    var quiet = false
+
+    func validate() throws {
+      guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+      guard requestsPerMinute >= 0 else { throw ValidationError("--requests-per-minute must not be negative") }
+      if memory && state != nil { throw ValidationError("--memory and --state cannot be used together") }
+      if apiKeys.contains(where: \.isEmpty) { throw ValidationError("--api-key must not be empty") }
+    }
+
+    func run() async throws {
+      var configuration = SandboxConfiguration()
+      configuration.seed = seed
+      configuration.apiKeys = apiKeys.isEmpty ? nil : apiKeys
+      configuration.requestsPerMinute = requestsPerMinute == 0 ? nil : requestsPerMinute
+      configuration.stateFile = memory ? nil : (state ?? SandboxConfiguration.defaultStateFile())
+      let sandbox: Sandbox
+      do {
+        if let faults { configuration.faults = try FaultPlan(parsing: faults) }
+        sandbox = try Sandbox(configuration: configuration)
+      } catch {
+        throw exitWithMessage(error.description)
+      }
+      let stateNote = configuration.stateFile.map { "state: \($0)" } ?? "state in memory"
+      let keyNote = apiKeys.isEmpty ? "any API key accepted" : "\(apiKeys.count) API key(s) accepted"
+      let banner = "2cs sandbox listening on http://\(host):%d (\(stateNote); \(keyNote))"
+      let faultNote = faults.map { "injecting faults: \($0)" }
+      let printLine: @Sendable (String) -> Void = { line in printFlushed(line) }
+      let log = quiet ? nil : printLine
+      let app = SandboxServer.application(sandbox: sandbox, host: host, port: port, log: log) { boundPort in
+        printFlushed(String(format: banner, boundPort))
+        if let faultNote { printFlushed(faultNote) }
+      }
+      try await app.runService()
+      do {
+        try await sandbox.flush()
+      } catch {
+        throw exitWithMessage(error.description)
+      }
+    }
+  }
+
+  struct Reset: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Forget every reservation, purchase and usage count of the sandbox."
+    )
+
+    @Option(help: "The state file (default: $XDG_STATE_HOME/2cs/sandbox.json).")
+    var state: String?
+
+    func run() async throws {
+      let path = state ?? SandboxConfiguration.defaultStateFile()
+      do {
+        try Sandbox.reset(stateFile: path)
+      } catch {
+        throw exitWithMessage(error.description)
+      }
+      print("sandbox state cleared: \(path)")
+    }
+  }
+}
+
+/// Prints `2cs: message` to stderr and gives the exit status for a failure, without a stack trace.
+func exitWithMessage(_ message: String) -> ExitCode {
+  FileHandle.standardError.write(Data("2cs: \(message)\n".utf8))
+  return ExitCode.failure
+}
+
+/// Prints a line and flushes it at once, so a log read through a pipe is never behind.
+func printFlushed(_ line: String) {
+  FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

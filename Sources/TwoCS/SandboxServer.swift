@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NumbersAPI
+import Sandbox
+
+/// Hosts a `Sandbox` over HTTP with Hummingbird: the same handler the embedded mode calls directly.
+enum SandboxServer {
+  /// The largest request body accepted; the API's bodies are a few hundred bytes.
+  static let maximumBodyBytes = 64 * 1024
+
+  static func application(
+    sandbox: Sandbox, host: String, port: Int, log: (@Sendable (String) -> Void)?,
+    onListening: @escaping @Sendable (Int) -> Void = { _ in }
+  ) -> some ApplicationProtocol {
+    var logger = Logger(label: "2cs-sandbox")
+    logger.logLevel = .critical
+    return Application(
+      responder: SandboxResponder(sandbox: sandbox, log: log),
+      configuration: .init(address: .hostname(host, port: port), serverName: "2cs-sandbox"),
+      onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
+      logger: logger
+    )
+  }
+}
+
+struct SandboxRequestContext: RequestContext {
+  var coreContext: CoreRequestContextStorage
+  let channel: any Channel
+
+  init(source: ApplicationRequestContextSource) {
+    coreContext = .init(source: source)
+    channel = source.channel
+  }
+}
+
+/// Thrown after the connection was closed on purpose, so nothing more is written.
+struct ConnectionDropped: Error {}
+
+struct SandboxResponder: HTTPResponder {
+  let sandbox: Sandbox
+  let log: (@Sendable (String) -> Void)?
+
+  func respond(to request: Request, context: SandboxRequestContext) async throws -> Response {
+    let started = ContinuousClock.now
+    let outcome: ServerOutcome
+    do {
+      let body = try await request.body.collect(upTo: SandboxServer.maximumBodyBytes)
+      outcome = await sandbox.handle(APIRequest(head: request.head, body: Array(buffer: body)))
+    } catch {
+      let envelope: JSONValue = [
+        "success": false, "error": true,
+        "error_message": .string("request body larger than \(SandboxServer.maximumBodyBytes) bytes"),
+      ]
+      outcome = .respond(APIResponse(status: .contentTooLarge, json: envelope))
+    }
+    let target = "\(request.head.method.rawValue) \(request.head.path ?? "/")"
+    let elapsed = String(format: "%.1f ms", Double(started.duration(to: .now) / .microseconds(1)) / 1000)
+    switch outcome {
+    case .respond(let response):
+      log?("\(Date().formatted(.iso8601)) \(target) \(response.head.status.code) \(elapsed)")
+      return Response(
+        status: response.head.status, headers: response.head.headerFields,
+        body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+    case .dropConnection:
+      log?("\(Date().formatted(.iso8601)) \(target) dropped \(elapsed)")
+      try? await context.channel.close()
+      throw ConnectionDropped()
+    }
+  }
+}
