@@ -40,13 +40,16 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
       ]
     ),
-    .testTarget(name: "NumbersAPITests", dependencies: ["NumbersAPI", "Sandbox"]),
+    .testTarget(
+      name: "NumbersAPITests",
+      dependencies: ["NumbersAPI", .product(name: "HTTPTypes", package: "swift-http-types")]
+    ),
     .testTarget(
       name: "SandboxTests",
       dependencies: [
         "Sandbox", "NumbersAPI", "TwoCS",
         .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
       ]
     ),
   ]
