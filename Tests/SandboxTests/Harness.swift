@@ -105,6 +105,16 @@ func apiError<T>(_ call: () async throws(NumbersAPIError) -> T) async -> Numbers
   }
 }
 
+/// The error a call throws, or nil if it succeeds.
+func errorIfAny<T>(_ call: () async throws(NumbersAPIError) -> T) async -> NumbersAPIError? {
+  do {
+    _ = try await call()
+    return nil
+  } catch {
+    return error
+  }
+}
+
 func serverStatus(_ error: NumbersAPIError?) -> Int? {
   if case .server(let status, _, _) = error?.kind { return status }
   return nil

@@ -1,0 +1,113 @@
+import Foundation
+import NumbersAPI
+import Sandbox
+import Testing
+
+@Suite("Concurrency and the state file")
+struct ConcurrencyAndStateTests {
+  @Test func fiftyConcurrentPurchasesOfOneNumberSellItOnce() async throws {
+    let sandbox = try Sandbox(configuration: .testing())
+    try await withTransport(.http, sandbox) { transport in
+      let client = NumbersClient(transport: transport, apiKey: APIKey(testKey), settings: .testing)
+      let groupID = try await selectableGroup(client)
+      let number = try #require(try await client.availableNumbers(groupID: groupID).first?["number"]?.stringValue)
+      let statuses = await withTaskGroup(of: Int.self) { group in
+        for _ in 0..<50 {
+          group.addTask {
+            let failure = await errorIfAny { () async throws(NumbersAPIError) in
+              try await client.purchase(groupID: groupID, number: number)
+            }
+            return failure.map { $0.status ?? -1 } ?? 201
+          }
+        }
+        var statuses: [Int] = []
+        for await status in group { statuses.append(status) }
+        return statuses
+      }
+      #expect(statuses.filter { $0 == 201 }.count == 1)
+      #expect(statuses.filter { $0 == 409 }.count == 49)
+      #expect(try await client.ownedNumbers().compactMap { $0["phone_number"]?.stringValue } == [number])
+    }
+  }
+
+  @Test func stateSurvivesARestart() async throws {
+    try await withTemporaryFolder { folder in
+      var configuration = SandboxConfiguration.testing()
+      configuration.stateFile = folder + "/nested/sandbox.json"
+      let first = try Sandbox(configuration: configuration)
+      let client = NumbersClient(transport: first.inProcessTransport(), apiKey: APIKey(testKey), settings: .testing)
+      let bought = try await client.purchase(groupID: try await selectableGroup(client))
+      let reserved = try await client.reserve(groupID: try await selectableGroup(client, country: "CA"))
+      try await first.flush()
+
+      let second = try Sandbox(configuration: configuration)
+      let again = NumbersClient(transport: second.inProcessTransport(), apiKey: APIKey(testKey), settings: .testing)
+      #expect(try await again.ownedNumbers().map(\.["phone_number"]) == [bought["purchased"]?.arrayValue?.first])
+      #expect(try await again.reservations().map(\.["uuid"]) == [reserved["uuid"]])
+      #expect(try await again.info()["usage"]?["api_request_count"]?.intValue ?? 0 >= 6)
+
+      let attributes = try FileManager.default.attributesOfItem(atPath: configuration.stateFile ?? "")
+      #expect((attributes[.posixPermissions] as? Int) == 0o600)
+      let text = try String(contentsOfFile: configuration.stateFile ?? "", encoding: .utf8)
+      #expect(!text.contains(testKey), "the state file never holds an API key")
+    }
+  }
+
+  @Test func twoSandboxesOnOneFileSeeEachOthersChanges() async throws {
+    try await withTemporaryFolder { folder in
+      var configuration = SandboxConfiguration.testing()
+      configuration.stateFile = folder + "/sandbox.json"
+      let one = try Sandbox(configuration: configuration)
+      let two = try Sandbox(configuration: configuration)
+      let first = NumbersClient(transport: one.inProcessTransport(), apiKey: APIKey(testKey), settings: .testing)
+      let second = NumbersClient(transport: two.inProcessTransport(), apiKey: APIKey(testKey), settings: .testing)
+      let groupID = try await selectableGroup(first)
+      let number = try #require(try await first.availableNumbers(groupID: groupID).first?["number"]?.stringValue)
+      _ = try await first.purchase(groupID: groupID, number: number)
+      let twice = await apiError { () async throws(NumbersAPIError) in
+        try await second.purchase(groupID: groupID, number: number)
+      }
+      #expect(serverStatus(twice) == 409)
+      _ = try await second.purchase(groupID: groupID)
+      #expect(try await first.ownedNumbers().count == 2)
+    }
+  }
+
+  @Test func aCorruptStateFileIsReportedAndKept() async throws {
+    try await withTemporaryFolder { folder in
+      let path = folder + "/sandbox.json"
+      try Data("{ not json".utf8).write(to: URL(fileURLWithPath: path))
+      var configuration = SandboxConfiguration.testing()
+      configuration.stateFile = path
+      #expect(throws: SandboxError.self) { try Sandbox(configuration: configuration) }
+      #expect(try String(contentsOfFile: path, encoding: .utf8) == "{ not json", "nothing is overwritten")
+    }
+  }
+
+  @Test func resetForgetsEverything() async throws {
+    try await withTemporaryFolder { folder in
+      var configuration = SandboxConfiguration.testing()
+      configuration.stateFile = folder + "/sandbox.json"
+      let sandbox = try Sandbox(configuration: configuration)
+      let client = NumbersClient(transport: sandbox.inProcessTransport(), apiKey: APIKey(testKey), settings: .testing)
+      _ = try await client.purchase(groupID: try await selectableGroup(client))
+      try Sandbox.reset(stateFile: folder + "/sandbox.json")
+      let fresh = try Sandbox(configuration: configuration)
+      let after = NumbersClient(transport: fresh.inProcessTransport(), apiKey: APIKey(testKey), settings: .testing)
+      #expect(try await after.ownedNumbers().isEmpty)
+    }
+  }
+
+  @Test func faultSpecificationsAreParsedAndCheckedStrictly() throws {
+    let plan = try FaultPlan(parsing: "latency=250ms,500=10%,429=2,drop=0.5%,drop-after=1,retry-after=3")
+    #expect(plan.latency == .milliseconds(250))
+    #expect(plan.faults[.serverError] == .rate(0.1))
+    #expect(plan.faults[.rateLimited] == .next(2))
+    #expect(plan.faults[.dropAfter] == .next(1))
+    #expect(plan.retryAfterSeconds == 3)
+    #expect(try FaultPlan(parsing: "latency=5s").latency == .seconds(5))
+    for bad in ["latency=fast", "500=150%", "teapot=1", "429", "drop=-1"] {
+      #expect(throws: SandboxError.self, "\(bad)") { try FaultPlan(parsing: bad) }
+    }
+  }
+}
