@@ -1,0 +1,140 @@
+import Foundation
+import HTTPTypes
+import NumbersAPI
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The built `2cs`, found next to the test bundle.
+func builtBinary() throws -> String {
+  var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  for _ in 0..<4 {
+    let candidate = folder.appendingPathComponent("2cs").path
+    if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    folder = folder.deletingLastPathComponent()
+  }
+  throw TestFailure("no built 2cs binary near \(CommandLine.arguments[0]); run `swift build` first")
+}
+
+/// A running `2cs sandbox serve` on an ephemeral port.
+final class ServedSandbox: @unchecked Sendable {
+  let process = Process()
+  let port: Int
+
+  init(arguments: [String], environment: [String: String] = [:]) throws {
+    process.executableURL = URL(fileURLWithPath: try builtBinary())
+    process.arguments = ["sandbox", "serve", "--port", "0", "--quiet"] + arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    // The first line is the banner with the bound port.
+    var line: [UInt8] = []
+    var byte: UInt8 = 0
+    let descriptor = output.fileHandleForReading.fileDescriptor
+    while read(descriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") { line.append(byte) }
+    let banner = String(decoding: line, as: UTF8.self)
+    guard let range = banner.range(of: "127.0.0.1:"),
+      let port = Int(banner[range.upperBound...].prefix(while: \.isNumber))
+    else {
+      process.terminate()
+      throw TestFailure("unexpected banner: '\(banner)'")
+    }
+    self.port = port
+  }
+
+  var baseURL: String { "http://127.0.0.1:\(port)" }
+
+  func kill(signal: Int32) {
+    Glibc.kill(process.processIdentifier, signal)
+    process.waitUntilExit()
+  }
+}
+
+actor Acknowledged {
+  private(set) var numbers: [String] = []
+  func add(_ number: String) { numbers.append(number) }
+}
+
+@Suite("2cs sandbox serve as a process", .serialized)
+struct ServedBinaryTests {
+  @Test func groupsNeedTheKeyAndHaveTheDocumentedShape() async throws {
+    let server = try ServedSandbox(arguments: ["--memory", "--api-key", "k"])
+    defer { server.kill(signal: SIGTERM) }
+    let transport = HTTPTransport(baseURL: server.baseURL)
+    defer { Task { await transport.shutdown() } }
+    var fields = HTTPFields()
+    fields[HTTPField.Name(APIKey.headerName)!] = "k"
+    let path = "/open/numbers/groups?country=GB"
+    let withKey = try await transport.send(
+      APIRequest(head: HTTPRequest(method: .get, scheme: nil, authority: nil, path: path, headerFields: fields)),
+      timeout: .seconds(5))
+    #expect(withKey.head.status.code == 200)
+    let body = try JSONValue(parsing: withKey.body)
+    #expect(body["success"] == true)
+    let first = try #require(body["data"]?["groups"]?.arrayValue?.first)
+    #expect(first["price"]?["monthly_price"]?.stringValue != nil && first["prefix"]?.stringValue != nil)
+
+    let withoutKey = try await transport.send(
+      APIRequest(head: HTTPRequest(method: .get, scheme: nil, authority: nil, path: path)), timeout: .seconds(5))
+    #expect(withoutKey.head.status.code == 401)
+    #expect(
+      try JSONValue(parsing: withoutKey.body)
+        == ["success": false, "error": true, "error_message": "missing X-User-API-Key header"])
+  }
+
+  @Test func everyAcknowledgedPurchaseSurvivesSIGKILL() async throws {
+    try await withTemporaryFolder { folder in
+      let stateFile = folder + "/sandbox.json"
+      let arguments = ["--state", stateFile, "--requests-per-minute", "0", "--api-key", "k"]
+      let server = try ServedSandbox(arguments: arguments)
+      let transport = HTTPTransport(baseURL: server.baseURL)
+      var settings = ClientSettings()
+      settings.requestsPerMinute = nil
+      settings.retry = .never
+      settings.timeout = .seconds(5)
+      let client = NumbersClient(transport: transport, apiKey: APIKey("k"), settings: settings)
+      let groups = try await client.groups(.init(country: "US", didType: "local")).compactMap { $0["id"]?.stringValue }
+      let acknowledged = Acknowledged()
+
+      await withTaskGroup(of: Void.self) { workers in
+        for worker in 0..<6 {
+          workers.addTask {
+            var round = worker
+            while true {
+              let groupID = groups[round % groups.count]
+              do throws(NumbersAPIError) {
+                let result = try await client.purchase(groupID: groupID)
+                if let number = result["purchased"]?.arrayValue?.first?.stringValue { await acknowledged.add(number) }
+              } catch {
+                if case .transport = error.kind { return }  // the server is gone
+              }
+              round += 1
+            }
+          }
+        }
+        // Kill while purchases are in flight.
+        while await acknowledged.numbers.count < 40 { try? await Task.sleep(for: .milliseconds(5)) }
+        server.kill(signal: SIGKILL)
+      }
+      await transport.shutdown()
+
+      let stored = try Data(contentsOf: URL(fileURLWithPath: stateFile))
+      #expect((try? JSONValue(parsing: Array(stored))) != nil, "the state file parses after SIGKILL")
+
+      let restarted = try ServedSandbox(arguments: arguments)
+      defer { restarted.kill(signal: SIGTERM) }
+      let again = HTTPTransport(baseURL: restarted.baseURL)
+      let owned = try await NumbersClient(transport: again, apiKey: APIKey("k"), settings: settings)
+        .ownedNumbers(resultsPerPage: 100)
+      await again.shutdown()
+      let ownedNumbers = Set(owned.compactMap { $0["phone_number"]?.stringValue })
+      let acked = await acknowledged.numbers
+      #expect(acked.count >= 40)
+      let lost = acked.filter { !ownedNumbers.contains($0) }
+      #expect(lost.isEmpty, "acknowledged but lost: \(lost)")
+    }
+  }
+}
