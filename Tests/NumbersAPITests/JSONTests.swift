@@ -1,0 +1,54 @@
+import NumbersAPI
+import Testing
+
+@Suite("JSON values")
+struct JSONTests {
+  @Test func numbersKeepTheirDigitsAndObjectsTheirOrder() throws {
+    let text = #"{"zeta":3.50,"alpha":[1,-0.10,2e3],"mid":{"b":true,"a":null}}"#
+    let value = try JSONValue(parsing: text)
+    #expect(value.jsonText == text)
+    #expect(value["zeta"] == .number("3.50"))
+    #expect(value.objectValue?.keys == ["zeta", "alpha", "mid"])
+  }
+
+  @Test func stringsRoundTripEscapesAndUnicode() throws {
+    let value = try JSONValue(parsing: #"["a\"b\\c\n\t\u00e9\ud83d\ude00/\/", "plain"]"#)
+    #expect(value.arrayValue?.first == .string("a\"b\\c\n\té😀//"))
+    #expect(try JSONValue(parsing: value.jsonText) == value)
+    #expect(JSONValue.string("\u{1}").jsonText == #""\u0001""#)
+  }
+
+  @Test(arguments: [
+    "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"unterminated", "tru", "[1] 2", "\"\\x\"", "\"\\ud800\"",
+    "{\"a\":1,}", "\u{0}",
+  ])
+  func malformedTextIsAnErrorWithAnOffset(text: String) {
+    #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: text) }
+  }
+
+  @Test func invalidUTF8IsRefused() {
+    #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: [0x22, 0xFF, 0xFE, 0x22]) }
+  }
+
+  @Test func deepNestingIsRefusedNotACrash() {
+    let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+    #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: deep) }
+    let fine = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+    #expect((try? JSONValue(parsing: fine)) != nil)
+  }
+
+  @Test func prettyTextIsIndentedAndParsesBack() throws {
+    let value: JSONValue = ["a": [1, 2], "b": [:], "c": []]
+    #expect(value.prettyJSONText == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {},\n  \"c\": []\n}")
+    #expect(try JSONValue(parsing: value.prettyJSONText) == value)
+  }
+
+  @Test func objectSubscriptSetsReplacesAndRemoves() {
+    var object: JSONObject = ["a": 1, "b": 2]
+    object["a"] = 3
+    object["c"] = 4
+    object["b"] = nil
+    #expect(object.keys == ["a", "c"])
+    #expect(object["a"] == 3)
+  }
+}
