@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-public import HTTPTypes
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -21,7 +21,8 @@ public final class HTTPTransport: Transport {
       timeout: .init(connect: .init(connectTimeout))
     )
     configuration.httpVersion = .http1Only
-    self.client = HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: configuration)
+    self.client = HTTPClient(
+      eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: configuration)
     var trimmed = baseURL
     while trimmed.hasSuffix("/") { trimmed.removeLast() }
     self.baseURL = trimmed

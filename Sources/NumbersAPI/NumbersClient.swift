@@ -1,4 +1,4 @@
-public import HTTPTypes
+import HTTPTypes
 
 /// How a client behaves: time-outs, pacing, retries and tracing.
 public struct ClientSettings: Sendable {
@@ -162,20 +162,21 @@ public struct NumbersClient: Sendable {
     body["data"]?[name] ?? body[name]
   }
 
-  private func list(_ name: String, from endpoint: Endpoint, query: [(String, String?)] = []) async throws(
-    NumbersAPIError
-  ) -> [JSONValue] {
+  private func list(_ name: String, from endpoint: Endpoint, query: [(String, String?)] = [])
+    async throws(NumbersAPIError) -> [JSONValue]
+  {
     let body = try await call(endpoint, query: query)
     guard let items = Self.field(name, in: body)?.arrayValue else {
-      throw NumbersAPIError(.malformedResponse(status: 200, detail: "no \(name) list in the answer"), endpoint: endpoint.name)
+      throw NumbersAPIError(
+        .malformedResponse(status: 200, detail: "no \(name) list in the answer"), endpoint: endpoint.name)
     }
     return items
   }
 
   /// Sends one call (with retries where it is safe) and returns the decoded success body.
-  public func call(_ endpoint: Endpoint, query: [(String, String?)] = [], body: JSONObject? = nil) async throws(
-    NumbersAPIError
-  ) -> JSONObject {
+  public func call(_ endpoint: Endpoint, query: [(String, String?)] = [], body: JSONObject? = nil)
+    async throws(NumbersAPIError) -> JSONObject
+  {
     let request = makeRequest(endpoint, query: query, body: body)
     let retries = endpoint.method == .get ? settings.retry : .never
     var attempt = 1
@@ -241,7 +242,8 @@ public struct NumbersClient: Sendable {
       throw NumbersAPIError(.transport(error), endpoint: endpoint.name)
     }
     settings.trace?(
-      TraceRecord(request: request, transport: transport, outcome: .answered(response.head.status.code), started: started))
+      TraceRecord(
+        request: request, transport: transport, outcome: .answered(response.head.status.code), started: started))
     return try Self.decode(response, endpoint: endpoint)
   }
 
@@ -254,7 +256,8 @@ public struct NumbersClient: Sendable {
       let message =
         parsed?["error_message"]?.stringValue
         ?? Self.plainText(response.body) ?? response.head.status.reasonPhrase
-      throw NumbersAPIError(.server(status: status, message: message, retryAfterSeconds: retryAfter), endpoint: endpoint.name)
+      throw NumbersAPIError(
+        .server(status: status, message: message, retryAfterSeconds: retryAfter), endpoint: endpoint.name)
     }
     guard let object = parsed?.objectValue else {
       let detail = parsed == nil ? "the body is not JSON" : "the body is not a JSON object"

@@ -98,7 +98,9 @@ struct Catalog: Sendable {
     var random = SeededRandom(seed: seed, "group", country.code, spec.type.name, spec.areaCode)
     let id = "grp_" + random.hex(12)
     let dial = spec.type == .global ? "" : country.dialCode
-    let prefix = spec.type == .global ? "+\(spec.areaCode.prefix(3)) (\(spec.areaCode.dropFirst(3)))" : "+\(dial) (\(spec.areaCode))"
+    let prefix =
+      spec.type == .global
+      ? "+\(spec.areaCode.prefix(3)) (\(spec.areaCode.dropFirst(3)))" : "+\(dial) (\(spec.areaCode))"
     var numbers: [PoolNumber] = []
     var seen: Set<String> = []
     let subscriberLength = spec.nationalLength - spec.areaCode.count

@@ -101,7 +101,8 @@ let catalogSpec: [CountrySpec] = [
       RegionSpec(name: "New York", cities: [CitySpec("New York", "212", "646"), CitySpec("Buffalo", "716")]),
       RegionSpec(
         name: "Texas", cities: [CitySpec("Houston", "713"), CitySpec("Austin", "512"), CitySpec("Dallas", "214")]),
-      RegionSpec(name: "Florida", cities: [CitySpec("Miami", "305"), CitySpec("Orlando", "407", allowsSelection: false)]),
+      RegionSpec(
+        name: "Florida", cities: [CitySpec("Miami", "305"), CitySpec("Orlando", "407", allowsSelection: false)]),
       RegionSpec(name: "Illinois", cities: [CitySpec("Chicago", "312")]),
       RegionSpec(name: "Washington", cities: [CitySpec("Seattle", "206")]),
       RegionSpec(name: "Massachusetts", cities: [CitySpec("Boston", "617")]),
@@ -165,7 +166,9 @@ let catalogSpec: [CountrySpec] = [
     ]),
   CountrySpec(
     code: "DE", name: "Germany", dialCode: "49", nationalLength: 10,
-    cities: [CitySpec("Berlin", "30"), CitySpec("Munich", "89"), CitySpec("Hamburg", "40"), CitySpec("Frankfurt", "69")],
+    cities: [
+      CitySpec("Berlin", "30"), CitySpec("Munich", "89"), CitySpec("Hamburg", "40"), CitySpec("Frankfurt", "69"),
+    ],
     localPrice: Price(setup: "5.00", monthly: "3.00", perMinute: "0.02"),
     localRequirements: [proofOfAddress, identity],
     localFeatures: ["voice"],

@@ -92,7 +92,8 @@ extension Sandbox {
     var types = DIDType.allCases
     if let text = call.parameter("did_type") {
       guard let id = Int(text), let type = DIDType(rawValue: id) else {
-        throw Failure.invalidParameter("did_type", text, expected: "a DID type id from /open/numbers/did-types (1 to 6)")
+        throw Failure.invalidParameter(
+          "did_type", text, expected: "a DID type id from /open/numbers/did-types (1 to 6)")
       }
       types = [type]
     }
@@ -144,7 +145,8 @@ extension Sandbox {
     let group = try group(id: groupID)
     guard let numberValue = body["number"], numberValue != .null else { return (group, nil) }
     guard let number = numberValue.stringValue, !number.isEmpty else {
-      throw Failure.invalidParameter("number", numberValue.jsonText, expected: "a phone number in E.164, like +12135550123")
+      throw Failure.invalidParameter(
+        "number", numberValue.jsonText, expected: "a phone number in E.164, like +12135550123")
     }
     guard group.allowsSelection else { throw Failure.selectionNotAllowed(groupID: group.id) }
     guard let entry = catalog.poolEntry(for: number, in: group) else {
@@ -276,7 +278,8 @@ extension Sandbox {
     return [
       "uuid": .string(owned.uuid), "phone_number": .string(owned.number),
       "formatted_phone_number": .string(formatted), "iso_country_code": group.map { .string($0.country) } ?? .null,
-      "region_name": (group?.regionName ?? group?.countryName).json, "friendly_name": group.map { .string($0.location) } ?? .null,
+      "region_name": (group?.regionName ?? group?.countryName).json,
+      "friendly_name": group.map { .string($0.location) } ?? .null,
       "provider_type": "sandbox", "did_type": group.map { .string($0.type.name) } ?? .null,
       "status_text": .string(status(of: owned)), "created_at": .string(owned.createdAt.apiText),
     ]

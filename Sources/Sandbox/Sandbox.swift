@@ -121,26 +121,35 @@ public actor Sandbox {
   private func route(_ call: CallContext, account: String) throws -> APIResponse {
     let method = call.method
     switch call.path {
-    case "/open/numbers/regions": try call.allow(.get, method)
+    case "/open/numbers/regions":
+      try call.allow(.get, method)
       return try regions(call)
-    case "/open/numbers/cities": try call.allow(.get, method)
+    case "/open/numbers/cities":
+      try call.allow(.get, method)
       return try cities(call)
-    case "/open/numbers/did-types": try call.allow(.get, method)
+    case "/open/numbers/did-types":
+      try call.allow(.get, method)
       return didTypes()
-    case "/open/numbers/groups": try call.allow(.get, method)
+    case "/open/numbers/groups":
+      try call.allow(.get, method)
       return try groups(call)
-    case "/open/numbers/requirements": try call.allow(.get, method)
+    case "/open/numbers/requirements":
+      try call.allow(.get, method)
       return try requirements(call)
-    case "/open/numbers/available": try call.allow(.get, method)
+    case "/open/numbers/available":
+      try call.allow(.get, method)
       return try available(call, account: account)
     case "/open/numbers/reservations":
       try call.allow([.get, .post], method)
       return method == .post ? try reserve(call, account: account) : try listReservations(account: account)
-    case "/open/numbers/purchase": try call.allow(.post, method)
+    case "/open/numbers/purchase":
+      try call.allow(.post, method)
       return try purchase(call, account: account)
-    case "/open/voip/virtual-numbers": try call.allow(.get, method)
+    case "/open/voip/virtual-numbers":
+      try call.allow(.get, method)
       return try ownedNumbers(call, account: account)
-    case "/open/info": try call.allow(.get, method)
+    case "/open/info":
+      try call.allow(.get, method)
       return info(account: account)
     default:
       if let uuid = call.trailingSegment(after: "/open/numbers/reservations/") {

@@ -20,7 +20,9 @@ final class CannedServer: Sendable {
     InProcessTransport(displayBaseURL: "https://api.example") { request in
       self.requests.withLock { $0.append(request) }
       return .respond(
-        APIResponse(head: HTTPResponse(status: .init(code: self.status), headerFields: self.headers), body: Array(self.body.utf8)))
+        APIResponse(
+          head: HTTPResponse(status: .init(code: self.status), headerFields: self.headers), body: Array(self.body.utf8))
+      )
     }
   }
 }
@@ -90,7 +92,8 @@ struct ClientTests {
     let server = CannedServer(status: 200, body: #"{"success":true,"data":{"groups":[]}}"#)
     _ = try await client(server).groups(.init(country: "US", cityID: 7, cityNameOrPrefix: "San José & co"))
     let request = try #require(server.requests.withLock { $0.first })
-    #expect(request.head.path == "/open/numbers/groups?country=US&city_id=7&city_name_or_prefix=San%20Jos%C3%A9%20%26%20co")
+    #expect(
+      request.head.path == "/open/numbers/groups?country=US&city_id=7&city_name_or_prefix=San%20Jos%C3%A9%20%26%20co")
     #expect(request.head.headerFields[HTTPField.Name("X-User-API-Key")!] == "s3cret-key")
   }
 
@@ -112,7 +115,8 @@ struct ClientTests {
       }
       let numbers: [JSONValue] = page < 2 ? [["uuid": "a"], ["uuid": "b"]] : [["uuid": "c"]]
       #expect(request.head.path?.contains("page_number=\(page)&results_per_page=2") == true)
-      return .respond(APIResponse(status: .ok, json: ["success": true, "count": 5, "page": .int(page), "numbers": .array(numbers)]))
+      return .respond(
+        APIResponse(status: .ok, json: ["success": true, "count": 5, "page": .int(page), "numbers": .array(numbers)]))
     }
     var settings = ClientSettings()
     settings.requestsPerMinute = nil

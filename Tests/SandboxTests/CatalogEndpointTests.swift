@@ -152,7 +152,8 @@ struct CatalogEndpointTests {
         try await client.availableNumbers(groupID: "grp_nope")
       }
       #expect(serverStatus(unknown) == 404)
-      let missing = await apiError { () async throws(NumbersAPIError) in try await client.availableNumbers(groupID: "") }
+      let missing = await apiError { () async throws(NumbersAPIError) in try await client.availableNumbers(groupID: "")
+      }
       #expect(serverStatus(missing) == 400)
       #expect(missing?.message == "group_id is required")
     }

@@ -8,7 +8,8 @@ import Testing
 func selectableGroup(_ client: NumbersClient, country: String = "US") async throws -> String {
   let groups = try await client.groups(.init(country: country, didType: "local"))
   let group = try #require(
-    groups.first { $0["allow_number_selection"] == true && $0["location"] != "San Diego" && $0["location"] != "Denver" })
+    groups.first { $0["allow_number_selection"] == true && $0["location"] != "San Diego" && $0["location"] != "Denver" }
+  )
   return try #require(group["id"]?.stringValue)
 }
 
