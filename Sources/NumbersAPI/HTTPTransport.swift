@@ -21,6 +21,8 @@ public final class HTTPTransport: Transport {
       timeout: .init(connect: .init(connectTimeout))
     )
     configuration.httpVersion = .http1Only
+    // A refused connection should fail at once, not be retried until the connect timeout.
+    configuration.connectionPool.retryConnectionEstablishment = false
     self.client = HTTPClient(
       eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: configuration)
     var trimmed = baseURL

@@ -13,8 +13,8 @@ public struct ClientSettings: Sendable {
   public init() {}
 }
 
-/// Safe calls (GET) are tried again on 429, 502, 503, 504 and on a lost or
-/// refused connection; POST and DELETE are never sent twice.
+/// Safe calls (GET) are tried again on 429, 502, 503, 504 and on a lost
+/// connection; POST and DELETE are never sent twice.
 public struct RetryPolicy: Sendable {
   public var maximumAttempts = 3
   public var initialDelay: Duration = .milliseconds(500)
@@ -202,7 +202,7 @@ public struct NumbersClient: Sendable {
       guard let retryAfter else { return retries.backoff(beforeAttempt: attempt) }
       let wait = Duration.seconds(retryAfter)
       return wait <= retries.longestRetryAfter ? wait : nil
-    case .transport(.couldNotConnect), .transport(.connectionLost):
+    case .transport(.connectionLost):
       return retries.backoff(beforeAttempt: attempt)
     default:
       return nil

@@ -62,7 +62,8 @@ public actor Sandbox {
     received["\(request.head.method.rawValue) \(path)", default: 0] += 1
 
     if let latency = dice.latency {
-      try? await Task.sleep(for: latency)
+      // A client that gave up while waiting is gone: act on nothing.
+      do { try await Task.sleep(for: latency) } catch { return .dropConnection }
     }
     if dice.fires(.dropBefore) { return .dropConnection }
     if dice.fires(.rateLimited) {

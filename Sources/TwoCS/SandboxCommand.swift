@@ -80,7 +80,11 @@ struct SandboxCommand: AsyncParsableCommand {
         printFlushed(String(format: banner, boundPort))
         if let faultNote { printFlushed(faultNote) }
       }
-      try await app.runService()
+      do {
+        try await app.runService()
+      } catch {
+        throw exitWithMessage("cannot serve on \(host):\(port): \(error)")
+      }
       do {
         try await sandbox.flush()
       } catch {
