@@ -52,6 +52,11 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
   public struct Field: Sendable, Hashable {
     public var key: String
     public var value: JSONValue
+
+    public init(key: String, value: JSONValue) {
+      self.key = key
+      self.value = value
+    }
   }
 
   public private(set) var fields: [Field]

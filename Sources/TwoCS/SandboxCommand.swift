@@ -114,9 +114,9 @@ struct SandboxCommand: AsyncParsableCommand {
 }
 
 /// Prints `2cs: message` to stderr and gives the exit status for a failure, without a stack trace.
-func exitWithMessage(_ message: String) -> ExitCode {
+func exitWithMessage(_ message: String, status: Int32 = 1) -> ExitCode {
   FileHandle.standardError.write(Data("2cs: \(message)\n".utf8))
-  return ExitCode.failure
+  return ExitCode(status)
 }
 
 /// Prints a line and flushes it at once, so a log read through a pipe is never behind.

@@ -7,8 +7,15 @@ struct TwoCS: AsyncParsableCommand {
     abstract: "A scriptable REPL and command language for the 2Chat Numbers API.",
     discussion: """
       With no API key, 2cs runs against an embedded sandbox that simulates the API, \
-      its state kept under $XDG_STATE_HOME/2cs/.
+      its state kept under $XDG_STATE_HOME/2cs/. With a key (TWOCHAT_API_KEY or --api-key) \
+      it talks to the live API, where purchases spend money: they ask first, or need --yes in a script.
+
+      Examples:
+        2cs -c 'groups country=US | first | purchase'
+        2cs scripts/examples/purchase-flow.2cs
+        2cs check scripts/examples/*.2cs
       """,
-    subcommands: [SandboxCommand.self]
+    subcommands: [Run.self, Check.self, SandboxCommand.self],
+    defaultSubcommand: Run.self
   )
 }

@@ -1,0 +1,261 @@
+import Language
+import NumbersAPI
+
+/// Country codes the tab completion offers.
+let knownCountries = ["US", "CA", "GB", "DE", "FR", "ES", "BR", "MX", "AU", "JP"]
+let didTypeNames = ["local", "mobile", "tollfree", "national", "global", "sharedcost"]
+
+private let country = Parameter(
+  "country", .string, positional: true, summary: "ISO country code, e.g. US", suggestions: knownCountries)
+
+/// The country from the argument or from piped text, upper-cased.
+private func countryCode(_ call: Invocation, from input: Value? = nil) throws -> String {
+  if let given = call.string("country") { return given.uppercased() }
+  if case .string(let piped) = input ?? call.input { return piped.uppercased() }
+  throw CommandError(
+    "\(call.signature.name) needs a country", help: "give one (\(call.signature.name) US) or pipe a country code in")
+}
+
+private func list(_ values: [JSONValue], adding extra: (String, Value)? = nil) -> Value {
+  .list(
+    values.map { json in
+      var value = Value(json: json)
+      if let (key, field) = extra, case .record(var record) = value, record[key] == nil {
+        record[key] = field
+        value = .record(record)
+      }
+      return value
+    })
+}
+
+let apiReadCommands: [Command] = [
+  Command(
+    Signature(
+      name: "regions", category: .api, summary: "Regions (states, provinces) of a country: US, CA and GB have them.",
+      parameters: [country], input: "a country code string", output: "a list of {id, region_name, iso_country_code}",
+      examples: [Example("regions US | count", "how many US regions there are", result: "8")])
+  ) { call in
+    let session = try call.session
+    let code = try countryCode(call)
+    return list(try await api { () async throws(NumbersAPIError) in try await session.client.regions(country: code) })
+  },
+
+  Command(
+    Signature(
+      name: "cities", category: .api, summary: "Cities of a country, or of one region.",
+      parameters: [
+        country, Parameter("region", .integer, summary: "a region id from regions"),
+      ], input: "a region record (its country and id), or a country code string",
+      output: "a list of {id, city_name, iso_country_code}",
+      examples: [
+        Example("regions US | first | cities | get city_name", "the cities of the first US region"),
+        Example("cities DE | count", "German cities with numbers", result: "4"),
+      ])
+  ) { call in
+    let session = try call.session
+    var regionID = call.integer("region")
+    var code = call.string("country")?.uppercased()
+    if case .record(let region) = call.input {
+      code = code ?? region["iso_country_code"].flatMap { if case .string(let text) = $0 { text } else { nil } }
+      if regionID == nil, case .number(let id)? = region["id"] { regionID = id.intValue }
+    }
+    guard let code = code ?? (try? countryCode(call)) else {
+      throw CommandError(
+        "cities needs a country", help: "cities US, or pipe a region record in: regions US | first | cities")
+    }
+    return list(
+      try await api { () async throws(NumbersAPIError) in
+        try await session.client.cities(country: code, regionID: regionID)
+      })
+  },
+
+  Command(
+    Signature(
+      name: "did-types", category: .api, summary: "The kinds of number (DID types) and their ids.",
+      output: "a list of {id, name}",
+      examples: [Example("did-types | get name", "the type names")])
+  ) { call in
+    let session = try call.session
+    return list(try await api { () async throws(NumbersAPIError) in try await session.client.didTypes() })
+  },
+
+  Command(
+    Signature(
+      name: "groups", category: .api, summary: "Number groups (catalogs of numbers) with prices and features.",
+      parameters: [
+        country,
+        Parameter("region_id", .integer, aliases: ["region"], summary: "only groups in this region"),
+        Parameter("city_id", .integer, aliases: ["city"], summary: "only groups in this city"),
+        Parameter("city_name_or_prefix", .string, aliases: ["near"], summary: "a city name's start or an area code"),
+        Parameter(
+          "did_type", .choice(didTypeNames + ["all"]), aliases: ["type"], summary: "a DID type name, or all"),
+      ],
+      input: "a region or city record (its country and id), or a country code string",
+      output: "a list of groups; each carries `country`, the country asked for",
+      details: "The live API may insist on a region for US searches; its message is shown as it is.",
+      examples: [
+        Example("groups GB type=mobile | count", "mobile groups in the United Kingdom", result: "1"),
+        Example(
+          "groups US near=213 | first | get prefix", "the group of area code 213", result: "\"+1 (213)\""),
+        Example("cities US | where city_name == \"Miami\" | first | groups | count", "groups of one city", result: "1"),
+      ])
+  ) { call in
+    let session = try call.session
+    var query = GroupQuery(country: "")
+    query.regionID = call.integer("region_id")
+    query.cityID = call.integer("city_id")
+    query.cityNameOrPrefix = call.string("city_name_or_prefix")
+    query.didType = call.string("did_type")
+    var code = call.string("country")?.uppercased()
+    switch call.input {
+    case .record(let place):
+      code = code ?? place["iso_country_code"].flatMap { if case .string(let text) = $0 { text } else { nil } }
+      let id = place["id"].flatMap { if case .number(let number) = $0 { number.intValue } else { nil } }
+      if place["city_name"] != nil, query.cityID == nil {
+        query.cityID = id
+      } else if place["region_name"] != nil, query.regionID == nil {
+        query.regionID = id
+      } else if place["city_name"] == nil && place["region_name"] == nil {
+        throw CommandError("groups takes a region or city record, got \(call.input.summary)")
+      }
+    case .string(let text): code = code ?? text.uppercased()
+    case .null: break
+    default: throw CommandError("groups takes a region or city record or a country code, got \(call.input.summary)")
+    }
+    guard let code else { throw CommandError("groups needs a country", help: "groups US, or groups country=US") }
+    query.country = code
+    let groups = try await api { () async throws(NumbersAPIError) in try await session.client.groups(query) }
+    return list(groups, adding: ("country", .string(code)))
+  },
+
+  Command(
+    Signature(
+      name: "requirements", category: .api,
+      summary: "Documents needed to buy numbers of a country and type; an empty list means none.",
+      parameters: [
+        country,
+        Parameter(
+          "did_type", .any, aliases: ["type"], summary: "a DID type name or id", suggestions: didTypeNames),
+      ],
+      input: "a group record (its country and type)", output: "a list of requirement records",
+      examples: [
+        Example("requirements US", "US numbers need no documents", result: "[]"),
+        Example("requirements DE type=local | count", "documents for a German local number", result: "2"),
+      ])
+  ) { call in
+    let session = try call.session
+    var code = call.string("country")?.uppercased()
+    var typeValue = call["did_type"]
+    if case .record(let group) = call.input {
+      if code == nil, case .string(let text)? = group["country"] { code = text }
+      if typeValue == nil { typeValue = group["type"] }
+      guard code != nil else {
+        throw CommandError(
+          "requirements cannot tell the group's country", help: "give it: requirements country=DE type=local")
+      }
+    }
+    guard let code = code ?? (try? countryCode(call)) else {
+      throw CommandError("requirements needs a country", help: "requirements DE, or pipe a group record in")
+    }
+    var typeID: Int?
+    switch typeValue {
+    case .number(let number)?: typeID = number.intValue
+    case .string(let name)?: typeID = try await session.didTypeID(named: name)
+    case nil, .null?: typeID = nil
+    case let other?: throw CommandError("requirements: did_type must be a name or an id, got \(other.summary)")
+    }
+    return list(
+      try await api { () async throws(NumbersAPIError) in
+        try await session.client.requirements(country: code, didTypeID: typeID)
+      })
+  },
+
+  Command(
+    Signature(
+      name: "available", category: .api, summary: "Numbers of a group that can be chosen (if it allows selection).",
+      parameters: [
+        Parameter("group_id", .any, aliases: ["group"], positional: true, summary: "a group record or id"),
+        Parameter("number_contains", .string, aliases: ["contains"], summary: "digits the number must contain"),
+      ],
+      input: "a group record", output: "a list of {id, number}; each carries `group_id`",
+      examples: [
+        Example(
+          "groups US near=415 | first | available contains=555 | count", "vanity numbers in San Francisco",
+          result: "5")
+      ])
+  ) { call in
+    let session = try call.session
+    let groupID = try groupIdentifier(call.input, argument: call["group_id"], command: "available")
+    let numbers = try await api { () async throws(NumbersAPIError) in
+      try await session.client.availableNumbers(groupID: groupID, numberContains: call.string("number_contains"))
+    }
+    return list(numbers, adding: ("group_id", .string(groupID)))
+  },
+
+  Command(
+    Signature(
+      name: "reservations", category: .api, summary: "Numbers this account holds, with their prices and expiry.",
+      output: "a list of reservation records", examples: [Example("reservations | count", "how many are held")])
+  ) { call in
+    let session = try call.session
+    return list(try await api { () async throws(NumbersAPIError) in try await session.client.reservations() })
+  },
+
+  Command(
+    Signature(
+      name: "numbers", category: .api, summary: "Every virtual number this account owns (all pages).",
+      output: "a list of virtual number records with status_text",
+      examples: [Example("numbers | where status_text == \"ACTIVE\" | count", "active numbers")])
+  ) { call in
+    let session = try call.session
+    return list(try await api { () async throws(NumbersAPIError) in try await session.client.ownedNumbers() })
+  },
+
+  Command(
+    Signature(
+      name: "info", category: .api, summary: "The account: name, limits, usage; and which mode 2cs is in.",
+      output: "a record", examples: [Example("info | get mode", "sandbox or live")])
+  ) { call in
+    let session = try call.session
+    var value = Value(json: try await api { () async throws(NumbersAPIError) in try await session.client.info() })
+    if case .record(var record) = value {
+      record["success"] = nil
+      record["mode"] = .string(session.mode.rawValue)
+      value = .record(record)
+    }
+    return value
+  },
+]
+
+/// The group id from an argument (a record or an id) or from a piped group or number record.
+func groupIdentifier(_ input: Value, argument: Value?, command: String) throws -> String {
+  func identifier(_ value: Value) -> String? {
+    switch value {
+    case .string(let text): return text
+    case .record(let record):
+      for key in ["group_id", "did_group_id"] { if case .string(let id)? = record[key] { return id } }
+      if record["prefix"] != nil || record["allow_number_selection"] != nil, case .string(let id)? = record["id"] {
+        return id
+      }
+      return nil
+    default: return nil
+    }
+  }
+  if let argument {
+    guard let id = identifier(argument) else {
+      throw CommandError(
+        "\(command): group_id must be a group record or an id, got \(argument.summary)", parameter: "group_id")
+    }
+    return id
+  }
+  if case .list(let items) = input {
+    throw CommandError(
+      "\(command) takes one group, not a list of \(items.count)",
+      help: "pick one with first (… | first | \(command)) or go through them with for")
+  }
+  guard let id = identifier(input) else {
+    throw CommandError(
+      "\(command) needs a group", help: "pipe a group record in (groups US | first | \(command)) or give group=ID")
+  }
+  return id
+}

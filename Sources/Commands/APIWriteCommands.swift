@@ -1,0 +1,297 @@
+import Foundation
+import Language
+import NumbersAPI
+
+/// What a write is about, gathered from its arguments and the piped record.
+private struct WriteTarget {
+  var groupID: String?
+  var number: String?
+  var setup: DecimalNumber?
+  var monthly: DecimalNumber?
+  var needsDocuments = false
+
+  init(input: Value, call: Invocation, command: String) throws {
+    if case .list(let items) = input {
+      throw CommandError(
+        "\(command) takes one record, not a list of \(items.count)",
+        help: "pick one with first (… | first | \(command)) or go through them with: for g in … { \(command) … }")
+    }
+    if case .record(let record) = input {
+      if case .record(let price)? = record["price"] {
+        setup = price["setup_price"].flatMap(Self.number)
+        monthly = price["monthly_price"].flatMap(Self.number)
+      } else {
+        setup = record["setup_price"].flatMap(Self.number)
+        monthly = record["monthly_price"].flatMap(Self.number)
+      }
+      if case .list(let requirements)? = record["requirements"], !requirements.isEmpty { needsDocuments = true }
+      if case .bool(true)? = record["needs_registration"] { needsDocuments = true }
+      if case .string(let number)? = record["number"] { self.number = number }
+    }
+    if call.given("group_id") || input != .null {
+      groupID = try? groupIdentifier(input, argument: call["group_id"], command: command)
+    }
+    if let number = call.string("number") { self.number = number }
+    guard groupID != nil else {
+      throw CommandError(
+        "\(command) needs a group",
+        help: "pipe a group, a number from available or a reservation in, or give group=ID")
+    }
+  }
+
+  static func number(_ value: Value) -> DecimalNumber? {
+    if case .number(let number) = value { return number }
+    return nil
+  }
+
+  var body: JSONObject {
+    var body: JSONObject = ["group_id": .string(groupID ?? "")]
+    if let number { body["number"] = .string(number) }
+    return body
+  }
+
+  var priceText: String {
+    guard let setup, let monthly else { return "price unknown (pipe the group record in to see it)" }
+    return "setup \(setup), then \(monthly) a month"
+  }
+}
+
+/// The steps every write shares: refuse lists, dry-run, confirm on a live account, journal the outcome.
+private func write(
+  _ call: Invocation, endpoint: Endpoint, body: JSONObject?, question: String,
+  spend: (setup: DecimalNumber?, monthly: DecimalNumber?)? = nil,
+  send: @Sendable (NumbersClient) async throws(NumbersAPIError) -> Value,
+  reconcile: (@Sendable (Session, Date) async -> Value?)? = nil
+) async throws -> Value {
+  let session = try call.session
+  var entry: JSONObject = [
+    "time": .string(Date().formatted(.iso8601)), "mode": .string(session.mode.rawValue),
+    "command": .string(call.signature.name), "method": .string(endpoint.method.rawValue),
+    "path": .string(endpoint.path),
+  ]
+  if let body { entry["body"] = .object(body) }
+
+  if let spend, let budget = session.settings.budget {
+    guard let setup = spend.setup, let monthly = spend.monthly else {
+      throw CommandError(
+        "\(call.signature.name): the price is unknown, so the budget of \(budget) cannot be checked",
+        help: "pipe the group record in: groups … | first | purchase")
+    }
+    let already = session.settings.dryRun ? session.planned.total : session.spent.total
+    let after = already.adding(setup)?.adding(monthly) ?? already
+    if after > budget {
+      throw CommandError(
+        "\(call.signature.name) would bring this session's spending to \(after) (setup plus first month), over the budget of \(budget)",
+        help: "raise it with set budget=N, or turn it off with set budget=off")
+    }
+  }
+
+  if session.settings.dryRun {
+    session.print(
+      call,
+      "dry run: \(endpoint.method.rawValue) \(endpoint.path)\(body.map { " " + JSONValue.object($0).jsonText } ?? "")")
+    if let spend { session.record(spend: spend.setup, spend.monthly, dryRun: true) }
+    entry["outcome"] = "dry_run"
+    try journal(session, entry)
+    var result: Record = [
+      "dry_run": .bool(true), "method": .string(endpoint.method.rawValue), "path": .string(endpoint.path),
+    ]
+    result["body"] = body.map { Value(json: .object($0)) } ?? .null
+    return .record(result)
+  }
+
+  if session.mode == .live && session.settings.confirm {
+    if let confirmer = session.confirmer {
+      guard await confirmer(question) else { throw CommandError("\(call.signature.name) cancelled: not confirmed") }
+    } else if !session.assumeYes {
+      throw CommandError(
+        "\(call.signature.name) on a live account needs confirmation; nothing was sent",
+        help: "run the script with --yes, or put `set confirm=off` before it")
+    }
+  }
+
+  let started = Date()
+  let result: Value
+  do throws(NumbersAPIError) {
+    result = try await send(session.client)
+  } catch {
+    entry["outcome"] = "error"
+    entry["status"] = error.status.map(JSONValue.int) ?? .null
+    entry["error"] = .string(error.message)
+    if case .transport(let failure) = error.kind, failure.requestMayHaveArrived, let reconcile {
+      session.warn("\(call.signature.name): \(error.message) after the request was sent; checking what happened…")
+      if let found = await reconcile(session, started) {
+        if let spend { session.record(spend: spend.setup, spend.monthly, dryRun: false) }
+        entry["outcome"] = "ok_after_check"
+        entry["result"] = found.json
+        try journal(session, entry)
+        session.warn("\(call.signature.name): it went through (found in your numbers); it was not sent again.")
+        return found
+      }
+      entry["outcome"] = "not_done_after_check"
+      try journal(session, entry)
+      throw CommandError(
+        "\(error.message) after the request was sent; your numbers do not show the purchase, so nothing was bought",
+        help: "it was not sent again; try once more if you still want it", endpoint: error.endpoint)
+    }
+    try journal(session, entry)
+    if case .transport(.cancelled) = error.kind { throw CancellationError() }
+    throw CommandError(error.message, status: error.status, endpoint: error.endpoint)
+  }
+  if let spend { session.record(spend: spend.setup, spend.monthly, dryRun: false) }
+  entry["outcome"] = "ok"
+  entry["result"] = result.json
+  try journal(session, entry)
+  return result
+}
+
+private func journal(_ session: Session, _ entry: JSONObject) throws {
+  do {
+    try session.journal.append(.object(entry))
+  } catch {
+    throw CommandError("\(error)", help: "the write itself was carried out; see `numbers` or `reservations`")
+  }
+}
+
+extension Session {
+  func print(_ call: Invocation, _ line: String) { call.print(line) }
+}
+
+let apiWriteCommands: [Command] = [
+  Command(
+    Signature(
+      name: "reserve", category: .api, summary: "Hold a number (a random one of the group, or a chosen one).",
+      parameters: [
+        Parameter("group_id", .any, aliases: ["group"], positional: true, summary: "a group record or id"),
+        Parameter("number", .string, summary: "the number to hold, in E.164"),
+      ],
+      input: "a group record, or a number record from available",
+      output: "the reservation {uuid, number, created_at, expires_at}; it carries `group_id`",
+      details: "Reservations expire (the sandbox keeps them 30 minutes). On a live account it asks first.",
+      examples: [Example("groups US near=212 | first | reserve | get number", "hold a random New York number")])
+  ) { call in
+    let target = try WriteTarget(input: call.input, call: call, command: "reserve")
+    let groupID = target.groupID ?? ""
+    let number = target.number
+    return try await write(
+      call, endpoint: .createReservation, body: target.body,
+      question: "Reserve \(number ?? "a random number") of group \(groupID) (\(target.priceText))?"
+    ) { client throws(NumbersAPIError) in
+      var value = Value(json: try await client.reserve(groupID: groupID, number: number))
+      if case .record(var record) = value {
+        record["group_id"] = .string(groupID)
+        value = .record(record)
+      }
+      return value
+    }
+  },
+
+  Command(
+    Signature(
+      name: "cancel", category: .api, summary: "Give a reserved number back.",
+      parameters: [Parameter("uuid", .string, positional: true, summary: "the reservation's uuid")],
+      input: "a reservation record", output: "the server's answer",
+      examples: [Example("reservations | first | cancel", "cancel the first reservation")])
+  ) { call in
+    var uuid = call.string("uuid")
+    if case .list(let items) = call.input {
+      throw CommandError("cancel takes one reservation, not a list of \(items.count)", help: "use first, or for")
+    }
+    if uuid == nil, case .record(let record) = call.input, case .string(let id)? = record["uuid"] { uuid = id }
+    guard let uuid else {
+      throw CommandError("cancel needs a reservation", help: "reservations | first | cancel, or cancel UUID")
+    }
+    return try await write(
+      call, endpoint: .cancelReservation(uuid: uuid), body: nil, question: "Cancel reservation \(uuid)?"
+    ) { client throws(NumbersAPIError) in Value(json: try await client.cancelReservation(uuid: uuid)) }
+  },
+
+  Command(
+    Signature(
+      name: "purchase", category: .api,
+      summary: "Buy a number: a random one of a group, a chosen one, or a reserved one.",
+      parameters: [
+        Parameter("group_id", .any, aliases: ["group"], positional: true, summary: "a group record or id"),
+        Parameter("number", .string, summary: "the number to buy, in E.164"),
+      ],
+      input: "a group, a number from available, or a reservation", output: "the server's purchase result",
+      details: """
+        Never sent twice: if the connection breaks after the request left, 2cs looks in your numbers and reports what happened. \
+        On a live account it asks first (scripts need --yes); --budget caps the spending.
+        """,
+      examples: [Example("groups country=US | first | purchase | get success", "buy a number", result: "true")])
+  ) { call in
+    let target = try WriteTarget(input: call.input, call: call, command: "purchase")
+    let session = try call.session
+    let groupID = target.groupID ?? ""
+    let number = target.number
+    if target.needsDocuments {
+      session.warn(
+        "purchase: this group needs documents; the number stays AWAITING_REGISTRATION until they are provided")
+    }
+    return try await write(
+      call, endpoint: .purchase, body: target.body,
+      question: "Buy \(number ?? "a random number") of group \(groupID): \(target.priceText)?",
+      spend: (target.setup, target.monthly)
+    ) { client throws(NumbersAPIError) in
+      Value(json: try await client.purchase(groupID: groupID, number: number))
+    } reconcile: { session, started in
+      guard let owned = try? await session.client.ownedNumbers() else { return nil }
+      let since = started.addingTimeInterval(-120).formatted(.iso8601)
+      let match = owned.last { record in
+        if let number { return record["phone_number"]?.stringValue == number }
+        return (record["created_at"]?.stringValue ?? "") >= since
+      }
+      guard let match else { return nil }
+      return .record([
+        "success": .bool(true), "purchased": .list([Value(json: match["phone_number"] ?? .null)]),
+        "numbers": .list([Value(json: match)]), "checked_after_connection_loss": .bool(true),
+      ])
+    }
+  },
+
+  Command(
+    Signature(
+      name: "release", category: .api, summary: "Give up an owned number (it becomes PENDING_CANCELLATION).",
+      parameters: [
+        Parameter("uuid", .string, positional: true, summary: "the virtual number's uuid, or its phone number")
+      ],
+      input: "an owned number record, or a purchase result", output: "the server's answer",
+      examples: [Example("numbers | first | release", "release the first owned number")])
+  ) { call in
+    let session = try call.session
+    var key = call.string("uuid")
+    switch call.input {
+    case .list(let items):
+      throw CommandError("release takes one number, not a list of \(items.count)", help: "use first, or for")
+    case .record(let record) where key == nil:
+      if case .string(let uuid)? = record["uuid"], record["phone_number"] != nil {
+        key = uuid
+      } else if case .list(let bought)? = record["numbers"], case .record(let owned)? = bought.first,
+        case .string(let uuid)? = owned["uuid"]
+      {
+        key = uuid
+      } else if case .list(let bought)? = record["purchased"], case .string(let phone)? = bought.first {
+        key = phone
+      }
+    default: break
+    }
+    guard var uuid = key else {
+      throw CommandError("release needs a number", help: "numbers | first | release, or release DID…, or release +1…")
+    }
+    if uuid.hasPrefix("+") {
+      // A phone number: find its uuid among the owned numbers.
+      let phone = uuid
+      let owned = try await api { () async throws(NumbersAPIError) in try await session.client.ownedNumbers() }
+      guard let match = owned.first(where: { $0["phone_number"]?.stringValue == phone }),
+        let found = match["uuid"]?.stringValue
+      else { throw CommandError("release: \(phone) is not one of your numbers") }
+      uuid = found
+    }
+    let resolved = uuid
+    return try await write(
+      call, endpoint: .releaseNumber(uuid: resolved), body: nil,
+      question: "Release \(key ?? resolved)? It cannot be undone."
+    ) { client throws(NumbersAPIError) in Value(json: try await client.releaseNumber(uuid: resolved)) }
+  },
+]

@@ -1,0 +1,141 @@
+import Foundation
+public import Language
+public import NumbersAPI
+import Synchronization
+
+/// What the API commands share: the client, the mode, the safety settings,
+/// the journal and the money spent. The engine carries it as its `host`.
+///
+/// `@unchecked Sendable`: a session serves one running program at a time.
+public final class Session: @unchecked Sendable {
+  public enum Mode: String, Sendable {
+    /// The embedded simulator: nothing costs money.
+    case sandbox
+    /// A server on this machine (`--base-url http://127.0.0.1:…`, such as `2cs sandbox serve`).
+    case local
+    /// A server elsewhere, normally the real API: purchases spend money and ask first.
+    case live
+  }
+
+  public struct Settings: Sendable {
+    public var output: OutputFormat = .table
+    public var dryRun = false
+    /// Whether live writes ask first (REPL) or need `--yes` (scripts).
+    public var confirm = true
+    /// The most this session may spend on setup plus first month.
+    public var budget: DecimalNumber?
+
+    public init() {}
+  }
+
+  /// Setup and first-month totals.
+  public struct Spend: Sendable, Equatable {
+    public var setup = DecimalNumber(0)
+    public var monthly = DecimalNumber(0)
+    public var count = 0
+
+    public var total: DecimalNumber { setup.adding(monthly) ?? setup }
+  }
+
+  public let mode: Mode
+  public let client: NumbersClient
+  public let journal: Journal
+  public var settings = Settings()
+  /// Asks the person at the terminal a y/N question; nil when there is nobody to ask.
+  public var confirmer: (@Sendable (String) async -> Bool)?
+  /// `--yes`: live writes in a script go ahead without asking.
+  public var assumeYes = false
+  /// Writes a warning or notice to stderr.
+  public var warn: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+  /// How `print` and the display show values.
+  public var renderer = Renderer(format: .table)
+  /// Shared with the client's trace hook, so `set trace=on` takes effect at once.
+  public let tracing: Tracing
+  public private(set) var spent = Spend()
+  public private(set) var planned = Spend()
+  private var didTypeIDs: [String: Int]?
+
+  public init(mode: Mode, client: NumbersClient, journal: Journal, tracing: Tracing) {
+    self.mode = mode
+    self.client = client
+    self.journal = journal
+    self.tracing = tracing
+  }
+
+  func record(spend setup: DecimalNumber?, _ monthly: DecimalNumber?, dryRun: Bool) {
+    var total = dryRun ? planned : spent
+    total.setup = total.setup.adding(setup ?? DecimalNumber(0)) ?? total.setup
+    total.monthly = total.monthly.adding(monthly ?? DecimalNumber(0)) ?? total.monthly
+    total.count += 1
+    if dryRun { planned = total } else { spent = total }
+  }
+
+  /// The id of a DID type name, from `did-types` (asked once per session).
+  func didTypeID(named name: String) async throws -> Int {
+    if didTypeIDs == nil {
+      let types = try await api { () async throws(NumbersAPIError) in try await client.didTypes() }
+      var table: [String: Int] = [:]
+      for type in types {
+        if let typeName = type["name"]?.stringValue, let id = type["id"]?.intValue { table[typeName] = id }
+      }
+      didTypeIDs = table
+    }
+    guard let id = didTypeIDs?[name] else {
+      throw CommandError(
+        "unknown DID type '\(name)'", help: "one of: " + (didTypeIDs ?? [:]).keys.sorted().joined(separator: ", "))
+    }
+    return id
+  }
+}
+
+/// Whether HTTP exchanges are printed, and where.
+public final class Tracing: Sendable {
+  private let enabled: Mutex<Bool>
+  private let write: @Sendable (String) -> Void
+
+  public init(enabled: Bool, write: @escaping @Sendable (String) -> Void) {
+    self.enabled = Mutex(enabled)
+    self.write = write
+  }
+
+  public var isEnabled: Bool {
+    get { enabled.withLock { $0 } }
+    set { enabled.withLock { $0 = newValue } }
+  }
+
+  /// For `ClientSettings.trace`.
+  public var hook: @Sendable (TraceRecord) -> Void {
+    { [self] record in if isEnabled { write(record.line) } }
+  }
+}
+
+/// Runs an API call, turning its error into one the language reports with status and endpoint.
+func api<T>(_ call: () async throws(NumbersAPIError) -> T) async throws -> T {
+  do {
+    return try await call()
+  } catch {
+    if case .transport(.cancelled) = error.kind { throw CancellationError() }
+    throw CommandError(error.message, status: error.status, endpoint: error.endpoint)
+  }
+}
+
+extension Invocation {
+  var session: Session {
+    get throws {
+      guard let session = host as? Session else {
+        throw CommandError("\(signature.name) needs a Numbers API session")
+      }
+      return session
+    }
+  }
+
+  func string(_ name: String) -> String? {
+    if case .string(let text) = self[name] { return text }
+    return nil
+  }
+
+  func integer(_ name: String) -> Int? {
+    if case .number(let number) = self[name] { return number.intValue }
+    return nil
+  }
+}

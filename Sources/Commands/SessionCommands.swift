@@ -1,0 +1,205 @@
+import Foundation
+import Language
+import NumbersAPI
+
+private func onOff(_ value: String?) -> Bool? { value.map { $0 == "on" } }
+
+/// `help` for every command, grouped by category.
+func helpOverview(_ signatures: [Signature]) -> String {
+  var text = "2cs commands (help NAME shows one in full):\n"
+  let width = (signatures.map(\.name.count).max() ?? 10) + 2
+  for category in Signature.Category.allCases {
+    let members = signatures.filter { $0.category == category }
+    guard !members.isEmpty else { continue }
+    text += "\n\(category.rawValue):\n"
+    for signature in members {
+      text += "  " + signature.name.padding(toLength: width, withPad: " ", startingAt: 0) + signature.summary + "\n"
+    }
+  }
+  text += """
+
+    Statements: let, if/else, for … in, def, try/catch, return, break, continue.
+    Pipelines pass values: groups US | where price.monthly_price < 2 | first | purchase
+    """
+  return text
+}
+
+/// `help NAME`: usage, parameters, flags, input, output and examples, all from the signature.
+func helpText(_ signature: Signature) -> String {
+  var text = "\(signature.name): \(signature.summary)\n\nusage: \(signature.usage)\n"
+  if !signature.parameters.isEmpty {
+    text += "\nparameters:\n"
+    let names = signature.parameters.map { parameter in
+      parameter.name + (parameter.aliases.isEmpty ? "" : " (" + parameter.aliases.joined(separator: ", ") + ")")
+    }
+    let width = (names.map(\.count).max() ?? 0) + 2
+    for (parameter, name) in zip(signature.parameters, names) {
+      var line = "  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + parameter.summary
+      if !parameter.suggestions.isEmpty, case .choice = parameter.kind {
+        line += " [" + parameter.suggestions.joined(separator: ", ") + "]"
+      }
+      text += line + "\n"
+    }
+  }
+  if !signature.flags.isEmpty {
+    text += "\nflags:\n"
+    for flag in signature.flags { text += "  --\(flag.name)  \(flag.summary)\n" }
+  }
+  text += "\ninput:  \(signature.input)\noutput: \(signature.output)\n"
+  if let details = signature.details { text += "\n\(details)\n" }
+  if !signature.examples.isEmpty {
+    text += "\nexamples:\n"
+    for example in signature.examples {
+      text += "  \(example.source)\n"
+      if !example.summary.isEmpty { text += "      \(example.summary)\n" }
+    }
+  }
+  return text
+}
+
+let sessionCommands: [Command] = [
+  Command(
+    Signature(
+      name: "help", category: .session, summary: "Lists the commands, or explains one.",
+      parameters: [Parameter("command", .string, positional: true, summary: "a command name")],
+      output: "text", examples: [Example("help groups", "how to use groups")])
+  ) { call in
+    let signatures = call.commandSignatures
+    guard let name = call.string("command") else { return .string(helpOverview(signatures)) }
+    guard let signature = signatures.first(where: { $0.name == name }) else {
+      throw CommandError(
+        "help: no command '\(name)'",
+        help: closestMatch(to: name, among: signatures.map(\.name)).map { "did you mean '\($0)'?" }
+          ?? "type help for the list")
+    }
+    return .string(helpText(signature))
+  },
+  Command(
+    Signature(
+      name: "vars", category: .session, summary: "The variables defined so far, with their types.",
+      output: "a list of {name, type, value}",
+      examples: [Example("let x = 1; vars | where name == \"x\" | count", "", result: "1")])
+  ) { call in
+    .list(
+      call.visibleVariables.map { name, value in
+        .record(["name": .string(name), "type": .string(value.typeName), "value": .string(value.summary)])
+      })
+  },
+  Command(
+    Signature(
+      name: "set", category: .session, summary: "Changes a session setting.",
+      parameters: [
+        Parameter("output", .choice(OutputFormat.allCases.map(\.rawValue)), summary: "how values are shown"),
+        Parameter("trace", .choice(["on", "off"]), summary: "print each HTTP exchange as curl to stderr"),
+        Parameter("dry_run", .choice(["on", "off"]), summary: "reads run, writes are only shown"),
+        Parameter("confirm", .choice(["on", "off"]), summary: "ask before live writes (scripts: needs --yes)"),
+        Parameter("budget", .any, summary: "the most to spend on setup plus first month, or off"),
+      ],
+      output: "nothing", examples: [Example("set output=json", "show values as JSON")])
+  ) { call in
+    let session = try call.session
+    if let output = call.string("output").flatMap(OutputFormat.init(rawValue:)) {
+      session.settings.output = output
+      session.renderer.format = output
+    }
+    if let trace = onOff(call.string("trace")) { session.tracing.isEnabled = trace }
+    if let dryRun = onOff(call.string("dry_run")) { session.settings.dryRun = dryRun }
+    if let confirm = onOff(call.string("confirm")) { session.settings.confirm = confirm }
+    switch call["budget"] {
+    case nil: break
+    case .string("off")?: session.settings.budget = nil
+    case .number(let limit)? where limit >= DecimalNumber(0): session.settings.budget = limit
+    case let other?:
+      throw CommandError("set: budget must be a number or off, got \(other.summary)", parameter: "budget")
+    }
+    return .null
+  },
+  Command(
+    Signature(
+      name: "source", category: .session, summary: "Runs a .2cs file here; its variables and defs stay.",
+      parameters: [Parameter("path", .path, positional: true, required: true, summary: "a .2cs file")],
+      output: "the file's last value", examples: [Example("source helpers.2cs", "load shared definitions")])
+  ) { call in
+    let path = call.string("path") ?? ""
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw CommandError("source: cannot read \(path)", parameter: "path")
+    }
+    return try await call.runSource(String(decoding: data, as: UTF8.self), name: path)
+  },
+  Command(
+    Signature(
+      name: "journal", category: .session, summary: "Every write 2cs sent (or planned) and how it ended.",
+      output: "a list of journal records", examples: [Example("journal | last 5", "the latest writes")])
+  ) { call in
+    let session = try call.session
+    do {
+      return .list(try session.journal.entries().map { Value(json: $0) })
+    } catch {
+      throw CommandError("journal: \(error)")
+    }
+  },
+  Command(
+    Signature(
+      name: "assert", category: .session, summary: "Stops the script with an error unless a condition holds.",
+      parameters: [
+        Parameter("condition", .expression, positional: true, required: true, summary: "what must hold"),
+        Parameter("message", .string, positional: true, summary: "what to say when it does not"),
+      ],
+      output: "nothing", examples: [Example("assert 0.1 + 0.2 == 0.3", "decimal arithmetic is exact")])
+  ) { call in
+    guard try await call.evaluate("condition", row: call.input).isTruthy else {
+      throw CommandError(call.string("message") ?? "assertion failed")
+    }
+    return .null
+  },
+  Command(
+    Signature(
+      name: "fail", category: .session, summary: "Stops the script with an error (try/catch can catch it).",
+      parameters: [Parameter("message", .string, positional: true, required: true, summary: "the error message")],
+      output: "nothing",
+      examples: [Example("try { fail \"no luck\" } catch e { $e.message }", "", result: "\"no luck\"")])
+  ) { call in throw CommandError(call.string("message") ?? "failed") },
+  Command(
+    Signature(
+      name: "confirm", category: .session, summary: "Asks a y/N question at the terminal; --yes answers yes.",
+      parameters: [Parameter("question", .string, positional: true, required: true, summary: "the question")],
+      output: "true or false", examples: [Example("if (confirm \"Buy it?\") { print yes }", "ask before going on")])
+  ) { call in
+    let session = try call.session
+    let question = call.string("question") ?? ""
+    if session.assumeYes { return .bool(true) }
+    guard let confirmer = session.confirmer else {
+      throw CommandError("confirm needs a terminal to ask at", help: "run with --yes to answer yes")
+    }
+    return .bool(await confirmer(question))
+  },
+  Command(
+    Signature(
+      name: "sleep", category: .session, summary: "Waits a number of seconds (Ctrl-C interrupts).",
+      parameters: [Parameter("seconds", .number, positional: true, required: true, summary: "e.g. 0.5")],
+      output: "nothing", examples: [Example("sleep 0.01", "a short pause")])
+  ) { call in
+    guard case .number(let seconds)? = call["seconds"], seconds >= DecimalNumber(0) else {
+      throw CommandError("sleep: seconds must not be negative", parameter: "seconds")
+    }
+    let milliseconds = seconds.multiplying(by: DecimalNumber(1000))?.rounded(toPlaces: 0).intValue ?? Int.max
+    try await Task.sleep(for: .milliseconds(min(milliseconds, 86_400_000)))
+    return .null
+  },
+  Command(
+    Signature(
+      name: "exit", category: .session, summary: "Ends the script (or the REPL) with a status.",
+      parameters: [Parameter("code", .integer, positional: true, summary: "the exit status; 0 by default")],
+      output: "nothing", examples: [Example("exit 0", "stop here")])
+  ) { call in
+    let code = call.integer("code") ?? 0
+    guard (0...255).contains(code) else {
+      throw CommandError("exit: the status must be from 0 to 255", parameter: "code")
+    }
+    throw ExitRequest(status: Int32(code))
+  },
+]
+
+/// Every built-in command of 2cs.
+public let builtinCommands: [Command] =
+  apiReadCommands + apiWriteCommands + dataCommands + outputCommands + sessionCommands

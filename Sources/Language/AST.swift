@@ -1,0 +1,177 @@
+/// The syntax tree. Every node carries the source range it was read from.
+
+public struct Block: Sendable, Equatable {
+  public var statements: [Statement]
+  public var range: SourceRange
+}
+
+public indirect enum Statement: Sendable, Equatable {
+  case binding(Binding)
+  case pipeline(Pipeline)
+  case conditional(Conditional)
+  case loop(Loop)
+  case definition(Definition)
+  case returning(Pipeline?, SourceRange)
+  case breaking(SourceRange)
+  case continuing(SourceRange)
+  case attempt(Attempt)
+
+  public var range: SourceRange {
+    switch self {
+    case .binding(let node): node.range
+    case .pipeline(let node): node.range
+    case .conditional(let node): node.range
+    case .loop(let node): node.range
+    case .definition(let node): node.range
+    case .returning(_, let range), .breaking(let range), .continuing(let range): range
+    case .attempt(let node): node.range
+    }
+  }
+}
+
+/// `let name = pipeline`
+public struct Binding: Sendable, Equatable {
+  public var name: String
+  public var value: Pipeline
+  public var range: SourceRange
+}
+
+/// `if expr { } else if expr { } else { }`
+public struct Conditional: Sendable, Equatable {
+  public struct Branch: Sendable, Equatable {
+    public var condition: Expression
+    public var body: Block
+  }
+
+  public var branches: [Branch]
+  public var otherwise: Block?
+  public var range: SourceRange
+}
+
+/// `for name in pipeline { }`
+public struct Loop: Sendable, Equatable {
+  public var variable: String
+  public var source: Pipeline
+  public var body: Block
+  public var range: SourceRange
+}
+
+/// `def name [param, param = default] { }`
+public struct Definition: Sendable, Equatable {
+  public struct Parameter: Sendable, Equatable {
+    public var name: String
+    public var defaultValue: Expression?
+    public var range: SourceRange
+  }
+
+  public var name: String
+  public var parameters: [Parameter]
+  public var body: Block
+  public var nameRange: SourceRange
+  public var range: SourceRange
+}
+
+/// `try { } catch name { }`
+public struct Attempt: Sendable, Equatable {
+  public var body: Block
+  public var errorName: String?
+  public var handler: Block
+  public var range: SourceRange
+}
+
+/// `stage | stage | ...`
+public struct Pipeline: Sendable, Equatable {
+  public var stages: [Stage]
+  public var range: SourceRange
+}
+
+public enum Stage: Sendable, Equatable {
+  case command(CommandCall)
+  case expression(Expression)
+
+  public var range: SourceRange {
+    switch self {
+    case .command(let call): call.range
+    case .expression(let expression): expression.range
+    }
+  }
+}
+
+/// `name arg*`
+public struct CommandCall: Sendable, Equatable {
+  public var name: String
+  public var nameRange: SourceRange
+  public var arguments: [CallArgument]
+  public var range: SourceRange
+}
+
+public enum CallArgument: Sendable, Equatable {
+  /// `key=value`
+  case named(String, Expression, nameRange: SourceRange)
+  /// `--name`
+  case flag(String, SourceRange)
+  case positional(Expression)
+
+  public var range: SourceRange {
+    switch self {
+    case .named(_, let value, let nameRange): nameRange.to(value.range)
+    case .flag(_, let range): range
+    case .positional(let value): value.range
+    }
+  }
+}
+
+public enum UnaryOperator: String, Sendable {
+  case negate = "-"
+  case not = "not"
+}
+
+public enum BinaryOperator: String, Sendable {
+  case or, and
+  case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+  case matches = "=~", isIn = "in", has
+  case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+}
+
+public enum StringPart: Sendable, Equatable {
+  case text(String)
+  case interpolation(Expression)
+}
+
+public indirect enum Expression: Sendable, Equatable {
+  case literal(Value, SourceRange)
+  case interpolated([StringPart], SourceRange)
+  case variable(String, SourceRange)
+  /// A bare name in an expression: a field of the current row inside `where` and `each`.
+  case name(String, SourceRange)
+  case field(Expression, String, SourceRange)
+  case index(Expression, Expression, SourceRange)
+  case list([Expression], SourceRange)
+  case record([RecordEntry], SourceRange)
+  case block(Block)
+  case subpipeline(Pipeline, SourceRange)
+  case unary(UnaryOperator, Expression, SourceRange)
+  case binary(BinaryOperator, Expression, Expression, SourceRange)
+
+  public var range: SourceRange {
+    switch self {
+    case .literal(_, let range), .interpolated(_, let range), .variable(_, let range), .name(_, let range),
+      .field(_, _, let range), .index(_, _, let range), .list(_, let range), .record(_, let range),
+      .subpipeline(_, let range), .unary(_, _, let range), .binary(_, _, _, let range):
+      range
+    case .block(let block): block.range
+    }
+  }
+}
+
+public struct RecordEntry: Sendable, Equatable {
+  public var key: String
+  public var value: Expression
+}
+
+/// A parsed program.
+public struct Program: Sendable {
+  public var source: SourceFile
+  public var statements: [Statement]
+  public var diagnostics: [Diagnostic]
+}

@@ -1,0 +1,158 @@
+/// A problem found in a program, with the place it is about.
+public struct Diagnostic: Error, Sendable, Equatable {
+  public enum Severity: String, Sendable {
+    case error, warning
+  }
+
+  /// A stable name for the kind of problem, e.g. `unknown-command`.
+  public var id: String
+  public var severity: Severity = .error
+  public var message: String
+  public var range: SourceRange
+  /// A hint printed on a `help:` line.
+  public var help: String?
+
+  public init(id: String, message: String, range: SourceRange, help: String? = nil) {
+    self.id = id
+    self.message = message
+    self.range = range
+    self.help = help
+  }
+
+  /// `file:line:col: error: message`, the source line, carets under the range, and the help line.
+  public func rendered(in source: SourceFile) -> String {
+    let (line, column) = source.location(of: range.start)
+    var text = "\(source.name):\(line):\(column): \(severity.rawValue): \(message)\n"
+    let lineText = source.line(line)
+    if !lineText.isEmpty || range.end > range.start {
+      let (endLine, endColumn) = source.location(of: range.end)
+      let width = endLine == line ? max(1, endColumn - column) : max(1, lineText.count - column + 1)
+      let indent = String(lineText.prefix(column - 1).map { $0 == "\t" ? "\t" : " " })
+      text += "  \(lineText)\n  \(indent)\(String(repeating: "^", count: width))\n"
+    }
+    if let help { text += "  help: \(help)\n" }
+    return text
+  }
+}
+
+/// Every diagnostic the lexer, parser and checker make, by name.
+enum Diagnostics {
+  static func unexpectedCharacter(_ character: Character, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "unexpected-character", message: "unexpected character '\(character)'", range: range)
+  }
+
+  static func unterminatedString(at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "unterminated-string", message: "unterminated string", range: range,
+      help: "close it with the same quote it opened with")
+  }
+
+  static func invalidEscape(_ text: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "invalid-escape", message: "unknown escape '\(text)' in a string", range: range,
+      help: "the escapes are \\n \\t \\\" \\\\ and \\$; use a 'single-quoted' string for raw text")
+  }
+
+  static func invalidUTF8(at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "invalid-utf8", message: "the source is not valid UTF-8", range: range)
+  }
+
+  static func expected(_ what: String, found: String, at range: SourceRange, help: String? = nil) -> Diagnostic {
+    Diagnostic(id: "syntax", message: "expected \(what), found \(found)", range: range, help: help)
+  }
+
+  static func unclosed(_ opener: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "unclosed", message: "'\(opener)' is never closed", range: range)
+  }
+
+  static func tooDeep(at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "too-deep", message: "nesting deeper than \(Parser.maximumDepth) levels", range: range)
+  }
+
+  static func misplaced(_ keyword: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "misplaced", message: "'\(keyword)' outside of \(keyword == "return" ? "a def" : "a loop")", range: range)
+  }
+
+  static func unknownCommand(_ name: String, at range: SourceRange, suggestion: String?) -> Diagnostic {
+    Diagnostic(
+      id: "unknown-command", message: "unknown command '\(name)'", range: range,
+      help: suggestion.map { "did you mean '\($0)'?" } ?? "type 'help' for the list of commands")
+  }
+
+  static func unknownParameter(_ name: String, command: String, valid: [String], at range: SourceRange)
+    -> Diagnostic
+  {
+    let suggestion = closestMatch(to: name, among: valid)
+    let list = valid.isEmpty ? "it takes none" : "valid parameters: " + valid.joined(separator: ", ")
+    return Diagnostic(
+      id: "unknown-parameter", message: "\(command) has no parameter '\(name)'", range: range,
+      help: suggestion.map { "did you mean '\($0)'? \(list)" } ?? list)
+  }
+
+  static func unknownFlag(_ name: String, command: String, valid: [String], at range: SourceRange) -> Diagnostic {
+    let list = valid.isEmpty ? "it takes no flags" : "valid flags: " + valid.map { "--" + $0 }.joined(separator: ", ")
+    return Diagnostic(id: "unknown-flag", message: "\(command) has no flag '--\(name)'", range: range, help: list)
+  }
+
+  static func tooManyArguments(command: String, usage: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "too-many-arguments", message: "too many arguments to \(command)", range: range, help: "usage: \(usage)")
+  }
+
+  static func missingArgument(_ name: String, command: String, usage: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "missing-argument", message: "\(command) needs \(name)", range: range, help: "usage: \(usage)")
+  }
+
+  static func duplicateArgument(_ name: String, command: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "duplicate-argument", message: "\(name) is given twice to \(command)", range: range)
+  }
+
+  static func wrongType(_ name: String, command: String, expected: String, got: String, at range: SourceRange)
+    -> Diagnostic
+  {
+    Diagnostic(
+      id: "wrong-type", message: "\(command): \(name) must be \(expected), got \(got)", range: range)
+  }
+
+  static func invalidValue(_ name: String, command: String, value: String, choices: [String], at range: SourceRange)
+    -> Diagnostic
+  {
+    Diagnostic(
+      id: "invalid-value", message: "\(command): '\(value)' is not a valid \(name)", range: range,
+      help: "one of: " + choices.joined(separator: ", "))
+  }
+}
+
+/// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo.
+public func closestMatch(to word: String, among candidates: [String]) -> String? {
+  let limit = max(1, word.count / 3)
+  var best: (String, Int)?
+  for candidate in candidates {
+    let distance = editDistance(word.lowercased(), candidate.lowercased())
+    if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+  }
+  if best == nil, let prefixed = candidates.first(where: { $0.hasPrefix(word) && word.count >= 2 }) {
+    return prefixed
+  }
+  return best?.0
+}
+
+func editDistance(_ a: String, _ b: String) -> Int {
+  let left = Array(a)
+  let right = Array(b)
+  if left.isEmpty { return right.count }
+  if right.isEmpty { return left.count }
+  var previous = Array(0...right.count)
+  var current = previous
+  for i in 1...left.count {
+    current[0] = i
+    for j in 1...right.count {
+      let cost = left[i - 1] == right[j - 1] ? 0 : 1
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+    }
+    swap(&previous, &current)
+  }
+  return previous[right.count]
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// The language, ready to embed: give it commands, run source text, read and
+/// set variables. A host program (2cs itself) attaches its own state as `host`.
+///
+/// `@unchecked Sendable`: an engine runs one program at a time; its state is
+/// touched only by the task running it.
+public final class Engine: @unchecked Sendable {
+  public enum Outcome: Sendable {
+    /// The program ran; the value of its last statement.
+    case finished(Value)
+    /// Syntax or binding errors; nothing ran.
+    case invalid([Diagnostic], SourceFile)
+    case failed(RuntimeError)
+    /// `exit N` was called.
+    case exited(Int32)
+  }
+
+  /// A parsed program with every diagnostic of the parser and the checker.
+  public struct Parsed: Sendable {
+    public var source: SourceFile
+    public var statements: [Statement]
+    public var diagnostics: [Diagnostic]
+    /// More input (a closing bracket, a stage after `|`) would complete it.
+    public var incomplete: Bool
+  }
+
+  private(set) var registry: [String: Command] = [:]
+  var userCommands: [String: UserCommand] = [:]
+  let globals = Scope(parent: nil)
+  private var patterns: [String: CompiledPattern] = [:]
+
+  /// What commands reach through `Invocation.host`.
+  public var host: (any Sendable)?
+  /// Where `print` writes.
+  public var output: @Sendable (String) -> Void = { Swift.print($0) }
+  /// Shows a top-level statement's non-null value.
+  public var display: @Sendable (Value) async -> Void = { Swift.print($0) }
+  /// What `$env` reads.
+  public var environment: [String: String] = [:]
+
+  public init(commands: [Command] = [], host: (any Sendable)? = nil) {
+    self.host = host
+    for command in commands { add(command) }
+  }
+
+  /// Adds a command, replacing one of the same name.
+  public func add(_ command: Command) { registry[command.name] = command }
+
+  /// Built-in and user-defined command names, sorted.
+  public var commandNames: [String] { (Array(registry.keys) + Array(userCommands.keys)).sorted() }
+
+  public func signature(of name: String) -> Signature? {
+    registry[name]?.signature ?? userCommands[name]?.signature
+  }
+
+  public var signatures: [Signature] { commandNames.compactMap(signature(of:)) }
+
+  // MARK: Variables
+
+  public subscript(variable name: String) -> Value? {
+    get { globals.lookup(name) }
+    set {
+      if let newValue { globals.bind(name, newValue) } else { globals.remove(name) }
+    }
+  }
+
+  /// Global variables by name.
+  public var variables: [String: Value] { globals.localVariables }
+
+  var environmentRecord: Record {
+    Record(environment.keys.sorted().map { Record.Field(key: $0, value: .string(environment[$0] ?? "")) })
+  }
+
+  // MARK: Running
+
+  public func parse(_ text: String, name: String) -> Parsed {
+    let source = SourceFile(name: name, text: text)
+    let (statements, syntax, incomplete) = Parser.parse(source) { [registry] command in
+      guard let signature = registry[command]?.signature else { return [] }
+      return Set(signature.parameters.filter { $0.kind == .expression }.map(\.name))
+    }
+    var diagnostics = syntax
+    if syntax.isEmpty {
+      var checker = Checker(engine: self, source: source)
+      checker.check(statements)
+      diagnostics = checker.diagnostics
+    }
+    return Parsed(source: source, statements: statements, diagnostics: diagnostics, incomplete: incomplete)
+  }
+
+  /// Every diagnostic of a program, without running it.
+  public func check(_ text: String, name: String) -> [Diagnostic] { parse(text, name: name).diagnostics }
+
+  /// Parses, checks, and (if there are no errors) runs a program at the top level.
+  public func run(_ text: String, name: String) async -> Outcome {
+    let parsed = parse(text, name: name)
+    return await run(parsed)
+  }
+
+  public func run(_ parsed: Parsed) async -> Outcome {
+    guard parsed.diagnostics.isEmpty else { return .invalid(parsed.diagnostics, parsed.source) }
+    let interpreter = Interpreter(engine: self, source: parsed.source)
+    do {
+      return .finished(try await interpreter.execute(parsed.statements, in: globals, topLevel: true))
+    } catch let error as RuntimeError {
+      return .failed(error)
+    } catch let exit as ExitRequest {
+      return .exited(exit.status)
+    } catch {
+      // break, continue and return outside loops and defs are refused by the parser; anything else is a bug.
+      return .failed(RuntimeError(message: "internal error: \(error)", range: .none, source: parsed.source))
+    }
+  }
+
+  /// Runs another file's text in `scope`, as `source` does; its definitions and variables stay.
+  func runNested(_ text: String, name: String, scope: Scope) async throws -> Value {
+    let parsed = parse(text, name: name)
+    guard parsed.diagnostics.isEmpty else {
+      throw CommandError(
+        "\(name) has errors:\n" + parsed.diagnostics.map { $0.rendered(in: parsed.source) }.joined())
+    }
+    return try await Interpreter(engine: self, source: parsed.source).execute(parsed.statements, in: scope)
+  }
+
+  func define(_ command: UserCommand, at range: SourceRange, source: SourceFile) throws {
+    guard registry[command.definition.name] == nil else {
+      throw RuntimeError(
+        message: "'\(command.definition.name)' is a built-in command and cannot be redefined", range: range,
+        source: source)
+    }
+    userCommands[command.definition.name] = command
+  }
+
+  func regex(_ pattern: String, at range: SourceRange, source: SourceFile) throws -> CompiledPattern {
+    if let compiled = patterns[pattern] { return compiled }
+    do {
+      let compiled = CompiledPattern(expression: try NSRegularExpression(pattern: pattern))
+      patterns[pattern] = compiled
+      return compiled
+    } catch {
+      throw RuntimeError(message: "invalid pattern '\(pattern)'", range: range, source: source)
+    }
+  }
+}

@@ -1,0 +1,438 @@
+import Foundation
+
+/// Unwinds the interpreter's stack for `break`, `continue` and `return`.
+enum ControlFlow: Error {
+  case breakLoop
+  case continueLoop
+  case returned(Value)
+}
+
+/// A command defined with `def`.
+struct UserCommand: Sendable {
+  var definition: Definition
+  var scope: Scope
+  var source: SourceFile
+
+  var signature: Signature {
+    Signature(
+      name: definition.name, category: .user, summary: "defined with def",
+      parameters: definition.parameters.map {
+        Parameter($0.name, .any, positional: true, required: $0.defaultValue == nil, summary: "")
+      },
+      input: "anything, as $in", output: "the value of its last statement, or of return")
+  }
+}
+
+/// Walks the syntax tree. One interpreter runs one source file; `$it`, `$in`
+/// and the rest live in scopes passed along, never in globals.
+final class Interpreter: @unchecked Sendable {
+  static let maximumCallDepth = 200
+
+  let engine: Engine
+  let source: SourceFile
+  private var callDepth = 0
+
+  init(engine: Engine, source: SourceFile) {
+    self.engine = engine
+    self.source = source
+  }
+
+  private func failure(_ message: String, at range: SourceRange, help: String? = nil) -> RuntimeError {
+    RuntimeError(message: message, help: help, range: range, source: source)
+  }
+
+  // MARK: Statements
+
+  /// Runs statements; at the top level, shows each pipeline's non-null value. Returns the last value.
+  @discardableResult
+  func execute(_ statements: [Statement], in scope: Scope, topLevel: Bool = false) async throws -> Value {
+    var last: Value = .null
+    for statement in statements {
+      if Task.isCancelled { throw failure("interrupted", at: statement.range) }
+      last = try await execute(statement, in: scope)
+      if topLevel, case .pipeline = statement, last != .null { await engine.display(last) }
+    }
+    return last
+  }
+
+  private func execute(_ statement: Statement, in scope: Scope) async throws -> Value {
+    switch statement {
+    case .pipeline(let pipeline):
+      return try await run(pipeline, in: scope)
+    case .binding(let binding):
+      scope.bind(binding.name, try await run(binding.value, in: scope))
+      return .null
+    case .conditional(let conditional):
+      for branch in conditional.branches where try await evaluate(branch.condition, in: scope).isTruthy {
+        return try await execute(branch.body.statements, in: scope)
+      }
+      if let otherwise = conditional.otherwise { return try await execute(otherwise.statements, in: scope) }
+      return .null
+    case .loop(let loop):
+      let items: [Value]
+      switch try await run(loop.source, in: scope) {
+      case .null: items = []
+      case .list(let list): items = list
+      case let single: items = [single]
+      }
+      for item in items {
+        scope.bind(loop.variable, item)
+        do {
+          try await execute(loop.body.statements, in: scope)
+        } catch ControlFlow.breakLoop {
+          break
+        } catch ControlFlow.continueLoop {
+          continue
+        }
+      }
+      return .null
+    case .definition(let definition):
+      try engine.define(
+        UserCommand(definition: definition, scope: scope, source: source), at: definition.nameRange, source: source)
+      return .null
+    case .returning(let value, _):
+      guard let value else { throw ControlFlow.returned(.null) }
+      throw ControlFlow.returned(try await run(value, in: scope))
+    case .breaking:
+      throw ControlFlow.breakLoop
+    case .continuing:
+      throw ControlFlow.continueLoop
+    case .attempt(let attempt):
+      do {
+        return try await execute(attempt.body.statements, in: scope)
+      } catch let error as RuntimeError {
+        if let name = attempt.errorName { scope.bind(name, .error(error.value)) }
+        return try await execute(attempt.handler.statements, in: scope)
+      }
+    }
+  }
+
+  // MARK: Pipelines and commands
+
+  func run(_ pipeline: Pipeline, in scope: Scope, input: Value = .null) async throws -> Value {
+    var value = input
+    for (position, stage) in pipeline.stages.enumerated() {
+      switch stage {
+      case .expression(let expression):
+        if position > 0 {
+          throw failure(
+            "a value cannot take piped input", at: expression.range,
+            help: "after '|' comes a command, such as each { ... } or where ...")
+        }
+        value = try await evaluate(expression, in: scope)
+      case .command(let call):
+        value = try await invoke(call, input: value, in: scope)
+      }
+    }
+    return value
+  }
+
+  private func invoke(_ call: CommandCall, input: Value, in scope: Scope) async throws -> Value {
+    if Task.isCancelled { throw failure("interrupted", at: call.range) }
+    if let command = engine.registry[call.name] {
+      let invocation = try await bind(call, to: command.signature, input: input, in: scope)
+      do {
+        return try await command.run(invocation)
+      } catch let error as CommandError {
+        throw commandFailure(error, call: call)
+      } catch let error as RuntimeError {
+        throw error
+      } catch let error as ControlFlow {
+        throw error
+      } catch let error as ExitRequest {
+        throw error
+      } catch is CancellationError {
+        throw failure("interrupted", at: call.range)
+      }
+    }
+    if let user = engine.userCommands[call.name] { return try await invoke(user, call: call, input: input, in: scope) }
+    throw failure(
+      "unknown command '\(call.name)'", at: call.nameRange,
+      help: closestMatch(to: call.name, among: engine.commandNames).map { "did you mean '\($0)'?" }
+        ?? "type 'help' for the list of commands")
+  }
+
+  private func commandFailure(_ error: CommandError, call: CommandCall) -> RuntimeError {
+    var range = call.range
+    if let parameter = error.parameter {
+      for argument in call.arguments {
+        if case .named(let name, _, _) = argument, name == parameter { range = argument.range }
+      }
+    }
+    var message = error.message
+    if let status = error.status, let endpoint = error.endpoint { message = "\(endpoint): HTTP \(status): \(message)" }
+    return RuntimeError(
+      message: message, help: error.help, status: error.status, endpoint: error.endpoint, range: range,
+      source: source)
+  }
+
+  private func plan(_ call: CommandCall, _ signature: Signature) throws -> ArgumentBinder.Plan {
+    switch ArgumentBinder.plan(call, signature: signature) {
+    case .success(let plan): return plan
+    case .failure(let diagnostic): throw failure(diagnostic.message, at: diagnostic.range, help: diagnostic.help)
+    }
+  }
+
+  /// Matches arguments to parameters, evaluates them, and checks their types.
+  private func bind(_ call: CommandCall, to signature: Signature, input: Value, in scope: Scope) async throws
+    -> Invocation
+  {
+    var arguments: [String: Value] = [:]
+    var expressions: [String: Expression] = [:]
+    var flags: Set<String> = []
+    var rest: [Value] = []
+    let plan = try self.plan(call, signature)
+    for (parameter, expression) in plan.assignments {
+      if parameter.kind == .expression {
+        expressions[parameter.name] = expression
+        continue
+      }
+      let value = try await evaluate(expression, in: scope)
+      let checked = try ArgumentBinder.check(value, for: parameter, command: signature.name).mapError {
+        failure($0.message, at: expression.range, help: $0.help)
+      }.get()
+      if parameter.variadic { rest.append(checked) } else { arguments[parameter.name] = checked }
+    }
+    if let variadic = signature.parameters.first(where: \.variadic), !rest.isEmpty {
+      arguments[variadic.name] = .list(rest)
+    }
+    flags = plan.flags
+    return Invocation(
+      signature: signature, input: input, arguments: arguments, flags: flags, expressions: expressions,
+      interpreter: self, scope: scope, range: call.range)
+  }
+
+  private func invoke(_ user: UserCommand, call: CommandCall, input: Value, in scope: Scope) async throws -> Value {
+    let signature = user.signature
+    let plan = try self.plan(call, signature)
+    let local = Scope(parent: user.scope)
+    local.bind("in", input)
+    for (parameter, expression) in plan.assignments {
+      local.bind(parameter.name, try await evaluate(expression, in: scope))
+    }
+    for parameter in user.definition.parameters where local.localVariables[parameter.name] == nil {
+      guard let fallback = parameter.defaultValue else {
+        throw failure(
+          "\(call.name) needs \(parameter.name)", at: call.range, help: "usage: \(signature.usage)")
+      }
+      local.bind(parameter.name, try await evaluate(fallback, in: user.scope))
+    }
+    callDepth += 1
+    defer { callDepth -= 1 }
+    guard callDepth <= Self.maximumCallDepth else {
+      throw failure("\(call.name) calls itself more than \(Self.maximumCallDepth) deep", at: call.range)
+    }
+    let body = Interpreter(engine: engine, source: user.source)
+    body.callDepth = callDepth
+    do {
+      return try await body.execute(user.definition.body.statements, in: local)
+    } catch ControlFlow.returned(let value) {
+      return value
+    }
+  }
+
+  /// Runs a block with `$it` bound, in a fresh scope inside the one it was written in.
+  func call(_ closure: Closure, it: Value) async throws -> Value {
+    let local = Scope(parent: closure.scope)
+    local.bind("it", it)
+    let body = closure.source.name == source.name ? self : Interpreter(engine: engine, source: closure.source)
+    return try await body.execute(closure.block.statements, in: local)
+  }
+
+  // MARK: Expressions
+
+  func evaluate(_ expression: Expression, in scope: Scope) async throws -> Value {
+    switch expression {
+    case .literal(let value, _):
+      return value
+    case .interpolated(let parts, _):
+      var text = ""
+      for part in parts {
+        switch part {
+        case .text(let literal): text += literal
+        case .interpolation(let inner): text += try await evaluate(inner, in: scope).description
+        }
+      }
+      return .string(text)
+    case .variable(let name, let range):
+      return try variable(name, in: scope, at: range)
+    case .name(let name, let range):
+      guard let row = scope.lookup("it") else {
+        throw failure(
+          "'\(name)' is not a command argument, a variable or a field", at: range,
+          help: "write text in quotes (\"\(name)\"), a variable as $\(name)")
+      }
+      return try field(name, of: row, at: range)
+    case .field(let base, let name, let range):
+      return try field(name, of: try await evaluate(base, in: scope), at: range)
+    case .index(let base, let index, let range):
+      return try self.index(try await evaluate(base, in: scope), try await evaluate(index, in: scope), at: range)
+    case .list(let items, _):
+      var values: [Value] = []
+      values.reserveCapacity(items.count)
+      for item in items { values.append(try await evaluate(item, in: scope)) }
+      return .list(values)
+    case .record(let entries, _):
+      var record = Record()
+      for entry in entries { record[entry.key] = try await evaluate(entry.value, in: scope) }
+      return .record(record)
+    case .block(let block):
+      return .block(Closure(block: block, scope: scope, source: source))
+    case .subpipeline(let pipeline, _):
+      return try await run(pipeline, in: scope)
+    case .unary(let operation, let operand, let range):
+      let value = try await evaluate(operand, in: scope)
+      switch operation {
+      case .not: return .bool(!value.isTruthy)
+      case .negate:
+        guard case .number(let number) = value else {
+          throw failure("cannot negate \(value.summary)", at: range)
+        }
+        return .number(number.negated)
+      }
+    case .binary(.and, let left, let right, _):
+      guard try await evaluate(left, in: scope).isTruthy else { return .bool(false) }
+      return .bool(try await evaluate(right, in: scope).isTruthy)
+    case .binary(.or, let left, let right, _):
+      if try await evaluate(left, in: scope).isTruthy { return .bool(true) }
+      return .bool(try await evaluate(right, in: scope).isTruthy)
+    case .binary(let operation, let left, let right, let range):
+      let lhs = try await evaluate(left, in: scope)
+      let rhs = try await evaluate(right, in: scope)
+      return try apply(operation, lhs, rhs, at: range)
+    }
+  }
+
+  private func variable(_ name: String, in scope: Scope, at range: SourceRange) throws -> Value {
+    if let value = scope.lookup(name) { return value }
+    if name == "env" { return .record(engine.environmentRecord) }
+    let known = scope.visibleNames + ["env"]
+    throw failure(
+      "undefined variable $\(name)", at: range,
+      help: closestMatch(to: name, among: known).map { "did you mean $\($0)?" }
+        ?? "bind it first with: let \(name) = ...")
+  }
+
+  func field(_ name: String, of value: Value, at range: SourceRange) throws -> Value {
+    switch value {
+    case .record, .error: return value.field(name) ?? .null
+    case .null: return .null
+    case .list(let items):
+      // A field of a list of records is the list of that field.
+      return .list(try items.map { try field(name, of: $0, at: range) })
+    default:
+      throw failure("cannot read field '\(name)' of \(value.summary)", at: range)
+    }
+  }
+
+  private func index(_ value: Value, _ index: Value, at range: SourceRange) throws -> Value {
+    switch (value, index) {
+    case (.list(let items), .number(let number)):
+      guard let position = number.intValue else { throw failure("a list index must be a whole number", at: range) }
+      let resolved = position < 0 ? items.count + position : position
+      guard items.indices.contains(resolved) else {
+        throw failure("index \(position) is out of range for a list of \(items.count)", at: range)
+      }
+      return items[resolved]
+    case (.record, .string(let key)), (.error, .string(let key)):
+      return value.field(key) ?? .null
+    case (.string(let text), .number(let number)):
+      guard let position = number.intValue else { throw failure("a string index must be a whole number", at: range) }
+      let characters = Array(text)
+      let resolved = position < 0 ? characters.count + position : position
+      guard characters.indices.contains(resolved) else {
+        throw failure("index \(position) is out of range for a string of \(characters.count)", at: range)
+      }
+      return .string(String(characters[resolved]))
+    case (.null, _):
+      return .null
+    default:
+      throw failure("cannot index \(value.summary) with \(index.summary)", at: range)
+    }
+  }
+
+  private func apply(_ operation: BinaryOperator, _ lhs: Value, _ rhs: Value, at range: SourceRange) throws -> Value {
+    func arithmetic(_ compute: (DecimalNumber, DecimalNumber) -> DecimalNumber?) throws -> Value {
+      guard case .number(let a) = lhs, case .number(let b) = rhs else {
+        throw failure(
+          "'\(operation.rawValue)' needs two numbers, got \(lhs.summary) and \(rhs.summary)", at: range,
+          help: lhs.typeName == "string" || rhs.typeName == "string" ? "join text with interpolation: \"$a $b\"" : nil)
+      }
+      guard let result = compute(a, b) else {
+        if b.significand == 0, operation == .divide || operation == .remainder {
+          throw failure("division by zero", at: range)
+        }
+        throw failure("the result is too large to compute exactly", at: range)
+      }
+      return .number(result)
+    }
+    switch operation {
+    case .add:
+      switch (lhs, rhs) {
+      case (.string(let a), .string(let b)): return .string(a + b)
+      case (.list(let a), .list(let b)): return .list(a + b)
+      case (.record(var a), .record(let b)):
+        for field in b { a[field.key] = field.value }
+        return .record(a)
+      default: return try arithmetic { $0.adding($1) }
+      }
+    case .subtract: return try arithmetic { $0.subtracting($1) }
+    case .multiply: return try arithmetic { $0.multiplying(by: $1) }
+    case .divide: return try arithmetic { $0.dividing(by: $1) }
+    case .remainder: return try arithmetic { $0.remainder(dividingBy: $1) }
+    case .equal: return .bool(lhs == rhs)
+    case .notEqual: return .bool(lhs != rhs)
+    case .less, .lessOrEqual, .greater, .greaterOrEqual:
+      let order: Bool
+      switch (lhs, rhs) {
+      case (.number(let a), .number(let b)):
+        order = compare(a, b, operation)
+      case (.string(let a), .string(let b)):
+        order = compare(a, b, operation)
+      default:
+        throw failure("cannot compare \(lhs.summary) with \(rhs.summary)", at: range)
+      }
+      return .bool(order)
+    case .matches:
+      guard case .string(let text) = lhs, case .string(let pattern) = rhs else {
+        throw failure(
+          "'=~' matches a string against a pattern string, got \(lhs.summary) and \(rhs.summary)", at: range)
+      }
+      return .bool(try engine.regex(pattern, at: range, source: source).firstMatch(in: text) != nil)
+    case .isIn:
+      return .bool(try contains(rhs, lhs, at: range))
+    case .has:
+      return .bool(try contains(lhs, rhs, at: range))
+    case .and, .or:
+      return .bool(lhs.isTruthy && rhs.isTruthy)
+    }
+  }
+
+  private func compare<T: Comparable>(_ a: T, _ b: T, _ operation: BinaryOperator) -> Bool {
+    switch operation {
+    case .less: a < b
+    case .lessOrEqual: a <= b
+    case .greater: a > b
+    default: a >= b
+    }
+  }
+
+  private func contains(_ container: Value, _ element: Value, at range: SourceRange) throws -> Bool {
+    switch (container, element) {
+    case (.list(let items), _): return items.contains(element)
+    case (.string(let text), .string(let part)): return text.contains(part)
+    case (.record(let record), .string(let key)): return record[key] != nil
+    case (.null, _): return false
+    default: throw failure("cannot look for \(element.summary) in \(container.summary)", at: range)
+    }
+  }
+}
+
+/// A compiled `=~` pattern.
+struct CompiledPattern: @unchecked Sendable {
+  let expression: NSRegularExpression
+
+  func firstMatch(in text: String) -> NSTextCheckingResult? {
+    expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+  }
+}

@@ -1,0 +1,53 @@
+/// One call of a command, as its `run` sees it: the piped input, the bound
+/// arguments, and what it may ask of the interpreter.
+public struct Invocation: Sendable {
+  public let signature: Signature
+  /// The value piped in; `.null` when nothing was.
+  public let input: Value
+  /// Arguments by parameter name (never by alias). Variadic parameters hold a list.
+  public let arguments: [String: Value]
+  public let flags: Set<String>
+  let expressions: [String: Expression]
+  let interpreter: Interpreter
+  let scope: Scope
+  let range: SourceRange
+
+  public subscript(name: String) -> Value? { arguments[name] }
+
+  public func has(flag: String) -> Bool { flags.contains(flag) }
+
+  /// Whether the argument was given (rather than piped or defaulted).
+  public func given(_ name: String) -> Bool { arguments[name] != nil || expressions[name] != nil }
+
+  /// What the host program attached to the engine (the API session, for 2cs).
+  public var host: (any Sendable)? { interpreter.engine.host }
+
+  /// Prints a line to the program's output.
+  public func print(_ text: String) { interpreter.engine.output(text) }
+
+  /// Evaluates an expression parameter with `$it` bound to `row`; bare names read fields of `row`.
+  public func evaluate(_ name: String, row: Value) async throws -> Value {
+    guard let expression = expressions[name] else { throw CommandError("\(signature.name) needs \(name)") }
+    let local = Scope(parent: scope)
+    local.bind("it", row)
+    return try await interpreter.evaluate(expression, in: local)
+  }
+
+  /// Runs a block with `$it` bound to `row` and returns its last value.
+  public func call(_ closure: Closure, with row: Value) async throws -> Value {
+    try await interpreter.call(closure, it: row)
+  }
+
+  /// Runs source text in the caller's scope, as `source FILE` does.
+  public func runSource(_ text: String, name: String) async throws -> Value {
+    try await interpreter.engine.runNested(text, name: name, scope: scope)
+  }
+
+  /// The signatures of every command the engine knows, built-in and defined.
+  public var commandSignatures: [Signature] { interpreter.engine.signatures }
+
+  /// Every variable visible at the call, nearest scope first.
+  public var visibleVariables: [(String, Value)] {
+    scope.visibleNames.compactMap { name in scope.lookup(name).map { (name, $0) } }
+  }
+}

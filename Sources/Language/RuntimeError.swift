@@ -1,0 +1,50 @@
+/// An error a command raises. The interpreter adds where in the source it happened.
+public struct CommandError: Error, Sendable {
+  public var message: String
+  public var help: String?
+  /// The HTTP status, for API errors.
+  public var status: Int?
+  /// `METHOD /path`, for API errors.
+  public var endpoint: String?
+  /// The parameter the error is about, so the caret can point at it.
+  public var parameter: String?
+
+  public init(
+    _ message: String, help: String? = nil, status: Int? = nil, endpoint: String? = nil, parameter: String? = nil
+  ) {
+    self.message = message
+    self.help = help
+    self.status = status
+    self.endpoint = endpoint
+    self.parameter = parameter
+  }
+}
+
+/// An error while a program runs, with its place in the source.
+public struct RuntimeError: Error, Sendable {
+  public var message: String
+  public var help: String?
+  public var status: Int?
+  public var endpoint: String?
+  public var range: SourceRange
+  public var source: SourceFile
+
+  public var diagnostic: Diagnostic {
+    Diagnostic(id: "runtime", message: message, range: range, help: help)
+  }
+
+  public var rendered: String { diagnostic.rendered(in: source) }
+
+  var value: ErrorValue {
+    let (line, column) = source.location(of: range.start)
+    return ErrorValue(
+      message: message, status: status, endpoint: endpoint, file: source.name, line: line, column: column)
+  }
+}
+
+/// `exit [code]`: ends the program with a status.
+public struct ExitRequest: Error, Sendable {
+  public var status: Int32
+
+  public init(status: Int32) { self.status = status }
+}

@@ -1,0 +1,163 @@
+/// Everything the language knows about a command, declared once beside its
+/// code: the argument binder, `help`, completion and `2cs check` read only this.
+public struct Signature: Sendable {
+  public enum Category: String, Sendable, CaseIterable {
+    case api = "API"
+    case data = "data"
+    case output = "output and files"
+    case session = "session"
+    case user = "defined in this session"
+  }
+
+  public var name: String
+  public var category: Category
+  public var summary: String
+  public var parameters: [Parameter]
+  public var flags: [CommandFlag]
+  /// What it accepts piped in, as help shows it.
+  public var input: String
+  /// What it returns, as help shows it.
+  public var output: String
+  /// Further notes for `help NAME`.
+  public var details: String?
+  public var examples: [Example]
+
+  public init(
+    name: String, category: Category, summary: String, parameters: [Parameter] = [], flags: [CommandFlag] = [],
+    input: String = "nothing", output: String, details: String? = nil, examples: [Example] = []
+  ) {
+    self.name = name
+    self.category = category
+    self.summary = summary
+    self.parameters = parameters
+    self.flags = flags
+    self.input = input
+    self.output = output
+    self.details = details
+    self.examples = examples
+  }
+
+  /// `groups [country] [region_id=] ...`
+  public var usage: String {
+    var words = [name]
+    for parameter in parameters {
+      let shown: String
+      if parameter.positional {
+        shown = parameter.variadic ? "<\(parameter.name)>..." : "<\(parameter.name)>"
+      } else {
+        shown = "\(parameter.name)=<\(parameter.kind.noun)>"
+      }
+      words.append(parameter.required ? shown : "[\(shown)]")
+    }
+    words += flags.map { "[--\($0.name)]" }
+    return words.joined(separator: " ")
+  }
+
+  /// The parameter called `name`, by its own name or an alias.
+  public func parameter(named name: String) -> Parameter? {
+    parameters.first { $0.name == name || $0.aliases.contains(name) }
+  }
+
+  public var positionalParameters: [Parameter] { parameters.filter(\.positional) }
+}
+
+public struct Parameter: Sendable {
+  public enum Kind: Sendable, Equatable {
+    case any
+    case string
+    case number
+    /// A whole number.
+    case integer
+    /// One of a fixed set of words.
+    case choice([String])
+    /// A `{ ... }` block.
+    case block
+    /// The rest of the stage, read as an expression and evaluated per row (`where`).
+    case expression
+    /// A dotted field path such as `price.monthly_price`.
+    case fieldPath
+    /// A file path.
+    case path
+
+    var noun: String {
+      switch self {
+      case .any: "value"
+      case .string: "text"
+      case .number: "number"
+      case .integer: "whole number"
+      case .choice(let words): words.joined(separator: "|")
+      case .block: "block"
+      case .expression: "expression"
+      case .fieldPath: "field"
+      case .path: "path"
+      }
+    }
+  }
+
+  public var name: String
+  public var aliases: [String]
+  public var kind: Kind
+  /// Whether it may be given without its name, in order.
+  public var positional: Bool
+  public var required: Bool
+  /// Takes every remaining positional argument, as a list.
+  public var variadic: Bool
+  public var summary: String
+  /// Values tab completion offers after `name=`.
+  public var suggestions: [String]
+
+  public init(
+    _ name: String, _ kind: Kind, aliases: [String] = [], positional: Bool = false, required: Bool = false,
+    variadic: Bool = false, summary: String, suggestions: [String] = []
+  ) {
+    self.name = name
+    self.kind = kind
+    self.aliases = aliases
+    self.positional = positional
+    self.required = required
+    self.variadic = variadic
+    self.summary = summary
+    if case .choice(let words) = kind, suggestions.isEmpty {
+      self.suggestions = words
+    } else {
+      self.suggestions = suggestions
+    }
+  }
+}
+
+public struct CommandFlag: Sendable {
+  public var name: String
+  public var summary: String
+
+  public init(_ name: String, summary: String) {
+    self.name = name
+    self.summary = summary
+  }
+}
+
+/// A runnable example: tests run every one against the sandbox.
+public struct Example: Sendable {
+  public var source: String
+  public var summary: String
+  /// The value the example gives, written as 2cs source, when it is always the same.
+  public var result: String?
+
+  public init(_ source: String, _ summary: String, result: String? = nil) {
+    self.source = source
+    self.summary = summary
+    self.result = result
+  }
+}
+
+/// A command: its signature and what it does.
+public struct Command: Sendable {
+  public let signature: Signature
+  public let run: @Sendable (Invocation) async throws -> Value
+
+  public init(_ signature: Signature, run: @escaping @Sendable (Invocation) async throws -> Value) {
+    self.signature = signature
+    self.run = run
+  }
+
+  public var name: String { signature.name }
+}

@@ -1,0 +1,181 @@
+/// A value of the language: what variables hold and pipelines pass along.
+public enum Value: Sendable, Equatable, CustomStringConvertible {
+  case null
+  case bool(Bool)
+  case number(DecimalNumber)
+  case string(String)
+  case list([Value])
+  case record(Record)
+  /// A `{ ... }` block with the scope it was written in, for `each` and friends.
+  case block(Closure)
+  /// A caught error, in `catch err`.
+  case error(ErrorValue)
+
+  public static func int(_ value: Int) -> Value { .number(DecimalNumber(value)) }
+
+  public var typeName: String {
+    switch self {
+    case .null: "null"
+    case .bool: "bool"
+    case .number: "number"
+    case .string: "string"
+    case .list: "list"
+    case .record: "record"
+    case .block: "block"
+    case .error: "error"
+    }
+  }
+
+  /// How the value reads in a message: `string "US"`, `list of 12`, ...
+  public var summary: String {
+    switch self {
+    case .string(let text): "string \"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\""
+    case .number(let number): "number \(number)"
+    case .list(let items): "list of \(items.count)"
+    case .record(let record):
+      "record with \(record.keys.prefix(4).joined(separator: ", "))\(record.count > 4 ? ", …" : "")"
+    case .bool(let flag): "bool \(flag)"
+    default: typeName
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .null: "null"
+    case .bool(let flag): flag ? "true" : "false"
+    case .number(let number): number.description
+    case .string(let text): text
+    case .list(let items): "[" + items.map(\.literalText).joined(separator: ", ") + "]"
+    case .record(let record):
+      "{" + record.fields.map { "\($0.key): \($0.value.literalText)" }.joined(separator: ", ") + "}"
+    case .block: "{ block }"
+    case .error(let error): "error: \(error.message)"
+    }
+  }
+
+  /// The value as it would be written in source: strings quoted.
+  public var literalText: String {
+    if case .string(let text) = self {
+      var quoted = "\""
+      for character in text {
+        switch character {
+        case "\"": quoted += "\\\""
+        case "\\": quoted += "\\\\"
+        case "\n": quoted += "\\n"
+        case "\t": quoted += "\\t"
+        case "$": quoted += "\\$"
+        default: quoted.append(character)
+        }
+      }
+      return quoted + "\""
+    }
+    return description
+  }
+
+  public var isTruthy: Bool {
+    switch self {
+    case .null: false
+    case .bool(let flag): flag
+    case .number(let number): number.significand != 0
+    case .string(let text): !text.isEmpty
+    case .list(let items): !items.isEmpty
+    case .record(let record): record.count > 0
+    case .block, .error: true
+    }
+  }
+
+  /// A field of a record (or of a caught error), nil when there is none.
+  public func field(_ name: String) -> Value? {
+    switch self {
+    case .record(let record): record[name]
+    case .error(let error): error.record[name]
+    default: nil
+    }
+  }
+
+  public static func == (lhs: Value, rhs: Value) -> Bool {
+    switch (lhs, rhs) {
+    case (.null, .null): true
+    case (.bool(let a), .bool(let b)): a == b
+    case (.number(let a), .number(let b)): a == b
+    case (.string(let a), .string(let b)): a == b
+    case (.list(let a), .list(let b)): a == b
+    case (.record(let a), .record(let b)): a == b
+    case (.error(let a), .error(let b)): a == b
+    default: false
+    }
+  }
+}
+
+/// A record: named fields in the order they were made.
+public struct Record: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+  public struct Field: Sendable, Equatable {
+    public var key: String
+    public var value: Value
+
+    public init(key: String, value: Value) {
+      self.key = key
+      self.value = value
+    }
+  }
+
+  public private(set) var fields: [Field]
+
+  public init(_ fields: [Field] = []) { self.fields = fields }
+
+  public init(dictionaryLiteral elements: (String, Value)...) {
+    fields = []
+    for (key, value) in elements { self[key] = value }
+  }
+
+  public var count: Int { fields.count }
+  public var keys: [String] { fields.map(\.key) }
+
+  public subscript(key: String) -> Value? {
+    get {
+      for field in fields where field.key == key { return field.value }
+      return nil
+    }
+    set {
+      if let index = fields.firstIndex(where: { $0.key == key }) {
+        if let newValue { fields[index].value = newValue } else { fields.remove(at: index) }
+      } else if let newValue {
+        fields.append(Field(key: key, value: newValue))
+      }
+    }
+  }
+
+  public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+
+  /// Equal when they have the same fields with equal values, in any order.
+  public static func == (lhs: Record, rhs: Record) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    return lhs.fields.allSatisfy { rhs[$0.key] == $0.value }
+  }
+}
+
+/// An error caught by `try`/`catch`, with what the script may want to inspect.
+public struct ErrorValue: Sendable, Equatable {
+  public var message: String
+  public var status: Int?
+  public var endpoint: String?
+  public var file: String
+  public var line: Int
+  public var column: Int
+
+  public var record: Record {
+    [
+      "message": .string(message), "status": status.map(Value.int) ?? .null,
+      "endpoint": endpoint.map(Value.string) ?? .null, "file": .string(file), "line": .int(line),
+      "column": .int(column),
+    ]
+  }
+}
+
+/// A block together with the scope it was written in.
+public struct Closure: Sendable {
+  public let block: Block
+  let scope: Scope
+  /// The source the block's ranges point into.
+  let source: SourceFile
+}

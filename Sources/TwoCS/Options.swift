@@ -1,0 +1,161 @@
+import ArgumentParser
+import Commands
+import Foundation
+import Language
+import NumbersAPI
+import Sandbox
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Where 2cs sends its requests and how careful it is; shared by every mode.
+struct ConnectionOptions: ParsableArguments {
+  @Option(name: .customLong("api-key"), help: "The 2Chat API key (default: $TWOCHAT_API_KEY). Never printed.")
+  var apiKey: String?
+
+  @Option(help: "The API's address, e.g. http://127.0.0.1:8080 for `2cs sandbox serve`.")
+  var baseURL: String?
+
+  @Flag(help: "Use the embedded sandbox even if a key is set.")
+  var sandbox = false
+
+  @Option(help: "How values are shown: table, json, ndjson or csv (default: table on a terminal, json otherwise).")
+  var output: OutputFormat?
+
+  @Flag(help: "Answer yes to live purchases and other writes (scripts need it on a live account).")
+  var yes = false
+
+  @Flag(help: "Run reads, but only show the writes (and the planned spending).")
+  var dryRun = false
+
+  @Option(help: "The most this run may spend on setup plus first month.")
+  var budget: String?
+
+  @Flag(help: "Print every HTTP exchange to stderr as a curl command (key shown as ***).")
+  var trace = false
+
+  func validate() throws {
+    if let budget, DecimalNumber(budget) == nil || budget.hasPrefix("-") {
+      throw ValidationError("--budget must be a number such as 25 or 9.50")
+    }
+    if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
+      throw ValidationError("--base-url must start with http:// or https://")
+    }
+    if sandbox && baseURL != nil { throw ValidationError("--sandbox and --base-url cannot be used together") }
+  }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// The live API's address.
+let liveBaseURL = "https://api.p.2chat.io"
+
+/// A running session: the engine with 2cs's commands, the API session, and how to close them.
+struct Runtime {
+  let engine: Engine
+  let session: Session
+  private let sandbox: Sandbox?
+  private let transport: HTTPTransport?
+
+  init(options: ConnectionOptions, arguments: [String] = [], interactive: Bool = false) throws {
+    let environment = ProcessInfo.processInfo.environment
+    let key =
+      options.sandbox ? nil : (options.apiKey ?? environment["TWOCHAT_API_KEY"]).flatMap { $0.isEmpty ? nil : $0 }
+    let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+    let tracing = Tracing(enabled: options.trace) { line in
+      FileHandle.standardError.write(Data(((stderrIsTerminal ? "trace: " : "") + line + "\n").utf8))
+    }
+    var clientSettings = ClientSettings()
+    clientSettings.trace = tracing.hook
+
+    let mode: Session.Mode
+    let transportForClient: any Transport
+    if key == nil && options.baseURL == nil {
+      var configuration = SandboxConfiguration()
+      configuration.stateFile = SandboxConfiguration.defaultStateFile(environment: environment)
+      do {
+        let embedded = try Sandbox(configuration: configuration)
+        sandbox = embedded
+        transportForClient = embedded.inProcessTransport()
+      } catch {
+        throw exitWithMessage(String(describing: error))
+      }
+      transport = nil
+      mode = .sandbox
+    } else {
+      guard key != nil else {
+        throw exitWithMessage("--base-url needs an API key: --api-key KEY or TWOCHAT_API_KEY", status: 2)
+      }
+      let baseURL = options.baseURL ?? liveBaseURL
+      let http = HTTPTransport(baseURL: baseURL)
+      transport = http
+      transportForClient = http
+      sandbox = nil
+      mode = Self.isLoopback(baseURL) ? .local : .live
+    }
+    let client = NumbersClient(
+      transport: transportForClient, apiKey: APIKey(key ?? "sandbox"), settings: clientSettings)
+    session = Session(
+      mode: mode, client: client, journal: Journal(path: Journal.defaultPath(environment: environment)),
+      tracing: tracing)
+    session.assumeYes = options.yes
+    session.settings.dryRun = options.dryRun
+    session.settings.budget = options.budget.flatMap { DecimalNumber($0) }
+    let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+    let format = options.output ?? (stdoutIsTerminal ? .table : .json)
+    session.settings.output = format
+    session.renderer = Renderer(
+      format: format, width: stdoutIsTerminal ? terminalWidth() : nil,
+      color: stdoutIsTerminal && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb")
+
+    engine = Engine(commands: builtinCommands, host: session)
+    var visible = environment
+    visible["TWOCHAT_API_KEY"] = nil
+    engine.environment = visible
+    engine[variable: "args"] = .list(arguments.map(Value.string))
+    engine.output = { line in writeOut(line) }
+    engine.display = { [session] value in writeOut(session.renderer.render(value)) }
+    _ = interactive
+  }
+
+  /// Writes what is left to disk and closes connections.
+  func close() async {
+    if let sandbox { try? await sandbox.flush() }
+    if let transport { await transport.shutdown() }
+    let planned = session.planned
+    if planned.count > 0 {
+      writeError(
+        "dry run: \(planned.count) purchase(s) planned, setup \(planned.setup), first month \(planned.monthly), total \(planned.total); nothing was sent"
+      )
+    }
+  }
+
+  static func isLoopback(_ url: String) -> Bool {
+    guard let start = url.range(of: "://")?.upperBound else { return false }
+    let rest = url[start...]
+    let host: Substring
+    if rest.hasPrefix("[") {
+      host = rest.prefix { $0 != "]" }.dropFirst()
+    } else {
+      host = rest.prefix { $0 != ":" && $0 != "/" }
+    }
+    return host == "localhost" || host.hasPrefix("127.") || host == "::1"
+  }
+}
+
+func terminalWidth() -> Int? {
+  var size = winsize()
+  guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+  return Int(size.ws_col)
+}
+
+/// Writes a line to stdout, unbuffered, so it stays in order with stderr.
+func writeOut(_ text: String, newline: Bool = true) {
+  FileHandle.standardOutput.write(Data((newline ? text + "\n" : text).utf8))
+}
+
+/// Writes a line to stderr.
+func writeError(_ text: String) {
+  FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}

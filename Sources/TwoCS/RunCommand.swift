@@ -1,0 +1,140 @@
+import ArgumentParser
+import Commands
+import Foundation
+import Language
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `2cs [FILE [ARGS...]]`, `2cs -c SOURCE`, or lines from stdin.
+struct Run: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run a .2cs script, a one-liner (-c), or the lines piped in; with none of them on a terminal, the REPL.",
+    discussion: """
+      Exit status: 0 when all went well, 1 for an error while running, 2 for a usage or syntax error.
+      """
+  )
+
+  @Option(name: .customShort("c"), help: "Run this source text instead of a file.")
+  var command: String?
+
+  @OptionGroup var connection: ConnectionOptions
+
+  @Argument(help: "A .2cs script; `-` reads it from stdin.")
+  var script: String?
+
+  @Argument(parsing: .captureForPassthrough, help: "Arguments for the script, in $args.")
+  var arguments: [String] = []
+
+  func validate() throws {
+    if command != nil && script != nil {
+      throw ValidationError("give either -c SOURCE or a script file, not both")
+    }
+  }
+
+  func run() async throws {
+    let runtime = try Runtime(options: connection, arguments: arguments)
+    let status: Int32
+    if let command {
+      status = await execute(SourceFile(name: "<command>", text: command), runtime)
+    } else if let script, script != "-" {
+      guard let bytes = FileManager.default.contents(atPath: script) else {
+        await runtime.close()
+        throw exitWithMessage("cannot read \(script): \(fileProblem(script))", status: 2)
+      }
+      status = await execute(bytes: Array(bytes), name: script, runtime)
+    } else if script == "-" || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 {
+      status = await execute(bytes: readStandardInput(), name: "<stdin>", runtime)
+    } else {
+      status = await SimpleREPL(runtime: runtime).run()
+    }
+    await runtime.close()
+    if status != 0 { throw ExitCode(status) }
+  }
+
+  private func execute(bytes: [UInt8], name: String, _ runtime: Runtime) async -> Int32 {
+    switch SourceFile.decoding(bytes, name: name) {
+    case .success(let source): return await execute(source, runtime)
+    case .failure(let invalid):
+      writeError(invalid.diagnostic.rendered(in: invalid.source))
+      return 2
+    }
+  }
+
+  private func execute(_ source: SourceFile, _ runtime: Runtime) async -> Int32 {
+    let outcome = await runtime.engine.run(runtime.engine.parse(source.text, name: source.name))
+    return report(outcome)
+  }
+}
+
+/// Prints an outcome's errors and gives its exit status.
+func report(_ outcome: Engine.Outcome) -> Int32 {
+  switch outcome {
+  case .finished: return 0
+  case .exited(let status): return status
+  case .invalid(let diagnostics, let source):
+    writeError(diagnostics.map { $0.rendered(in: source) }.joined())
+    return 2
+  case .failed(let error):
+    writeError(error.rendered)
+    return 1
+  }
+}
+
+func readStandardInput() -> [UInt8] {
+  var bytes: [UInt8] = []
+  var buffer = [UInt8](repeating: 0, count: 65536)
+  while true {
+    let count = read(STDIN_FILENO, &buffer, buffer.count)
+    if count < 0 && errno == EINTR { continue }
+    guard count > 0 else { break }
+    bytes.append(contentsOf: buffer[0..<count])
+  }
+  return bytes
+}
+
+func fileProblem(_ path: String) -> String {
+  var isFolder: ObjCBool = false
+  if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) { return "no such file" }
+  return isFolder.boolValue ? "it is a folder" : "permission denied"
+}
+
+/// `2cs check FILE...`
+struct Check: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Parse and bind scripts without running anything; exit 2 if any has errors.",
+    discussion:
+      "Reports every error of every file at once: unknown commands and parameters, wrong literal types, syntax."
+  )
+
+  @Argument(help: "The .2cs files to check.")
+  var files: [String]
+
+  func run() async throws {
+    let engine = Engine(commands: builtinCommands)
+    var failed = false
+    for file in files {
+      guard let data = FileManager.default.contents(atPath: file) else {
+        writeError("2cs: cannot read \(file): \(fileProblem(file))")
+        failed = true
+        continue
+      }
+      switch SourceFile.decoding(Array(data), name: file) {
+      case .failure(let invalid):
+        writeError(invalid.diagnostic.rendered(in: invalid.source))
+        failed = true
+      case .success(let source):
+        let diagnostics = engine.check(source.text, name: file)
+        if diagnostics.isEmpty {
+          writeOut("\(file): ok")
+        } else {
+          writeError(diagnostics.map { $0.rendered(in: source) }.joined())
+          failed = true
+        }
+      }
+    }
+    if failed { throw ExitCode(2) }
+  }
+}
