@@ -45,6 +45,11 @@ let package = Package(
       dependencies: ["NumbersAPI", .product(name: "HTTPTypes", package: "swift-http-types")]
     ),
     .testTarget(
+      name: "LanguageTests",
+      dependencies: ["Language", "Commands", "Sandbox", "NumbersAPI"],
+      exclude: ["Golden", "Malformed"]
+    ),
+    .testTarget(
       name: "SandboxTests",
       dependencies: [
         "Sandbox", "NumbersAPI", "TwoCS",

@@ -7,6 +7,8 @@ let didTypeNames = ["local", "mobile", "tollfree", "national", "global", "shared
 
 private let country = Parameter(
   "country", .string, positional: true, summary: "ISO country code, e.g. US", suggestions: knownCountries)
+private let countryOrGroup = Parameter(
+  "country", .any, positional: true, summary: "ISO country code, or a group record", suggestions: knownCountries)
 
 /// The country from the argument or from piped text, upper-cased.
 private func countryCode(_ call: Invocation, from input: Value? = nil) throws -> String {
@@ -133,7 +135,7 @@ let apiReadCommands: [Command] = [
       name: "requirements", category: .api,
       summary: "Documents needed to buy numbers of a country and type; an empty list means none.",
       parameters: [
-        country,
+        countryOrGroup,
         Parameter(
           "did_type", .any, aliases: ["type"], summary: "a DID type name or id", suggestions: didTypeNames),
       ],
@@ -146,7 +148,11 @@ let apiReadCommands: [Command] = [
     let session = try call.session
     var code = call.string("country")?.uppercased()
     var typeValue = call["did_type"]
-    if case .record(let group) = call.input {
+    let groupRecord: Value = if case .record = call["country"] ?? .null { call["country"] ?? .null } else { call.input }
+    if case .list(let items) = groupRecord {
+      throw CommandError("requirements takes one group, not a list of \(items.count)", help: "use first, or for")
+    }
+    if case .record(let group) = groupRecord {
       if code == nil, case .string(let text)? = group["country"] { code = text }
       if typeValue == nil { typeValue = group["type"] }
       guard code != nil else {

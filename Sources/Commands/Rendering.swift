@@ -46,7 +46,9 @@ public struct Renderer: Sendable {
       }
       return grid(header: columns, rows: cells, numeric: numeric)
     case .list(let items):
-      return items.map { Self.cell($0) }.joined(separator: "\n")
+      return items.map { $0 == .null ? "null" : Self.cell($0) }.joined(separator: "\n")
+    case .record(let record) where record.count == 0:
+      return "(empty record)"
     case .record(let record):
       let flat = Self.flatten(record)
       return grid(header: nil, rows: flat.map { [$0.key, Self.cell($0.value)] }, numeric: [false, false])
@@ -79,7 +81,9 @@ public struct Renderer: Sendable {
         let aligned = numeric[column] ? padding + fitted : fitted + (isLast ? "" : padding)
         parts.append(bold && color ? "\u{1B}[1m\(aligned)\u{1B}[0m" : aligned)
       }
-      return parts.joined(separator: "  ")
+      var joined = parts.joined(separator: "  ")
+      while joined.last == " " { joined.removeLast() }
+      return joined
     }
     var lines: [String] = []
     if let header {

@@ -77,7 +77,8 @@ enum Diagnostics {
   static func unknownCommand(_ name: String, at range: SourceRange, suggestion: String?) -> Diagnostic {
     Diagnostic(
       id: "unknown-command", message: "unknown command '\(name)'", range: range,
-      help: suggestion.map { "did you mean '\($0)'?" } ?? "type 'help' for the list of commands")
+      help: suggestion.map { "did you mean '\($0)'?" }
+        ?? "type 'help' for the list of commands; text needs quotes: \"\(name)\"")
   }
 
   static func unknownParameter(_ name: String, command: String, valid: [String], at range: SourceRange)

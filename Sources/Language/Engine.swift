@@ -80,12 +80,10 @@ public final class Engine: @unchecked Sendable {
       guard let signature = registry[command]?.signature else { return [] }
       return Set(signature.parameters.filter { $0.kind == .expression }.map(\.name))
     }
-    var diagnostics = syntax
-    if syntax.isEmpty {
-      var checker = Checker(engine: self, source: source)
-      checker.check(statements)
-      diagnostics = checker.diagnostics
-    }
+    // The statements that parsed are checked too, so one run reports every error.
+    var checker = Checker(engine: self, source: source)
+    checker.check(statements)
+    let diagnostics = (syntax + checker.diagnostics).sorted { $0.range.start < $1.range.start }
     return Parsed(source: source, statements: statements, diagnostics: diagnostics, incomplete: incomplete)
   }
 

@@ -149,7 +149,7 @@ final class Interpreter: @unchecked Sendable {
     throw failure(
       "unknown command '\(call.name)'", at: call.nameRange,
       help: closestMatch(to: call.name, among: engine.commandNames).map { "did you mean '\($0)'?" }
-        ?? "type 'help' for the list of commands")
+        ?? "type 'help' for the list of commands; text needs quotes: \"\(call.name)\"")
   }
 
   private func commandFailure(_ error: CommandError, call: CommandCall) -> RuntimeError {
@@ -159,10 +159,8 @@ final class Interpreter: @unchecked Sendable {
         if case .named(let name, _, _) = argument, name == parameter { range = argument.range }
       }
     }
-    var message = error.message
-    if let status = error.status, let endpoint = error.endpoint { message = "\(endpoint): HTTP \(status): \(message)" }
     return RuntimeError(
-      message: message, help: error.help, status: error.status, endpoint: error.endpoint, range: range,
+      message: error.message, help: error.help, status: error.status, endpoint: error.endpoint, range: range,
       source: source)
   }
 

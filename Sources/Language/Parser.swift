@@ -381,7 +381,9 @@ struct Parser {
 
   private mutating func parseStage() throws -> Stage {
     let first = peek(.argument)
-    if case .word(let word) = first.kind, !["true", "false", "null", "not"].contains(word) {
+    if case .word(let word) = first.kind, !["true", "false", "null", "not"].contains(word),
+      let initial = word.unicodeScalars.first, initial == "_" || (initial.isASCII && initial.properties.isAlphabetic)
+    {
       if Self.keywords.contains(word) {
         throw fail(Diagnostics.expected("a command or a value", found: "'\(word)'", at: first.range))
       }
@@ -460,7 +462,7 @@ struct Parser {
       advance(.argument)
       return .literal(.string("--" + flag), token.range)
     case .symbol("{"):
-      return .block(try parseBlock())
+      return try parseRecordOrBlock()
     case .variable, .string, .symbol("("), .symbol("["):
       return try parsePostfix(try parsePrimary())
     default:
@@ -685,15 +687,20 @@ struct Parser {
     return .list(items, open.range.to(close.range))
   }
 
-  /// List items are expressions, except that bare words are strings: `[US, CA, GB]`.
+  /// List items and record values are expressions, except that a lone bare word is a string: `[US, CA, GB]`.
   private mutating func parseListItem() throws -> Expression {
     let token = peek(.operand)
     if case .word(let word) = token.kind, !Self.keywords.contains(word) {
-      let argumentToken = peek(.argument)
-      if case .word(let bare) = argumentToken.kind {
-        advance(.argument)
+      let start = lexer.position
+      let argumentToken = advance(.argument)
+      let next = peek(.operator).kind
+      if case .word(let bare) = argumentToken.kind,
+        [.symbol(","), .symbol("]"), .symbol("}"), .newline].contains(next)
+      {
         return .literal(.string(bare), argumentToken.range)
       }
+      lexer.reset(to: start)
+      cached = nil
     }
     return try parseExpression()
   }
@@ -734,7 +741,7 @@ struct Parser {
       advance(.operand)
       _ = try expect(":")
       skipNewlines()
-      entries.append(RecordEntry(key: key, value: try parseExpression()))
+      entries.append(RecordEntry(key: key, value: try parseListItem()))
       skipNewlines()
       if check(",") {
         advance(.operator)

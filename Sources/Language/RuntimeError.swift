@@ -29,8 +29,14 @@ public struct RuntimeError: Error, Sendable {
   public var range: SourceRange
   public var source: SourceFile
 
+  /// The message with, for API errors, the endpoint and status before it.
+  public var fullMessage: String {
+    if let status, let endpoint { return "\(endpoint): HTTP \(status): \(message)" }
+    return message
+  }
+
   public var diagnostic: Diagnostic {
-    Diagnostic(id: "runtime", message: message, range: range, help: help)
+    Diagnostic(id: "runtime", message: fullMessage, range: range, help: help)
   }
 
   public var rendered: String { diagnostic.rendered(in: source) }

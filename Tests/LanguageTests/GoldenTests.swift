@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// The golden scripts: `Golden/NAME.2cs` runs against a fresh sandbox and
+/// must print exactly `Golden/NAME.out`. Run with `GOLDEN_RECORD=1` to
+/// rewrite the expectations after a deliberate change, then review the diff.
+enum Golden {
+  static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+  static var cases: [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    return names.filter { $0.hasSuffix(".2cs") }.map { String($0.dropLast(4)) }.sorted()
+  }
+}
+
+@Suite("Golden scripts")
+struct GoldenTests {
+  @Test func thereAreAtLeastSixtyCases() {
+    #expect(Golden.cases.count >= 60)
+  }
+
+  @Test(arguments: Golden.cases)
+  func script(name: String) async throws {
+    let script = Golden.folder.appendingPathComponent(name + ".2cs")
+    let expected = Golden.folder.appendingPathComponent(name + ".out")
+    let source = try String(contentsOf: script, encoding: .utf8)
+    let actual = await (try LanguageHarness()).run(source, name: name + ".2cs") + "\n"
+    if ProcessInfo.processInfo.environment["GOLDEN_RECORD"] != nil {
+      try actual.write(to: expected, atomically: true, encoding: .utf8)
+      return
+    }
+    let wanted =
+      (try? String(contentsOf: expected, encoding: .utf8)) ?? "(no \(name).out yet: run with GOLDEN_RECORD=1)\n"
+    #expect(actual == wanted, "\(lineDiff(wanted, actual))")
+  }
+}
+
+/// The lines that differ, as `-expected` / `+actual`.
+func lineDiff(_ expected: String, _ actual: String) -> String {
+  let left = expected.split(separator: "\n", omittingEmptySubsequences: false)
+  let right = actual.split(separator: "\n", omittingEmptySubsequences: false)
+  var lines: [String] = []
+  for index in 0..<max(left.count, right.count) {
+    let a = index < left.count ? String(left[index]) : nil
+    let b = index < right.count ? String(right[index]) : nil
+    if a != b {
+      if let a { lines.append("-\(index + 1): \(a)") }
+      if let b { lines.append("+\(index + 1): \(b)") }
+    }
+  }
+  return lines.joined(separator: "\n")
+}

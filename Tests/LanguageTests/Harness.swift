@@ -1,0 +1,64 @@
+import Commands
+import Foundation
+import Language
+import NumbersAPI
+import Sandbox
+import Synchronization
+
+/// Runs 2cs source against a fresh in-memory sandbox on a fixed clock, and
+/// collects everything it prints, its errors and its exit status as text.
+struct LanguageHarness {
+  let engine: Engine
+  let session: Session
+  let transcript: Transcript
+
+  final class Transcript: Sendable {
+    private let lines = Mutex<[String]>([])
+    func add(_ line: String) { lines.withLock { $0.append(line) } }
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+  }
+
+  init(journal: String? = nil, mode: Session.Mode = .sandbox) throws {
+    var configuration = SandboxConfiguration()
+    configuration.requestsPerMinute = nil
+    configuration.clock = ManualClock()
+    let sandbox = try Sandbox(configuration: configuration)
+    var settings = ClientSettings()
+    settings.requestsPerMinute = nil
+    let transcript = Transcript()
+    let client = NumbersClient(transport: sandbox.inProcessTransport(), apiKey: APIKey("test"), settings: settings)
+    session = Session(
+      mode: mode, client: client, journal: Journal(path: journal),
+      tracing: Tracing(enabled: false) { transcript.add("trace: " + $0) })
+    session.warn = { transcript.add("warning: " + $0) }
+    engine = Engine(commands: builtinCommands, host: session)
+    engine.environment = ["TWOCS_TEST": "yes"]
+    engine[variable: "args"] = .list([.string("first"), .string("second")])
+    let renderer = Renderer(format: .table)
+    engine.output = { transcript.add($0) }
+    engine.display = { transcript.add(renderer.render($0)) }
+    self.transcript = transcript
+  }
+
+  /// Runs `source` and returns what it printed, then its errors, then `exit: N`.
+  func run(_ source: String, name: String = "test.2cs") async -> String {
+    let outcome = await engine.run(source, name: name)
+    let status: Int32
+    switch outcome {
+    case .finished: status = 0
+    case .exited(let code): status = code
+    case .invalid(let diagnostics, let file):
+      for diagnostic in diagnostics { transcript.add(diagnostic.rendered(in: file).trimmingNewline) }
+      status = 2
+    case .failed(let error):
+      transcript.add(error.rendered.trimmingNewline)
+      status = 1
+    }
+    transcript.add("exit: \(status)")
+    return transcript.text
+  }
+}
+
+extension String {
+  var trimmingNewline: String { hasSuffix("\n") ? String(dropLast()) : self }
+}
