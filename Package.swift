@@ -47,7 +47,12 @@ let package = Package(
     .testTarget(
       name: "LanguageTests",
       dependencies: ["Language", "Commands", "Sandbox", "NumbersAPI"],
-      exclude: ["Golden", "Malformed"]
+      exclude: ["Golden"]
+    ),
+    .testTarget(
+      name: "CommandLineTests",
+      dependencies: ["TwoCS", "NumbersAPI", .product(name: "HTTPTypes", package: "swift-http-types")],
+      exclude: ["Malformed"]
     ),
     .testTarget(
       name: "SandboxTests",

@@ -127,7 +127,9 @@ let apiReadCommands: [Command] = [
     guard let code else { throw CommandError("groups needs a country", help: "groups US, or groups country=US") }
     query.country = code
     let groups = try await api { () async throws(NumbersAPIError) in try await session.client.groups(query) }
-    return list(groups, adding: ("country", .string(code)))
+    let result = list(groups, adding: ("country", .string(code)))
+    if case .list(let items) = result { session.remember(groups: items) }
+    return result
   },
 
   Command(

@@ -32,6 +32,11 @@ private struct WriteTarget {
       groupID = try? groupIdentifier(input, argument: call["group_id"], command: command)
     }
     if let number = call.string("number") { self.number = number }
+    if let groupID, setup == nil || monthly == nil, let known = try? call.session.knownPrice(ofGroup: groupID) {
+      setup = known.setup
+      monthly = known.monthly
+      needsDocuments = needsDocuments || known.needsDocuments
+    }
     guard groupID != nil else {
       throw CommandError(
         "\(command) needs a group",

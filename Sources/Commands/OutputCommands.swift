@@ -136,7 +136,7 @@ let outputCommands: [Command] = [
     let target = call.string("path") ?? ""
     let format = try FileFormat(path: target, command: "save")
     let text = Renderer(format: format == .json ? .json : .csv).render(call.input)
-    try writeAtomically(text + "\n", to: target)
+    try writeAtomically(text + "\n", to: call.resolvedPath(target))
     return .null
   },
   Command(
@@ -147,7 +147,7 @@ let outputCommands: [Command] = [
   ) { call in
     let source = call.string("path") ?? ""
     let format = try FileFormat(path: source, command: "open")
-    guard let data = FileManager.default.contents(atPath: source) else {
+    guard let data = FileManager.default.contents(atPath: call.resolvedPath(source)) else {
       throw CommandError("open: cannot read \(source)", parameter: "path")
     }
     switch format {

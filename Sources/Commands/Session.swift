@@ -54,6 +54,8 @@ public final class Session: @unchecked Sendable {
   public private(set) var spent = Spend()
   public private(set) var planned = Spend()
   private var didTypeIDs: [String: Int]?
+  /// Prices of the groups `groups` has shown, so a purchase of a number from `available` can say what it costs.
+  private var groupPrices: [String: (setup: DecimalNumber, monthly: DecimalNumber, needsDocuments: Bool)] = [:]
 
   public init(mode: Mode, client: NumbersClient, journal: Journal, tracing: Tracing) {
     self.mode = mode
@@ -68,6 +70,21 @@ public final class Session: @unchecked Sendable {
     total.monthly = total.monthly.adding(monthly ?? DecimalNumber(0)) ?? total.monthly
     total.count += 1
     if dryRun { planned = total } else { spent = total }
+  }
+
+  func remember(groups: [Value]) {
+    for group in groups {
+      guard case .string(let id)? = group.field("id"),
+        case .number(let setup)? = group.field("price")?.field("setup_price"),
+        case .number(let monthly)? = group.field("price")?.field("monthly_price")
+      else { continue }
+      let needsDocuments = if case .list(let items)? = group.field("requirements") { !items.isEmpty } else { false }
+      groupPrices[id] = (setup, monthly, needsDocuments)
+    }
+  }
+
+  func knownPrice(ofGroup id: String) -> (setup: DecimalNumber, monthly: DecimalNumber, needsDocuments: Bool)? {
+    groupPrices[id]
   }
 
   /// The id of a DID type name, from `did-types` (asked once per session).

@@ -121,7 +121,7 @@ let sessionCommands: [Command] = [
       output: "the file's last value", examples: [Example("source helpers.2cs", "load shared definitions")])
   ) { call in
     let path = call.string("path") ?? ""
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let data = FileManager.default.contents(atPath: call.resolvedPath(path)) else {
       throw CommandError("source: cannot read \(path)", parameter: "path")
     }
     return try await call.runSource(String(decoding: data, as: UTF8.self), name: path)

@@ -24,12 +24,10 @@ public struct Diagnostic: Error, Sendable, Equatable {
     let (line, column) = source.location(of: range.start)
     var text = "\(source.name):\(line):\(column): \(severity.rawValue): \(message)\n"
     let lineText = source.line(line)
-    if !lineText.isEmpty || range.end > range.start {
-      let (endLine, endColumn) = source.location(of: range.end)
-      let width = endLine == line ? max(1, endColumn - column) : max(1, lineText.count - column + 1)
-      let indent = String(lineText.prefix(column - 1).map { $0 == "\t" ? "\t" : " " })
-      text += "  \(lineText)\n  \(indent)\(String(repeating: "^", count: width))\n"
-    }
+    let (endLine, endColumn) = source.location(of: range.end)
+    let width = endLine == line ? max(1, endColumn - column) : max(1, lineText.count - column + 1)
+    let indent = String(lineText.prefix(column - 1).map { $0 == "\t" ? "\t" : " " })
+    text += "  \(lineText)\n  \(indent)\(String(repeating: "^", count: width))\n"
     if let help { text += "  help: \(help)\n" }
     return text
   }
@@ -38,7 +36,11 @@ public struct Diagnostic: Error, Sendable, Equatable {
 /// Every diagnostic the lexer, parser and checker make, by name.
 enum Diagnostics {
   static func unexpectedCharacter(_ character: Character, at range: SourceRange) -> Diagnostic {
-    Diagnostic(id: "unexpected-character", message: "unexpected character '\(character)'", range: range)
+    let shown =
+      character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control })
+      ? character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined()
+      : "'\(character)'"
+    return Diagnostic(id: "unexpected-character", message: "unexpected character \(shown)", range: range)
   }
 
   static func unterminatedString(at range: SourceRange) -> Diagnostic {

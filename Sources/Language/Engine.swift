@@ -38,6 +38,8 @@ public final class Engine: @unchecked Sendable {
   public var display: @Sendable (Value) async -> Void = { Swift.print($0) }
   /// What `$env` reads.
   public var environment: [String: String] = [:]
+  /// Where relative file paths of `open`, `save` and `source` start; nil is the process's current folder.
+  public var workingDirectory: String?
 
   public init(commands: [Command] = [], host: (any Sendable)? = nil) {
     self.host = host

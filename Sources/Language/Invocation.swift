@@ -22,6 +22,12 @@ public struct Invocation: Sendable {
   /// What the host program attached to the engine (the API session, for 2cs).
   public var host: (any Sendable)? { interpreter.engine.host }
 
+  /// A file path as given, resolved against the engine's working folder when relative.
+  public func resolvedPath(_ path: String) -> String {
+    guard !path.hasPrefix("/"), let folder = interpreter.engine.workingDirectory else { return path }
+    return folder + "/" + path
+  }
+
   /// Prints a line to the program's output.
   public func print(_ text: String) { interpreter.engine.output(text) }
 

@@ -75,7 +75,7 @@ struct Lexer {
       UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "="),
       UInt8(ascii: ","), UInt8(ascii: "#"), UInt8(ascii: "$"):
       true
-    default: false
+    default: byte < 0x20 || byte == 0x7F
     }
   }
 
@@ -188,6 +188,7 @@ struct Lexer {
     position = stop
     if let character = String(validating: bytes[start..<stop], as: UTF8.self)?.first {
       diagnostics.append(Diagnostics.unexpectedCharacter(character, at: SourceRange(start, stop)))
+      if character == "\u{0}" { position = end }  // a NUL byte: this is not a text file
     } else {
       diagnostics.append(Diagnostics.invalidUTF8(at: SourceRange(start, stop)))
     }

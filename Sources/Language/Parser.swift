@@ -109,6 +109,7 @@ struct Parser {
     guard token.kind == .symbol(symbol) else {
       if token.kind == .end, let opener {
         incomplete = true
+        if tooDeep { throw ParseError() }
         throw fail(Diagnostics.unclosed(source(opener), at: opener.range))
       }
       throw expected("'\(symbol)'", mode)
@@ -141,13 +142,14 @@ struct Parser {
       while [.newline, .symbol(";")].contains(peek(.argument).kind) { advance(.argument) }
       let next = peek(.argument)
       if next.kind == .end {
-        if let closing {
+        if let closing, !tooDeep {
           incomplete = true
           diagnostics.append(Diagnostics.unclosed("{", at: closing.range))
         }
         return statements
       }
       if closing != nil, next.kind == .symbol("}") { return statements }
+      let start = lexer.position
       do {
         statements.append(try parseStatement())
         let after = peek(.operator)
@@ -160,6 +162,12 @@ struct Parser {
       } catch {
         if tooDeep { return statements }
         synchronize()
+        // A stray closing bracket stops nothing: step over it so the loop always moves on.
+        if lexer.position == start || [.symbol(")"), .symbol("]")].contains(peek(.argument).kind)
+          || (closing == nil && peek(.argument).kind == .symbol("}"))
+        {
+          if peek(.argument).kind != .end { advance(.argument) }
+        }
       }
     }
   }

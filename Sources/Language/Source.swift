@@ -80,4 +80,9 @@ public struct InvalidSource: Error, Sendable {
   public var diagnostic: Diagnostic
   /// The readable part of the file, for the diagnostic's line and column.
   public var source: SourceFile
+
+  public init(diagnostic: Diagnostic, source: SourceFile) {
+    self.diagnostic = diagnostic
+    self.source = source
+  }
 }

@@ -38,15 +38,15 @@ struct Run: AsyncParsableCommand {
     let runtime = try Runtime(options: connection, arguments: arguments)
     let status: Int32
     if let command {
-      status = await execute(SourceFile(name: "<command>", text: command), runtime)
+      status = await execute(bytes: Array(command.utf8), name: "<command>", runtime, emptyIsError: true)
     } else if let script, script != "-" {
       guard let bytes = FileManager.default.contents(atPath: script) else {
         await runtime.close()
         throw exitWithMessage("cannot read \(script): \(fileProblem(script))", status: 2)
       }
-      status = await execute(bytes: Array(bytes), name: script, runtime)
+      status = await execute(bytes: Array(bytes), name: script, runtime, emptyIsError: true)
     } else if script == "-" || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 {
-      status = await execute(bytes: readStandardInput(), name: "<stdin>", runtime)
+      status = await execute(bytes: readStandardInput(), name: "<stdin>", runtime, emptyIsError: false)
     } else {
       status = await SimpleREPL(runtime: runtime).run()
     }
@@ -54,18 +54,14 @@ struct Run: AsyncParsableCommand {
     if status != 0 { throw ExitCode(status) }
   }
 
-  private func execute(bytes: [UInt8], name: String, _ runtime: Runtime) async -> Int32 {
-    switch SourceFile.decoding(bytes, name: name) {
-    case .success(let source): return await execute(source, runtime)
+  private func execute(bytes: [UInt8], name: String, _ runtime: Runtime, emptyIsError: Bool) async -> Int32 {
+    switch loadSource(bytes, name: name, emptyIsError: emptyIsError) {
+    case .success(let source):
+      return report(await runtime.engine.run(runtime.engine.parse(source.text, name: source.name)))
     case .failure(let invalid):
       writeError(invalid.diagnostic.rendered(in: invalid.source))
       return 2
     }
-  }
-
-  private func execute(_ source: SourceFile, _ runtime: Runtime) async -> Int32 {
-    let outcome = await runtime.engine.run(runtime.engine.parse(source.text, name: source.name))
-    return report(outcome)
   }
 }
 
@@ -81,6 +77,18 @@ func report(_ outcome: Engine.Outcome) -> Int32 {
     writeError(error.rendered)
     return 1
   }
+}
+
+/// A script's text, refused when it is not UTF-8 or (for files and -c) has nothing in it.
+func loadSource(_ bytes: [UInt8], name: String, emptyIsError: Bool) -> Result<SourceFile, InvalidSource> {
+  let decoded = SourceFile.decoding(bytes, name: name)
+  if emptyIsError, case .success(let source) = decoded, source.text.allSatisfy(\.isWhitespace) {
+    let diagnostic = Diagnostic(
+      id: "empty", message: "nothing to run: \(name) is empty", range: SourceRange(0, 0),
+      help: "a script holds statements such as: groups US | first")
+    return .failure(InvalidSource(diagnostic: diagnostic, source: source))
+  }
+  return decoded
 }
 
 func readStandardInput() -> [UInt8] {
@@ -121,7 +129,7 @@ struct Check: AsyncParsableCommand {
         failed = true
         continue
       }
-      switch SourceFile.decoding(Array(data), name: file) {
+      switch loadSource(Array(data), name: file, emptyIsError: true) {
       case .failure(let invalid):
         writeError(invalid.diagnostic.rendered(in: invalid.source))
         failed = true

@@ -7,52 +7,6 @@ import Testing
   import Glibc
 #endif
 
-/// The built `2cs`, found next to the test bundle.
-func builtBinary() throws -> String {
-  var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-  for _ in 0..<4 {
-    let candidate = folder.appendingPathComponent("2cs").path
-    if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    folder = folder.deletingLastPathComponent()
-  }
-  throw TestFailure("no built 2cs binary near \(CommandLine.arguments[0]); run `swift build` first")
-}
-
-/// A running `2cs sandbox serve` on an ephemeral port.
-final class ServedSandbox: @unchecked Sendable {
-  let process = Process()
-  let port: Int
-
-  init(arguments: [String], environment: [String: String] = [:]) throws {
-    process.executableURL = URL(fileURLWithPath: try builtBinary())
-    process.arguments = ["sandbox", "serve", "--port", "0", "--quiet"] + arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    // The first line is the banner with the bound port.
-    var line: [UInt8] = []
-    var byte: UInt8 = 0
-    let descriptor = output.fileHandleForReading.fileDescriptor
-    while read(descriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") { line.append(byte) }
-    let banner = String(decoding: line, as: UTF8.self)
-    guard let range = banner.range(of: "127.0.0.1:"),
-      let port = Int(banner[range.upperBound...].prefix(while: \.isNumber))
-    else {
-      process.terminate()
-      throw TestFailure("unexpected banner: '\(banner)'")
-    }
-    self.port = port
-  }
-
-  var baseURL: String { "http://127.0.0.1:\(port)" }
-
-  func kill(signal: Int32) {
-    Glibc.kill(process.processIdentifier, signal)
-    process.waitUntilExit()
-  }
-}
-
 actor Acknowledged {
   private(set) var numbers: [String] = []
   func add(_ number: String) { numbers.append(number) }
