@@ -134,7 +134,7 @@ final class Interpreter: @unchecked Sendable {
       do {
         return try await command.run(invocation)
       } catch let error as CommandError {
-        throw commandFailure(error, call: call)
+        throw commandFailure(error, call: call, argumentRanges: invocation.argumentRanges)
       } catch let error as RuntimeError {
         throw error
       } catch let error as ControlFlow {
@@ -152,13 +152,10 @@ final class Interpreter: @unchecked Sendable {
         ?? "type 'help' for the list of commands; text needs quotes: \"\(call.name)\"")
   }
 
-  private func commandFailure(_ error: CommandError, call: CommandCall) -> RuntimeError {
-    var range = call.range
-    if let parameter = error.parameter {
-      for argument in call.arguments {
-        if case .named(let name, _, _) = argument, name == parameter { range = argument.range }
-      }
-    }
+  private func commandFailure(_ error: CommandError, call: CommandCall, argumentRanges: [String: SourceRange])
+    -> RuntimeError
+  {
+    let range = error.parameter.flatMap { argumentRanges[$0] } ?? call.range
     return RuntimeError(
       message: error.message, help: error.help, status: error.status, endpoint: error.endpoint, range: range,
       source: source)
@@ -179,8 +176,10 @@ final class Interpreter: @unchecked Sendable {
     var expressions: [String: Expression] = [:]
     var flags: Set<String> = []
     var rest: [Value] = []
+    var ranges: [String: SourceRange] = [:]
     let plan = try self.plan(call, signature)
     for (parameter, expression) in plan.assignments {
+      ranges[parameter.name] = ranges[parameter.name].map { $0.to(expression.range) } ?? expression.range
       if parameter.kind == .expression {
         expressions[parameter.name] = expression
         continue
@@ -197,7 +196,7 @@ final class Interpreter: @unchecked Sendable {
     flags = plan.flags
     return Invocation(
       signature: signature, input: input, arguments: arguments, flags: flags, expressions: expressions,
-      interpreter: self, scope: scope, range: call.range)
+      argumentRanges: ranges, interpreter: self, scope: scope, range: call.range)
   }
 
   private func invoke(_ user: UserCommand, call: CommandCall, input: Value, in scope: Scope) async throws -> Value {

@@ -8,6 +8,8 @@ public struct Invocation: Sendable {
   public let arguments: [String: Value]
   public let flags: Set<String>
   let expressions: [String: Expression]
+  /// Where each argument was written, so errors about one point at it.
+  let argumentRanges: [String: SourceRange]
   let interpreter: Interpreter
   let scope: Scope
   let range: SourceRange

@@ -24,7 +24,15 @@ struct GoldenTests {
     let script = Golden.folder.appendingPathComponent(name + ".2cs")
     let expected = Golden.folder.appendingPathComponent(name + ".out")
     let source = try String(contentsOf: script, encoding: .utf8)
-    let actual = await (try LanguageHarness()).run(source, name: name + ".2cs") + "\n"
+    // Each script gets a folder of its own for files, with a helper to `source` and a journal.
+    let folder = NSTemporaryDirectory() + "2cs-golden-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try "let greeting = \"hello from helpers\"\ndef twice [x] { $x * 2 }\n".write(
+      toFile: folder + "/helpers.2cs", atomically: true, encoding: .utf8)
+    let harness = try LanguageHarness(journal: folder + "/journal.ndjson")
+    harness.engine.workingDirectory = folder
+    let actual = await harness.run(source, name: name + ".2cs") + "\n"
     if ProcessInfo.processInfo.environment["GOLDEN_RECORD"] != nil {
       try actual.write(to: expected, atomically: true, encoding: .utf8)
       return

@@ -1,0 +1,107 @@
+import Commands
+import Language
+import Testing
+
+/// Another Swift program can embed the language with commands of its own.
+@Suite("Embedding the engine")
+struct EmbeddingTests {
+  @Test func anEngineRunsItsOwnCommandsAndSharesVariables() async throws {
+    let shout = Command(
+      Signature(
+        name: "shout", category: .data, summary: "upper-cases text",
+        parameters: [Parameter("text", .string, positional: true, summary: "what to shout")], input: "text",
+        output: "text")
+    ) { call in
+      guard case .string(let text) = call["text"] ?? call.input else { throw CommandError("shout needs text") }
+      return .string(text.uppercased())
+    }
+    let engine = Engine(commands: [shout])
+    engine[variable: "name"] = .string("world")
+    let outcome = await engine.run("let greeting = shout \"hello $name\"\n$greeting | shout", name: "embed.2cs")
+    guard case .finished(let value) = outcome else {
+      Issue.record("\(outcome)")
+      return
+    }
+    #expect(value == .string("HELLO WORLD"))
+    #expect(engine[variable: "greeting"] == .string("HELLO WORLD"))
+    #expect(engine.commandNames == ["shout"])
+
+    engine.add(
+      Command(Signature(name: "answer", category: .data, summary: "42", output: "a number")) { _ in .int(42) })
+    guard case .finished(let answer) = await engine.run("answer", name: "more.2cs") else {
+      Issue.record("answer failed")
+      return
+    }
+    #expect(answer == .int(42))
+  }
+
+  @Test func errorsCarryTheirPlace() async throws {
+    let engine = Engine(commands: builtinCommands)
+    guard case .invalid(let diagnostics, let source) = await engine.run("let x = [1, 2\n", name: "bad.2cs") else {
+      Issue.record("expected a syntax error")
+      return
+    }
+    #expect(
+      diagnostics.first?.rendered(in: source)
+        == "bad.2cs:1:9: error: '[' is never closed\n  let x = [1, 2\n          ^\n")
+    #expect(engine.parse("groups US |", name: "repl").incomplete)
+    #expect(!engine.parse("groups US | count", name: "repl").incomplete)
+  }
+}
+
+@Suite("Rendering")
+struct RenderingTests {
+  let rows: Value = .list([
+    .record(["id": .string("grp_1"), "price": .record(["monthly_price": .number(DecimalNumber("3.50")!)])]),
+    .record(["id": .string("grp_22222222222222"), "note": .string("a \"quoted\", text")]),
+  ])
+
+  @Test func tablesFlattenNestedRecordsAndFitTheWidth() {
+    let wide = Renderer(format: .table).render(rows)
+    #expect(wide.split(separator: "\n").first == "id                  price.monthly_price  note")
+    let narrow = Renderer(format: .table, width: 30).render(rows)
+    #expect(narrow.split(separator: "\n").allSatisfy { $0.count <= 30 })
+    #expect(narrow.contains("…"))
+  }
+
+  @Test func csvQuotesAndNdjsonIsOneLineEach() {
+    #expect(
+      Renderer(format: .csv).render(rows)
+        == "id,price.monthly_price,note\ngrp_1,3.50,\ngrp_22222222222222,,\"a \"\"quoted\"\", text\"")
+    let lines = Renderer(format: .ndjson).render(rows).split(separator: "\n")
+    #expect(lines.count == 2)
+    #expect(lines.first == #"{"id":"grp_1","price":{"monthly_price":3.50}}"#)
+  }
+}
+
+@Suite("Decimal numbers")
+struct DecimalTests {
+  @Test(arguments: [
+    ("0.1", "0.2", "0.3"), ("3.50", "1", "4.50"), ("-1.25", "1.25", "0.00"),
+    ("999999999999999999", "1", "1000000000000000000"),
+  ])
+  func additionIsExactAndKeepsPlaces(a: String, b: String, sum: String) {
+    #expect(DecimalNumber(a)?.adding(DecimalNumber(b)!)?.description == sum)
+  }
+
+  @Test func parsingRefusesWhatIsNotANumber() {
+    for text in ["", "-", "1.", ".", "1e", "abc", "1.2.3", "+", "1 2"] {
+      #expect(DecimalNumber(text) == nil, "\(text)")
+    }
+    #expect(DecimalNumber("2e3")?.description == "2000")
+    #expect(DecimalNumber("1.5E-3")?.description == "0.0015")
+    #expect(DecimalNumber("3.50") == DecimalNumber("3.5"))
+  }
+
+  @Test func divisionRoundsAtTwentyPlacesAndKeepsTheOperandsPlaces() {
+    #expect(DecimalNumber(10).dividing(by: DecimalNumber(4))?.description == "2.5")
+    #expect(DecimalNumber("7.00")!.dividing(by: DecimalNumber(2))?.description == "3.50")
+    #expect(DecimalNumber(2).dividing(by: DecimalNumber(3))?.description == "0.66666666666666666667")
+    #expect(DecimalNumber(1).dividing(by: DecimalNumber(0)) == nil)
+  }
+
+  @Test func overflowIsReportedNotWrapped() {
+    let huge = DecimalNumber("99999999999999999999999999999999999")!
+    #expect(huge.multiplying(by: huge) == nil)
+  }
+}
