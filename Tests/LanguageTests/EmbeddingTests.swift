@@ -52,7 +52,9 @@ struct EmbeddingTests {
 @Suite("Rendering")
 struct RenderingTests {
   let rows: Value = .list([
-    .record(["id": .string("grp_1"), "price": .record(["monthly_price": .number(DecimalNumber(significand: 350, scale: 2))])]),
+    .record([
+      "id": .string("grp_1"), "price": .record(["monthly_price": .number(DecimalNumber(significand: 350, scale: 2))]),
+    ]),
     .record(["id": .string("grp_22222222222222"), "note": .string("a \"quoted\", text")]),
   ])
 
