@@ -31,8 +31,8 @@ public struct RuntimeError: Error, Sendable {
 
   /// The message with, for API errors, the endpoint and status before it.
   public var fullMessage: String {
-    if let status, let endpoint { return "\(endpoint): HTTP \(status): \(message)" }
-    return message
+    guard let endpoint else { return message }
+    return "\(endpoint): " + (status.map { "HTTP \($0): " } ?? "") + message
   }
 
   public var diagnostic: Diagnostic {

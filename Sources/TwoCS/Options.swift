@@ -11,7 +11,9 @@ import Sandbox
 
 /// Where 2cs sends its requests and how careful it is; shared by every mode.
 struct ConnectionOptions: ParsableArguments {
-  @Option(name: .customLong("api-key"), help: "The 2Chat API key (default: $TWOCHAT_API_KEY). Never printed.")
+  @Option(
+    name: .customLong("api-key"),
+    help: "The 2Chat API key (default: $TWOCHAT_API_KEY, then api_key in ~/.config/2cs/config.toml). Never printed.")
   var apiKey: String?
 
   @Option(help: "The API's address, e.g. http://127.0.0.1:8080 for `2cs sandbox serve`.")
@@ -60,8 +62,15 @@ struct Runtime {
 
   init(options: ConnectionOptions, arguments: [String] = [], interactive: Bool = false) throws {
     let environment = ProcessInfo.processInfo.environment
-    let key =
-      options.sandbox ? nil : (options.apiKey ?? environment["TWOCHAT_API_KEY"]).flatMap { $0.isEmpty ? nil : $0 }
+    let file: ConfigurationFile
+    do {
+      file = try ConfigurationFile.load(environment: environment)
+    } catch {
+      throw exitWithMessage(String(describing: error), status: 2)
+    }
+    let given = options.apiKey ?? environment["TWOCHAT_API_KEY"] ?? file.apiKey
+    let key = options.sandbox ? nil : given.flatMap { $0.isEmpty ? nil : $0 }
+    let chosenBaseURL = options.sandbox ? nil : options.baseURL ?? file.baseURL
     let stderrIsTerminal = isatty(STDERR_FILENO) == 1
     let tracing = Tracing(enabled: options.trace) { line in
       FileHandle.standardError.write(Data(((stderrIsTerminal ? "trace: " : "") + line + "\n").utf8))
@@ -71,7 +80,7 @@ struct Runtime {
 
     let mode: Session.Mode
     let transportForClient: any Transport
-    if key == nil && options.baseURL == nil {
+    if key == nil && chosenBaseURL == nil {
       var configuration = SandboxConfiguration()
       configuration.stateFile = SandboxConfiguration.defaultStateFile(environment: environment)
       do {
@@ -87,7 +96,7 @@ struct Runtime {
       guard key != nil else {
         throw exitWithMessage("--base-url needs an API key: --api-key KEY or TWOCHAT_API_KEY", status: 2)
       }
-      let baseURL = options.baseURL ?? liveBaseURL
+      let baseURL = chosenBaseURL ?? liveBaseURL
       let http = HTTPTransport(baseURL: baseURL)
       transport = http
       transportForClient = http

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct TwoCS: AsyncParsableCommand {
@@ -18,4 +19,22 @@ struct TwoCS: AsyncParsableCommand {
     subcommands: [Run.self, Check.self, SandboxCommand.self],
     defaultSubcommand: Run.self
   )
+
+  /// Like ArgumentParser's own, but a usage error exits with status 2, as documented.
+  static func main() async {
+    do {
+      var command = try parseAsRoot()
+      if var asynchronous = command as? AsyncParsableCommand {
+        try await asynchronous.run()
+      } else {
+        try command.run()
+      }
+    } catch {
+      if exitCode(for: error) == .validationFailure {
+        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(2)
+      }
+      exit(withError: error)
+    }
+  }
 }
