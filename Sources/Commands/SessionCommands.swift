@@ -62,17 +62,21 @@ let sessionCommands: [Command] = [
     Signature(
       name: "help", category: .session, summary: "Lists the commands, or explains one.",
       parameters: [Parameter("command", .string, positional: true, summary: "a command name")],
-      output: "text", examples: [Example("help groups", "how to use groups")])
+      output: "nothing: it prints the text", examples: [Example("help groups", "how to use groups")])
   ) { call in
     let signatures = call.commandSignatures
-    guard let name = call.string("command") else { return .string(helpOverview(signatures)) }
+    guard let name = call.string("command") else {
+      call.print(helpOverview(signatures))
+      return .null
+    }
     guard let signature = signatures.first(where: { $0.name == name }) else {
       throw CommandError(
         "help: no command '\(name)'",
         help: closestMatch(to: name, among: signatures.map(\.name)).map { "did you mean '\($0)'?" }
           ?? "type help for the list")
     }
-    return .string(helpText(signature))
+    call.print(helpText(signature))
+    return .null
   },
   Command(
     Signature(

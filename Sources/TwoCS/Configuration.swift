@@ -33,7 +33,8 @@ struct ConfigurationFile {
       case "api_key": configuration.apiKey = value
       case "base_url": configuration.baseURL = value
       default:
-        throw ConfigurationError(message: "\(file):\(index + 1): unknown setting '\(parts[0])'; known: api_key, base_url")
+        throw ConfigurationError(
+          message: "\(file):\(index + 1): unknown setting '\(parts[0])'; known: api_key, base_url")
       }
     }
     return configuration
