@@ -206,7 +206,9 @@ let apiReadCommands: [Command] = [
       output: "a list of reservation records", examples: [Example("reservations | count", "how many are held")])
   ) { call in
     let session = try call.session
-    return list(try await api { () async throws(NumbersAPIError) in try await session.client.reservations() })
+    let held = list(try await api { () async throws(NumbersAPIError) in try await session.client.reservations() })
+    session.noteHolds(held)
+    return held
   },
 
   Command(

@@ -162,6 +162,14 @@ extension Session {
   func print(_ call: Invocation, _ line: String) { call.print(line) }
 }
 
+extension Value {
+  /// Passes the value to `note` when it is not a dry run, and returns it.
+  fileprivate func noting(_ note: (Value) throws -> Void) rethrows -> Value {
+    if field("dry_run") == nil { try note(self) }
+    return self
+  }
+}
+
 let apiWriteCommands: [Command] = [
   Command(
     Signature(
@@ -189,6 +197,7 @@ let apiWriteCommands: [Command] = [
       }
       return value
     }
+    .noting { try call.session.noteHolds($0) }
   },
 
   Command(
@@ -206,9 +215,11 @@ let apiWriteCommands: [Command] = [
     guard let uuid else {
       throw CommandError("cancel needs a reservation", help: "reservations | first | cancel, or cancel UUID")
     }
-    return try await write(
+    let result = try await write(
       call, endpoint: .cancelReservation(uuid: uuid), body: nil, question: "Cancel reservation \(uuid)?"
     ) { client throws(NumbersAPIError) in Value(json: try await client.cancelReservation(uuid: uuid)) }
+    if result.field("dry_run") == nil { try call.session.releaseHold(uuid: uuid) }
+    return result
   },
 
   Command(
@@ -234,7 +245,7 @@ let apiWriteCommands: [Command] = [
       session.warn(
         "purchase: this group needs documents; the number stays AWAITING_REGISTRATION until they are provided")
     }
-    return try await write(
+    let result = try await write(
       call, endpoint: .purchase, body: target.body,
       question: "Buy \(number ?? "a random number") of group \(groupID): \(target.priceText)?",
       spend: (target.setup, target.monthly)
@@ -253,6 +264,8 @@ let apiWriteCommands: [Command] = [
         "numbers": .list([Value(json: match)]), "checked_after_connection_loss": .bool(true),
       ])
     }
+    if result.field("dry_run") == nil, let number { session.releaseHold(number: number) }
+    return result
   },
 
   Command(

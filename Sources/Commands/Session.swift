@@ -51,6 +51,16 @@ public final class Session: @unchecked Sendable {
   public var renderer = Renderer(format: .table)
   /// Shared with the client's trace hook, so `set trace=on` takes effect at once.
   public let tracing: Tracing
+  /// A number this session holds: reservations it made or found, until they are cancelled, bought or expire.
+  public struct Hold: Sendable, Equatable {
+    public var uuid: String
+    public var number: String
+    public var expires: Date
+  }
+
+  public private(set) var holds: [Hold] = []
+  /// The statements typed in the REPL, for `history`.
+  public var statements: [String] = []
   public private(set) var spent = Spend()
   public private(set) var planned = Spend()
   private var didTypeIDs: [String: Int]?
@@ -70,6 +80,29 @@ public final class Session: @unchecked Sendable {
     total.monthly = total.monthly.adding(monthly ?? DecimalNumber(0)) ?? total.monthly
     total.count += 1
     if dryRun { planned = total } else { spent = total }
+  }
+
+  /// Notes reservations from a `reserve` result or a `reservations` list.
+  public func noteHolds(_ value: Value) {
+    let records: [Value] = if case .list(let items) = value { items } else { [value] }
+    for record in records {
+      guard case .string(let uuid)? = record.field("uuid"), case .string(let number)? = record.field("number"),
+        case .string(let end)? = record.field("expires_at") ?? record.field("reservation_end_date"),
+        let expires = try? Date(end, strategy: .iso8601)
+      else { continue }
+      holds.removeAll { $0.uuid == uuid }
+      holds.append(Hold(uuid: uuid, number: number, expires: expires))
+    }
+  }
+
+  func releaseHold(uuid: String? = nil, number: String? = nil) {
+    holds.removeAll { $0.uuid == uuid || ($0.number == number && number != nil) }
+  }
+
+  /// The holds that have not expired, soonest to expire first.
+  public func activeHolds(at now: Date = Date()) -> [Hold] {
+    holds.removeAll { $0.expires <= now }
+    return holds.sorted { $0.expires < $1.expires }
   }
 
   func remember(groups: [Value]) {

@@ -204,6 +204,53 @@ let sessionCommands: [Command] = [
   },
 ]
 
+let historyCommand = Command(
+  Signature(
+    name: "history", category: .session,
+    summary: "The statements typed in this session; history save FILE.2cs [n] writes them as a script.",
+    parameters: [
+      Parameter("what", .any, positional: true, summary: "how many to list, or save"),
+      Parameter("path", .path, positional: true, summary: "with save: the .2cs file to write"),
+      Parameter("n", .integer, positional: true, summary: "with save: how many of the last statements"),
+    ],
+    output: "a list of {index, statement}; nothing with save",
+    details: "The REPL keeps these; a script has none. The file is written atomically and never holds the API key.",
+    examples: [Example("history 10", "the last ten statements")])
+) { call in
+  let session = try call.session
+  let statements = session.statements.filter { !$0.hasPrefix("history") }
+  func last(_ count: Int?) -> ArraySlice<String> {
+    count.map { statements.suffix(max(0, $0)) } ?? statements[...]
+  }
+  switch call["what"] {
+  case .string("save")?:
+    guard let path = call.string("path") else {
+      throw CommandError("history save needs a file", help: "history save flow.2cs [n]")
+    }
+    guard path.hasSuffix(".2cs") else {
+      throw CommandError("history save: '\(path)' must end in .2cs", parameter: "path")
+    }
+    let chosen = last(call.integer("n"))
+    let header = "#!/usr/bin/env 2cs\n# Saved from a 2cs session on \(Date().formatted(.iso8601)).\n\n"
+    try writeAtomically(header + chosen.joined(separator: "\n") + "\n", to: call.resolvedPath(path))
+    call.print("saved \(chosen.count) statement(s) to \(path)")
+    return .null
+  case .number(let count)?:
+    guard let count = count.intValue, count >= 0 else { throw CommandError("history: n must be a whole number") }
+    let shown = last(count)
+    return .list(
+      shown.enumerated().map { offset, statement in
+        .record(["index": .int(statements.count - shown.count + offset + 1), "statement": .string(statement)])
+      })
+  case nil:
+    return .list(
+      statements.enumerated().map { .record(["index": .int($0.offset + 1), "statement": .string($0.element)]) })
+  case let other?:
+    throw CommandError(
+      "history takes a count or save, got \(other.summary)", help: "history 10, or history save FILE.2cs 5")
+  }
+}
+
 /// Every built-in command of 2cs.
 public let builtinCommands: [Command] =
-  apiReadCommands + apiWriteCommands + dataCommands + outputCommands + sessionCommands
+  apiReadCommands + apiWriteCommands + dataCommands + outputCommands + sessionCommands + [historyCommand]

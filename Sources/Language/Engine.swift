@@ -93,16 +93,17 @@ public final class Engine: @unchecked Sendable {
   public func check(_ text: String, name: String) -> [Diagnostic] { parse(text, name: name).diagnostics }
 
   /// Parses, checks, and (if there are no errors) runs a program at the top level.
-  public func run(_ text: String, name: String) async -> Outcome {
+  /// With `display` false, top-level values are not shown.
+  public func run(_ text: String, name: String, display: Bool = true) async -> Outcome {
     let parsed = parse(text, name: name)
-    return await run(parsed)
+    return await run(parsed, display: display)
   }
 
-  public func run(_ parsed: Parsed) async -> Outcome {
+  public func run(_ parsed: Parsed, display: Bool = true) async -> Outcome {
     guard parsed.diagnostics.isEmpty else { return .invalid(parsed.diagnostics, parsed.source) }
     let interpreter = Interpreter(engine: self, source: parsed.source)
     do {
-      return .finished(try await interpreter.execute(parsed.statements, in: globals, topLevel: true))
+      return .finished(try await interpreter.execute(parsed.statements, in: globals, topLevel: display))
     } catch let error as RuntimeError {
       return .failed(error)
     } catch let exit as ExitRequest {

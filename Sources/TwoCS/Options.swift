@@ -57,6 +57,8 @@ let liveBaseURL = "https://api.p.2chat.io"
 struct Runtime {
   let engine: Engine
   let session: Session
+  /// The key in use, so the REPL can keep it out of the history; never printed.
+  let apiKey: String?
   private let sandbox: Sandbox?
   private let transport: HTTPTransport?
 
@@ -71,6 +73,7 @@ struct Runtime {
     let given = options.apiKey ?? environment["TWOCHAT_API_KEY"] ?? file.apiKey
     let key = options.sandbox ? nil : given.flatMap { $0.isEmpty ? nil : $0 }
     let chosenBaseURL = options.sandbox ? nil : options.baseURL ?? file.baseURL
+    apiKey = key
     let stderrIsTerminal = isatty(STDERR_FILENO) == 1
     let tracing = Tracing(enabled: options.trace) { line in
       FileHandle.standardError.write(Data(((stderrIsTerminal ? "trace: " : "") + line + "\n").utf8))

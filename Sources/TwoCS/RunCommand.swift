@@ -48,7 +48,8 @@ struct Run: AsyncParsableCommand {
     } else if script == "-" || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 {
       status = await execute(bytes: readStandardInput(), name: "<stdin>", runtime, emptyIsError: false)
     } else {
-      status = await SimpleREPL(runtime: runtime).run()
+      let historyLimit = Int(ProcessInfo.processInfo.environment["TWOCS_HISTORY_SIZE"] ?? "") ?? 1000
+      status = await InteractiveSession(runtime: runtime, apiKey: runtime.apiKey, historyLimit: historyLimit).run()
     }
     await runtime.close()
     if status != 0 { throw ExitCode(status) }

@@ -1,0 +1,162 @@
+/// What tab completion offers for a line: candidates that replace the word
+/// under the cursor, which starts at `start` (a UTF-8 offset in the line).
+public struct Completion: Sendable, Equatable {
+  public var start: Int
+  public var candidates: [String]
+
+  public init(start: Int, candidates: [String]) {
+    self.start = start
+    self.candidates = candidates
+  }
+
+  /// The longest text every candidate starts with.
+  public var commonPrefix: String {
+    guard var prefix = candidates.first else { return "" }
+    for candidate in candidates.dropFirst() {
+      while !candidate.hasPrefix(prefix) { prefix.removeLast() }
+    }
+    return prefix
+  }
+}
+
+extension Engine {
+  /// The statement keywords completion offers where a command may start.
+  static let statementKeywords = ["let", "if", "for", "def", "try", "return", "break", "continue"]
+
+  /// Completes the word before `cursor` (a UTF-8 offset) from the commands' signatures and the session's
+  /// variables. `listFolder` lists a folder's entries, folders ending in `/`; it is the only I/O.
+  public func complete(_ line: String, cursor: Int, listFolder: (String) -> [String] = { _ in [] }) -> Completion {
+    let bytes = Array(line.utf8.prefix(max(0, cursor)))
+    let before = String(decoding: bytes, as: UTF8.self)
+    if Self.insideString(before) { return Completion(start: bytes.count, candidates: []) }
+    let wordStart = Self.wordStart(in: bytes)
+    let word = String(decoding: bytes[wordStart...], as: UTF8.self)
+    func offer(_ candidates: [String]) -> Completion {
+      Completion(start: wordStart, candidates: Array(Set(candidates.filter { $0.hasPrefix(word) })).sorted())
+    }
+
+    if word.hasPrefix("$") { return offer(variableCandidates(word)) }
+
+    var words = Self.stageWords(String(decoding: bytes[..<wordStart], as: UTF8.self))
+    // `let x = …` and `for x in …` are followed by a pipeline.
+    if words.count >= 3, words[0] == "let" && words[2] == "=" || words[0] == "for" && words[2] == "in" {
+      words.removeFirst(3)
+    } else if let first = words.first, ["if", "return"].contains(first) {
+      words.removeFirst()
+    }
+    guard let commandName = words.first else {
+      let atStatementStart = Self.atStatementStart(before: String(decoding: bytes[..<wordStart], as: UTF8.self))
+      return offer(commandNames + (atStatementStart ? Self.statementKeywords : []))
+    }
+    guard let signature = signature(of: commandName) else { return Completion(start: wordStart, candidates: []) }
+    let given = words.dropFirst()
+
+    if let equals = word.firstIndex(of: "=") {
+      let key = String(word[..<equals])
+      guard let parameter = signature.parameter(named: key) else { return Completion(start: wordStart, candidates: []) }
+      let valuePrefix = String(word[word.index(after: equals)...])
+      return offer(values(for: parameter, prefix: valuePrefix, listFolder: listFolder).map { key + "=" + $0 })
+    }
+    if word.hasPrefix("-") { return offer(signature.flags.map { "--" + $0.name }) }
+
+    let named = Set(given.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+    let usedNames = Set(
+      signature.parameters.filter { named.contains($0.name) || !named.isDisjoint(with: $0.aliases) }.map(\.name))
+    var candidates = signature.parameters.filter { !usedNames.contains($0.name) && $0.kind != .expression }
+      .map { $0.name + "=" }
+    // The next positional parameter's own values: country codes, command names, file paths.
+    let positionalCount = given.filter { !$0.contains("=") && !$0.hasPrefix("--") }.count
+    let open = signature.positionalParameters.filter { !usedNames.contains($0.name) }
+    if positionalCount < open.count {
+      let next = open[positionalCount]
+      if next.kind == .path {
+        return offer(values(for: next, prefix: word, listFolder: listFolder))
+      }
+      candidates += values(for: next, prefix: word, listFolder: listFolder)
+      if signature.name == "help" { candidates += commandNames }
+    }
+    return offer(candidates)
+  }
+
+  private func values(for parameter: Parameter, prefix: String, listFolder: (String) -> [String]) -> [String] {
+    guard parameter.kind == .path else { return parameter.suggestions }
+    let slash = prefix.lastIndex(of: "/")
+    let folder = slash.map { String(prefix[...$0]) } ?? ""
+    return listFolder(folder.isEmpty ? "." : folder).map { folder + $0 }
+  }
+
+  /// `$name` and `$name.field.field` candidates from the session's variables.
+  private func variableCandidates(_ word: String) -> [String] {
+    let path = word.dropFirst().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    guard path.count > 1 else {
+      return (Array(variables.keys) + ["env"]).map { "$" + $0 }
+    }
+    var value: Value? = path[0] == "env" ? .record(environmentRecord) : self[variable: path[0]]
+    for field in path.dropFirst().dropLast() {
+      value = value.flatMap { Self.fieldForCompletion(field, of: $0) }
+    }
+    guard let value else { return [] }
+    let base = "$" + path.dropLast().joined(separator: ".") + "."
+    return Self.fieldNames(of: value).map { base + $0 }
+  }
+
+  private static func fieldForCompletion(_ name: String, of value: Value) -> Value? {
+    if case .list(let items) = value { return items.first.flatMap { $0.field(name) } }
+    return value.field(name)
+  }
+
+  private static func fieldNames(of value: Value) -> [String] {
+    switch value {
+    case .record(let record): record.keys
+    case .error(let error): error.record.keys
+    case .list(let items): items.first.map(fieldNames(of:)) ?? []
+    default: []
+    }
+  }
+
+  private static func isWordByte(_ byte: UInt8) -> Bool {
+    !" \t\n|;(){}[],".utf8.contains(byte)
+  }
+
+  private static func wordStart(in bytes: [UInt8]) -> Int {
+    var start = bytes.count
+    while start > 0, isWordByte(bytes[start - 1]) { start -= 1 }
+    return start
+  }
+
+  private static func insideString(_ text: String) -> Bool {
+    var quote: Character?
+    var escaped = false
+    for character in text {
+      if let open = quote {
+        if escaped {
+          escaped = false
+        } else if character == "\\" && open == "\"" {
+          escaped = true
+        } else if character == open {
+          quote = nil
+        }
+      } else if character == "\"" || character == "'" {
+        quote = character
+      } else if character == "#" {
+        return true  // a comment: nothing to complete
+      }
+    }
+    return quote != nil
+  }
+
+  /// The words of the stage being typed: the text after the last `|`, `;`, `{`, `(` or newline.
+  private static func stageWords(_ text: String) -> [String] {
+    var stage = Substring(text)
+    if let separator = text.lastIndex(where: { "|;{(\n".contains($0) }) {
+      stage = text[text.index(after: separator)...]
+    }
+    return stage.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+  }
+
+  private static func atStatementStart(before text: String) -> Bool {
+    let trimmed = text.reversed().drop { $0 == " " || $0 == "\t" }
+    guard let last = trimmed.first else { return true }
+    return ";{\n".contains(last)
+  }
+}

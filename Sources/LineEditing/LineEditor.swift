@@ -1,0 +1,171 @@
+import CLibedit
+import Foundation
+public import Language
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Line editing on a terminal with libedit: emacs keys, a prompt that may be
+/// coloured, persistent history, and tab completion from a pure function.
+public final class LineEditor {
+  public enum Input: Equatable {
+    case line(String)
+    /// Ctrl-C at the prompt.
+    case interrupted
+    /// Ctrl-D on an empty line.
+    case endOfInput
+  }
+
+  private var editLine: OpaquePointer?
+  private var history: OpaquePointer?
+  private var promptText: UnsafeMutablePointer<CChar>?
+  private let complete: (String, Int) -> Completion
+  private let historyPath: String
+  private let secrets: [String]
+
+  /// - Parameters:
+  ///   - historyPath: the history file, loaded now and saved after each line.
+  ///   - historyLimit: the most lines kept.
+  ///   - secrets: text that keeps a line out of the history (the API key); `--api-key` always does.
+  ///   - complete: candidates for a line and a cursor (UTF-8 offset).
+  public init(
+    program: String, historyPath: String, historyLimit: Int, secrets: [String],
+    complete: @escaping (String, Int) -> Completion
+  ) {
+    self.historyPath = historyPath
+    self.secrets = secrets.filter { !$0.isEmpty } + ["--api-key"]
+    self.complete = complete
+    Self.useUTF8Locale()
+    editLine = tcs_el_init(program)
+    history = history_init()
+    guard let editLine, let history else { return }
+    tcs_history_set_size(history, Int32(clamping: max(1, historyLimit)))
+    tcs_history_set_unique(history, 1)
+    tcs_history_load(history, historyPath)
+    tcs_el_set_history(editLine, history)
+    tcs_el_set_editor(editLine, "emacs")
+    tcs_el_set_signal(editLine, 1)
+    tcs_el_set_client_data(editLine, Unmanaged.passUnretained(self).toOpaque())
+    tcs_el_set_prompt(editLine) { editLine in
+      guard let editor = LineEditor.editor(of: editLine) else { return nil }
+      return editor.promptText
+    }
+    tcs_el_add_function(editLine, "tcs-complete", "complete the word under the cursor") { editLine, _ in
+      guard let editLine, let editor = LineEditor.editor(of: editLine) else { return UInt8(CC_ERROR) }
+      return editor.completeLine(editLine)
+    }
+    tcs_el_bind(editLine, "^I", "tcs-complete")
+  }
+
+  deinit {
+    if let editLine { el_end(editLine) }
+    if let history { history_end(history) }
+    free(promptText)
+  }
+
+  private static func editor(of editLine: OpaquePointer?) -> LineEditor? {
+    guard let editLine, let data = tcs_el_get_client_data(editLine) else { return nil }
+    return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue()
+  }
+
+  /// libedit drops bytes that are not ASCII in the C locale: make sure the character set is UTF-8.
+  private static func useUTF8Locale() {
+    setlocale(LC_ALL, "")
+    let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
+    if codeset.uppercased() != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
+  }
+
+  /// Installs the SIGINT handler that makes Ctrl-C interrupt reading or a running command.
+  public static func installInterruptHandler() { tcs_install_interrupt_handler() }
+
+  /// Whether Ctrl-C was pressed since the last call.
+  public static func takeInterrupt() -> Bool { tcs_take_interrupt() != 0 }
+
+  /// Reads one line. `prompt` may hold escape sequences wrapped in `\u{1}`.
+  public func read(prompt: String) -> Input {
+    guard let editLine else { return .endOfInput }
+    free(promptText)
+    promptText = strdup(prompt)
+    var count: Int32 = 0
+    tcs_drain_pending_interrupts()
+    _ = Self.takeInterrupt()
+    tcs_begin_reading()
+    let read = el_gets(editLine, &count)
+    tcs_end_reading()
+    guard let text = read else {
+      if count == -1 && errno == EINTR {
+        el_reset(editLine)
+        _ = Self.takeInterrupt()
+        return .interrupted
+      }
+      return .endOfInput
+    }
+    var line = String(cString: text)
+    if line.hasSuffix("\n") { line.removeLast() }
+    return .line(line)
+  }
+
+  /// Adds a statement to the history and saves the file, unless it holds a secret.
+  public func remember(_ statement: String) {
+    guard let history, !statement.allSatisfy(\.isWhitespace) else { return }
+    guard !secrets.contains(where: { statement.contains($0) }) else { return }
+    tcs_history_enter(history, statement)
+    saveHistory()
+  }
+
+  /// Writes the history atomically (temporary file, then rename), mode 0600, in a folder made 0700.
+  public func saveHistory() {
+    guard let history else { return }
+    let folder = (historyPath as NSString).deletingLastPathComponent
+    try? FileManager.default.createDirectory(
+      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    let temporary = historyPath + ".tmp-\(getpid())"
+    guard tcs_history_save(history, temporary) >= 0 else {
+      unlink(temporary)
+      return
+    }
+    chmod(temporary, 0o600)
+    if rename(temporary, historyPath) != 0 { unlink(temporary) }
+  }
+
+  // MARK: Completion
+
+  private func completeLine(_ editLine: OpaquePointer) -> UInt8 {
+    guard let info = el_line(editLine)?.pointee, let buffer = info.buffer else { return UInt8(CC_ERROR) }
+    let length = info.lastchar - buffer
+    let cursor = info.cursor - buffer
+    let line = String(
+      decoding: UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: length),
+      as: UTF8.self)
+    let completion = complete(line, cursor)
+    let typedBytes = Array(line.utf8)[min(completion.start, cursor)..<cursor]
+    let typed = String(decoding: typedBytes, as: UTF8.self)
+    guard !completion.candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
+    if completion.candidates.count == 1, let only = completion.candidates.first, only.hasPrefix(typed) {
+      let ending = only.hasSuffix("=") || only.hasSuffix("/") || only.hasSuffix(".") ? "" : " "
+      el_insertstr(editLine, String(only.dropFirst(typed.count)) + ending)
+      return UInt8(CC_REFRESH)
+    }
+    let common = completion.commonPrefix
+    if common.count > typed.count, common.hasPrefix(typed) {
+      el_insertstr(editLine, String(common.dropFirst(typed.count)))
+    }
+    FileHandle.standardOutput.write(Data(("\n" + Self.columns(completion.candidates) + "\n").utf8))
+    return UInt8(CC_REDISPLAY)
+  }
+
+  /// Candidates laid out in columns that fit the terminal.
+  static func columns(_ items: [String]) -> String {
+    var size = winsize()
+    let width = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+    let cell = (items.map(\.count).max() ?? 0) + 2
+    let perRow = max(1, width / cell)
+    var lines: [String] = []
+    for start in stride(from: 0, to: items.count, by: perRow) {
+      let row = items[start..<min(items.count, start + perRow)]
+      lines.append(row.map { $0.padding(toLength: cell, withPad: " ", startingAt: 0) }.joined())
+    }
+    return lines.map { String($0.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n")
+  }
+}
