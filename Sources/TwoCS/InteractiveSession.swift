@@ -28,7 +28,8 @@ struct InteractiveSession {
     }
     LineEditor.installInterruptHandler()
     writeOut("2cs \(session.mode.rawValue) session: help lists the commands, Ctrl-D leaves")
-    if session.mode != .live { _ = await engine.run("reservations", name: "<startup>", display: false) }
+    // The embedded sandbox answers at once and for free: learn the reservations held before this session.
+    if session.mode == .sandbox { _ = await engine.run("reservations", name: "<startup>", display: false) }
 
     var pending = ""
     var warned: Set<String> = []

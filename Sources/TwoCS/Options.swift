@@ -134,7 +134,15 @@ struct Runtime {
   /// Writes what is left to disk and closes connections.
   func close() async {
     if let sandbox { try? await sandbox.flush() }
-    if let transport { await transport.shutdown() }
+    if let transport {
+      // A request the user gave up on may still be waiting: do not keep them waiting at exit too.
+      await withTaskGroup(of: Void.self) { group in
+        group.addTask { await transport.shutdown() }
+        group.addTask { try? await Task.sleep(for: .milliseconds(300)) }
+        await group.next()
+        group.cancelAll()
+      }
+    }
     let planned = session.planned
     if planned.count > 0 {
       writeError(

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The interactive session on a real pseudo-terminal.
+@Suite("The REPL on a terminal", .serialized)
+struct REPLTests {
+  static let controlC = "\u{3}"
+  static let controlD = "\u{4}"
+  static let controlU = "\u{15}"
+  static let upArrow = "\u{1B}[A"
+
+  func environment(home: String) -> [String: String] {
+    [
+      "HOME": home, "XDG_STATE_HOME": home + "/state", "XDG_CONFIG_HOME": home + "/config", "TERM": "xterm",
+      "LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin",
+    ]
+  }
+
+  @Test func completionOutputCtrlCAndCtrlD() async throws {
+    try await withTemporaryFolder { home in
+      let terminal = try PseudoTerminal(arguments: [], environment: environment(home: home))
+      #expect(terminal.waitForPrompt("2cs[sandbox]> "), "no prompt: \(terminal.recent)")
+
+      terminal.send("gro\t")
+      #expect(terminal.waitFor("groups"), "gro+TAB: \(terminal.recent)")
+      #expect(terminal.waitForPrompt("2cs[sandbox]> "), "the line is shown again after the list")
+      terminal.send(Self.controlU + "groups co\t")
+      #expect(terminal.waitFor("groups country="), "groups co+TAB: \(terminal.recent)")
+
+      terminal.send(Self.controlU + "let g = groups GB | first\r")
+      #expect(terminal.waitForPrompt("2cs[sandbox]> "))
+      terminal.send("$g.pr\t")
+      #expect(terminal.waitFor("$g.price"), "$g.pr+TAB: \(terminal.recent)")
+
+      terminal.send(Self.controlU + "did-types\r")
+      #expect(terminal.waitFor("tollfree"), "did-types: \(terminal.recent)")
+      #expect(terminal.waitForPrompt("2cs[sandbox]> "))
+
+      terminal.send("half a line" + Self.controlC)
+      #expect(terminal.waitForPrompt("2cs[sandbox]> "))
+      terminal.send("print alive\r")
+      #expect(terminal.waitFor("alive"), "after Ctrl-C: \(terminal.recent)")
+      #expect(terminal.waitForPrompt("2cs[sandbox]> "))
+
+      terminal.send("groups US | first | reserve | get number\r")
+      #expect(terminal.waitFor("2cs[sandbox · 1 held 29:"), "prompt with a hold: \(terminal.recent)")
+      #expect(terminal.waitForPrompt("> "))
+
+      terminal.send(Self.controlD)
+      #expect(terminal.exitStatus() == 0)
+    }
+  }
+
+  @Test func historySurvivesARestartWithoutTheKey() async throws {
+    try await withTemporaryFolder { home in
+      let server = try ServedSandbox(arguments: ["--memory", "--api-key", "s3cr3t"])
+      defer { server.kill(signal: SIGTERM) }
+      let arguments = ["--base-url", server.baseURL, "--api-key", "s3cr3t"]
+      do {
+        let first = try PseudoTerminal(arguments: arguments, environment: environment(home: home))
+        #expect(first.waitForPrompt("2cs[local]> "))
+        first.send("print \"s3cr3t\"\r")
+        #expect(first.waitForPrompt("2cs[local]> "))
+        first.send("groups GB | count\r")
+        #expect(first.waitFor("13"))
+        // Keys typed before the prompt is back can be lost when libedit switches the terminal mode.
+        #expect(first.waitForPrompt("2cs[local]> "))
+        first.send(Self.controlD)
+        #expect(first.exitStatus() == 0)
+      }
+      let second = try PseudoTerminal(arguments: arguments, environment: environment(home: home))
+      #expect(second.waitForPrompt("2cs[local]> "))
+      second.send(Self.upArrow)
+      #expect(second.waitFor("groups GB | count"), "Up did not recall: \(second.recent)")
+      second.send(Self.controlU + Self.controlD)
+      #expect(second.exitStatus() == 0)
+
+      let path = home + "/state/2cs/history"
+      let attributes = try FileManager.default.attributesOfItem(atPath: path)
+      #expect((attributes[.posixPermissions] as? Int) == 0o600)
+      let history = try String(contentsOfFile: path, encoding: .utf8)
+      #expect(history.contains("groups"))
+      #expect(!history.contains("s3cr3t"), "the key reached the history")
+    }
+  }
+
+  @Test func aTrailingPipeContinuesOnTheNextLine() async throws {
+    try await withTemporaryFolder { home in
+      let terminal = try PseudoTerminal(arguments: [], environment: environment(home: home))
+      #expect(terminal.waitForPrompt("2cs[sandbox]> "))
+      terminal.send("groups GB |\r")
+      #expect(terminal.waitForPrompt("...> "), "no continuation prompt: \(terminal.recent)")
+      terminal.send("count\r")
+      #expect(terminal.waitFor("13\n"), "multi-line: \(terminal.recent)")
+      #expect(terminal.waitForPrompt("2cs[sandbox]> "))
+      terminal.send(Self.controlD)
+      #expect(terminal.exitStatus() == 0)
+    }
+  }
+
+  @Test func ctrlCCancelsARunningCommandAtOnce() async throws {
+    try await withTemporaryFolder { home in
+      let server = try ServedSandbox(arguments: ["--memory", "--faults", "latency=5s"])
+      defer { server.kill(signal: SIGTERM) }
+      let terminal = try PseudoTerminal(
+        arguments: ["--base-url", server.baseURL, "--api-key", "k"], environment: environment(home: home))
+      #expect(terminal.waitForPrompt("2cs[local]> "))
+      terminal.send("did-types | count\r")
+      try await Task.sleep(for: .milliseconds(500))
+      let interrupted = Date()
+      terminal.send(Self.controlC)
+      #expect(terminal.waitFor("interrupted"), "not interrupted: \(terminal.recent)")
+      #expect(terminal.waitForPrompt("2cs[local]> "))
+      let elapsed = Date().timeIntervalSince(interrupted)
+      #expect(elapsed < 1, "took \(elapsed) s to come back")
+      terminal.send("print alive\r")
+      #expect(terminal.waitFor("alive"), "after cancelling: \(terminal.recent)")
+      #expect(terminal.waitForPrompt("2cs[local]> "))
+      terminal.send(Self.controlD)
+      #expect(terminal.exitStatus() == 0)
+    }
+  }
+}
