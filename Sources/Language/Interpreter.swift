@@ -48,11 +48,35 @@ final class Interpreter: @unchecked Sendable {
   func execute(_ statements: [Statement], in scope: Scope, topLevel: Bool = false) async throws -> Value {
     var last: Value = .null
     for statement in statements {
-      if Task.isCancelled { throw failure("interrupted", at: statement.range) }
-      last = try await execute(statement, in: scope)
+      if let value = try executeNow(statement, in: scope) {
+        last = value
+      } else {
+        last = try await execute(statement, in: scope)
+      }
       if topLevel, case .pipeline = statement, last != .null { await engine.display(last) }
     }
     return last
+  }
+
+  /// Runs a `let` or a lone expression without suspending, when it runs no pipeline; nil when it cannot.
+  private func executeNow(_ statement: Statement, in scope: Scope) throws -> Value? {
+    do {
+      switch statement {
+      case .binding(let binding):
+        guard binding.value.stages.count == 1, case .expression(let expression) = binding.value.stages[0] else {
+          return nil
+        }
+        scope.bind(binding.name, try evaluateNow(expression, in: scope))
+        return .null
+      case .pipeline(let pipeline):
+        guard pipeline.stages.count == 1, case .expression(let expression) = pipeline.stages[0] else { return nil }
+        return try evaluateNow(expression, in: scope)
+      default:
+        return nil
+      }
+    } catch is NeedsPipeline {
+      return nil
+    }
   }
 
   private func execute(_ statement: Statement, in scope: Scope) async throws -> Value {
@@ -75,7 +99,8 @@ final class Interpreter: @unchecked Sendable {
       case .list(let list): items = list
       case let single: items = [single]
       }
-      for item in items {
+      for (position, item) in items.enumerated() {
+        if position % 256 == 0, Task.isCancelled { throw failure("interrupted", at: loop.range) }
         scope.bind(loop.variable, item)
         do {
           try await execute(loop.body.statements, in: scope)
@@ -238,7 +263,57 @@ final class Interpreter: @unchecked Sendable {
 
   // MARK: Expressions
 
+  /// Thrown by `evaluateNow` on reaching a pipeline, which may suspend.
+  private struct NeedsPipeline: Error {}
+
   func evaluate(_ expression: Expression, in scope: Scope) async throws -> Value {
+    // Most expressions run no pipeline: evaluate them without the cost of suspension points.
+    do {
+      return try evaluateNow(expression, in: scope)
+    } catch is NeedsPipeline {}
+    // The expression holds a pipeline somewhere: evaluate its parts in order, suspending where needed.
+    switch expression {
+    case .subpipeline(let pipeline, _):
+      return try await run(pipeline, in: scope)
+    case .interpolated(let parts, _):
+      var text = ""
+      for part in parts {
+        switch part {
+        case .text(let literal): text += literal
+        case .interpolation(let inner): text += try await evaluate(inner, in: scope).description
+        }
+      }
+      return .string(text)
+    case .field(let base, let name, let range):
+      return try field(name, of: try await evaluate(base, in: scope), at: range)
+    case .index(let base, let index, let range):
+      return try self.index(try await evaluate(base, in: scope), try await evaluate(index, in: scope), at: range)
+    case .list(let items, _):
+      var values: [Value] = []
+      for item in items { values.append(try await evaluate(item, in: scope)) }
+      return .list(values)
+    case .record(let entries, _):
+      var record = Record()
+      for entry in entries { record[entry.key] = try await evaluate(entry.value, in: scope) }
+      return .record(record)
+    case .unary(let operation, let operand, let range):
+      return try apply(operation, try await evaluate(operand, in: scope), at: range)
+    case .binary(.and, let left, let right, _):
+      guard try await evaluate(left, in: scope).isTruthy else { return .bool(false) }
+      return .bool(try await evaluate(right, in: scope).isTruthy)
+    case .binary(.or, let left, let right, _):
+      if try await evaluate(left, in: scope).isTruthy { return .bool(true) }
+      return .bool(try await evaluate(right, in: scope).isTruthy)
+    case .binary(let operation, let left, let right, let range):
+      let lhs = try await evaluate(left, in: scope)
+      return try apply(operation, lhs, try await evaluate(right, in: scope), at: range)
+    case .literal, .variable, .name, .block:
+      return try evaluateNow(expression, in: scope)
+    }
+  }
+
+  /// Evaluates an expression that runs no pipeline; throws `NeedsPipeline` on one that does.
+  private func evaluateNow(_ expression: Expression, in scope: Scope) throws -> Value {
     switch expression {
     case .literal(let value, _):
       return value
@@ -247,7 +322,7 @@ final class Interpreter: @unchecked Sendable {
       for part in parts {
         switch part {
         case .text(let literal): text += literal
-        case .interpolation(let inner): text += try await evaluate(inner, in: scope).description
+        case .interpolation(let inner): text += try evaluateNow(inner, in: scope).description
         }
       }
       return .string(text)
@@ -261,42 +336,39 @@ final class Interpreter: @unchecked Sendable {
       }
       return try field(name, of: row, at: range)
     case .field(let base, let name, let range):
-      return try field(name, of: try await evaluate(base, in: scope), at: range)
+      return try field(name, of: try evaluateNow(base, in: scope), at: range)
     case .index(let base, let index, let range):
-      return try self.index(try await evaluate(base, in: scope), try await evaluate(index, in: scope), at: range)
+      return try self.index(try evaluateNow(base, in: scope), try evaluateNow(index, in: scope), at: range)
     case .list(let items, _):
-      var values: [Value] = []
-      values.reserveCapacity(items.count)
-      for item in items { values.append(try await evaluate(item, in: scope)) }
-      return .list(values)
+      return .list(try items.map { try evaluateNow($0, in: scope) })
     case .record(let entries, _):
       var record = Record()
-      for entry in entries { record[entry.key] = try await evaluate(entry.value, in: scope) }
+      for entry in entries { record[entry.key] = try evaluateNow(entry.value, in: scope) }
       return .record(record)
     case .block(let block):
       return .block(Closure(block: block, scope: scope, source: source))
-    case .subpipeline(let pipeline, _):
-      return try await run(pipeline, in: scope)
+    case .subpipeline:
+      throw NeedsPipeline()
     case .unary(let operation, let operand, let range):
-      let value = try await evaluate(operand, in: scope)
-      switch operation {
-      case .not: return .bool(!value.isTruthy)
-      case .negate:
-        guard case .number(let number) = value else {
-          throw failure("cannot negate \(value.summary)", at: range)
-        }
-        return .number(number.negated)
-      }
+      return try apply(operation, try evaluateNow(operand, in: scope), at: range)
     case .binary(.and, let left, let right, _):
-      guard try await evaluate(left, in: scope).isTruthy else { return .bool(false) }
-      return .bool(try await evaluate(right, in: scope).isTruthy)
+      guard try evaluateNow(left, in: scope).isTruthy else { return .bool(false) }
+      return .bool(try evaluateNow(right, in: scope).isTruthy)
     case .binary(.or, let left, let right, _):
-      if try await evaluate(left, in: scope).isTruthy { return .bool(true) }
-      return .bool(try await evaluate(right, in: scope).isTruthy)
+      if try evaluateNow(left, in: scope).isTruthy { return .bool(true) }
+      return .bool(try evaluateNow(right, in: scope).isTruthy)
     case .binary(let operation, let left, let right, let range):
-      let lhs = try await evaluate(left, in: scope)
-      let rhs = try await evaluate(right, in: scope)
-      return try apply(operation, lhs, rhs, at: range)
+      let lhs = try evaluateNow(left, in: scope)
+      return try apply(operation, lhs, try evaluateNow(right, in: scope), at: range)
+    }
+  }
+
+  private func apply(_ operation: UnaryOperator, _ value: Value, at range: SourceRange) throws -> Value {
+    switch operation {
+    case .not: return .bool(!value.isTruthy)
+    case .negate:
+      guard case .number(let number) = value else { throw failure("cannot negate \(value.summary)", at: range) }
+      return .number(number.negated)
     }
   }
 

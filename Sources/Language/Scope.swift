@@ -2,10 +2,14 @@
 /// block passed to a command. `if`, `for` and `try` bodies share the scope
 /// they are written in, so a loop can add to a total.
 ///
+/// Scopes hold few names, so they are searched in order: comparing short
+/// strings is cheaper than hashing them, and loops look names up all the time.
+///
 /// `@unchecked Sendable`: a scope is only touched by the task running the
 /// program it belongs to.
 final class Scope: @unchecked Sendable {
-  private var variables: [String: Value] = [:]
+  private var names: [String] = []
+  private var values: [Value] = []
   let parent: Scope?
 
   init(parent: Scope?) { self.parent = parent }
@@ -13,27 +17,38 @@ final class Scope: @unchecked Sendable {
   func lookup(_ name: String) -> Value? {
     var scope: Scope? = self
     while let current = scope {
-      if let value = current.variables[name] { return value }
+      if let index = current.names.firstIndex(of: name) { return current.values[index] }
       scope = current.parent
     }
     return nil
   }
 
-  func bind(_ name: String, _ value: Value) { variables[name] = value }
+  func bind(_ name: String, _ value: Value) {
+    if let index = names.firstIndex(of: name) {
+      values[index] = value
+    } else {
+      names.append(name)
+      values.append(value)
+    }
+  }
 
-  func remove(_ name: String) { variables[name] = nil }
+  func remove(_ name: String) {
+    guard let index = names.firstIndex(of: name) else { return }
+    names.remove(at: index)
+    values.remove(at: index)
+  }
 
   /// Every name visible from here, nearest first.
   var visibleNames: [String] {
-    var names: [String] = []
     var seen: Set<String> = []
+    var result: [String] = []
     var scope: Scope? = self
     while let current = scope {
-      for name in current.variables.keys.sorted() where seen.insert(name).inserted { names.append(name) }
+      for name in current.names.sorted() where seen.insert(name).inserted { result.append(name) }
       scope = current.parent
     }
-    return names
+    return result
   }
 
-  var localVariables: [String: Value] { variables }
+  var localVariables: [String: Value] { Dictionary(uniqueKeysWithValues: zip(names, values)) }
 }

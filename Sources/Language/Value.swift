@@ -7,9 +7,9 @@ public enum Value: Sendable, Equatable, CustomStringConvertible {
   case list([Value])
   case record(Record)
   /// A `{ ... }` block with the scope it was written in, for `each` and friends.
-  case block(Closure)
+  indirect case block(Closure)
   /// A caught error, in `catch err`.
-  case error(ErrorValue)
+  indirect case error(ErrorValue)
 
   public static func int(_ value: Int) -> Value { .number(DecimalNumber(value)) }
 
