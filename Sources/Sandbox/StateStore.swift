@@ -59,7 +59,7 @@ final class StateStore {
       lastSeen = identity
       return state
     } catch {
-      throw .unreadableState(path: path, detail: "it is not a 2cs sandbox state file (\(error))")
+      throw .unreadableState(path: path, detail: "it is not a 2cs sandbox state file")
     }
   }
 

@@ -59,7 +59,7 @@ struct Runtime {
   let session: Session
   /// The key in use, so the REPL can keep it out of the history; never printed.
   let apiKey: String?
-  private let sandbox: Sandbox?
+  private let sandbox: EmbeddedSandbox?
   private let transport: HTTPTransport?
 
   init(options: ConnectionOptions, arguments: [String] = [], interactive: Bool = false) throws {
@@ -86,13 +86,9 @@ struct Runtime {
     if key == nil && chosenBaseURL == nil {
       var configuration = SandboxConfiguration()
       configuration.stateFile = SandboxConfiguration.defaultStateFile(environment: environment)
-      do {
-        let embedded = try Sandbox(configuration: configuration)
-        sandbox = embedded
-        transportForClient = embedded.inProcessTransport()
-      } catch {
-        throw exitWithMessage(String(describing: error))
-      }
+      let embedded = EmbeddedSandbox(configuration: configuration)
+      sandbox = embedded
+      transportForClient = embedded.transport
       transport = nil
       mode = .sandbox
     } else {
