@@ -17,6 +17,9 @@ public actor Sandbox {
   private var unsavedUsage: [String: Int] = [:]
   /// Requests received per `METHOD /path`, faults included; for tests and logs.
   private var received: [String: Int] = [:]
+  /// Answers of the catalog endpoints by path and query: the catalog never changes, so neither do they.
+  private var catalogAnswers: [String: APIResponse] = [:]
+  private static let keyField = HTTPField.Name(APIKey.headerName)
 
   public init(configuration: SandboxConfiguration = SandboxConfiguration()) throws(SandboxError) {
     self.configuration = configuration
@@ -96,7 +99,7 @@ public actor Sandbox {
   }
 
   private func authenticate(_ request: APIRequest) throws -> String {
-    guard let name = HTTPField.Name(APIKey.headerName), let key = request.head.headerFields[name], !key.isEmpty else {
+    guard let name = Self.keyField, let key = request.head.headerFields[name], !key.isEmpty else {
       throw Failure.missingKey
     }
     guard let keys = configuration.apiKeys else { return "account-1" }
@@ -124,19 +127,19 @@ public actor Sandbox {
     switch call.path {
     case "/open/numbers/regions":
       try call.allow(.get, method)
-      return try regions(call)
+      return try catalogAnswer(call) { try regions(call) }
     case "/open/numbers/cities":
       try call.allow(.get, method)
-      return try cities(call)
+      return try catalogAnswer(call) { try cities(call) }
     case "/open/numbers/did-types":
       try call.allow(.get, method)
-      return didTypes()
+      return try catalogAnswer(call) { didTypes() }
     case "/open/numbers/groups":
       try call.allow(.get, method)
-      return try groups(call)
+      return try catalogAnswer(call) { try groups(call) }
     case "/open/numbers/requirements":
       try call.allow(.get, method)
-      return try requirements(call)
+      return try catalogAnswer(call) { try requirements(call) }
     case "/open/numbers/available":
       try call.allow(.get, method)
       return try available(call, account: account)
@@ -163,6 +166,15 @@ public actor Sandbox {
       }
       throw Failure.noSuchEndpoint(method.rawValue, call.path)
     }
+  }
+
+  /// A catalog endpoint's answer, made once per distinct query.
+  private func catalogAnswer(_ call: CallContext, _ make: () throws -> APIResponse) throws -> APIResponse {
+    if let known = catalogAnswers[call.target] { return known }
+    let answer = try make()
+    if catalogAnswers.count >= 4096 { catalogAnswers.removeAll() }
+    catalogAnswers[call.target] = answer
+    return answer
   }
 
   // MARK: State
@@ -203,12 +215,15 @@ public actor Sandbox {
 struct CallContext {
   var method: HTTPRequest.Method
   var path: String
+  /// The path with its query, as sent.
+  var target: String
   var query: [String: String] = [:]
   var body: [UInt8]
 
   init(request: APIRequest, path: String, target: String) throws {
     method = request.head.method
     self.path = path
+    self.target = target
     body = request.body
     if let mark = target.firstIndex(of: "?") {
       for pair in target[target.index(after: mark)...].split(separator: "&") {
