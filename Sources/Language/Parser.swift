@@ -487,23 +487,23 @@ struct Parser {
   }
 
   private mutating func parseOr() throws -> Expression {
-    var left = try parseAnd()
-    while checkWord("or") {
-      advance(.operator)
-      skipNewlines()
-      let right = try parseAnd()
-      left = .binary(.or, left, right, left.range.to(right.range))
-    }
-    return left
+    try parseLeftAssociative({ $0 == .word("or") ? .or : nil }, operand: { try $0.parseAnd() })
   }
 
   private mutating func parseAnd() throws -> Expression {
-    var left = try parseNot()
-    while checkWord("and") {
+    try parseLeftAssociative({ $0 == .word("and") ? .and : nil }, operand: { try $0.parseNot() })
+  }
+
+  /// `operand (operator operand)*` for one level of precedence, grouping to the left.
+  private mutating func parseLeftAssociative(
+    _ operatorFor: (Token.Kind) -> BinaryOperator?, operand: (inout Parser) throws -> Expression
+  ) throws -> Expression {
+    var left = try operand(&self)
+    while let operation = operatorFor(peek(.operator).kind) {
       advance(.operator)
       skipNewlines()
-      let right = try parseNot()
-      left = .binary(.and, left, right, left.range.to(right.range))
+      let right = try operand(&self)
+      left = .binary(operation, left, right, left.range.to(right.range))
     }
     return left
   }
@@ -551,38 +551,26 @@ struct Parser {
   }
 
   private mutating func parseAdditive() throws -> Expression {
-    var left = try parseMultiplicative()
-    while true {
-      let token = peek(.operator)
-      let operation: BinaryOperator
-      switch token.kind {
-      case .symbol("+"): operation = .add
-      case .symbol("-"): operation = .subtract
-      default: return left
-      }
-      advance(.operator)
-      skipNewlines()
-      let right = try parseMultiplicative()
-      left = .binary(operation, left, right, left.range.to(right.range))
-    }
+    try parseLeftAssociative(
+      { kind in
+        switch kind {
+        case .symbol("+"): .add
+        case .symbol("-"): .subtract
+        default: nil
+        }
+      }, operand: { try $0.parseMultiplicative() })
   }
 
   private mutating func parseMultiplicative() throws -> Expression {
-    var left = try parseUnary()
-    while true {
-      let token = peek(.operator)
-      let operation: BinaryOperator
-      switch token.kind {
-      case .symbol("*"): operation = .multiply
-      case .symbol("/"): operation = .divide
-      case .symbol("%"): operation = .remainder
-      default: return left
-      }
-      advance(.operator)
-      skipNewlines()
-      let right = try parseUnary()
-      left = .binary(operation, left, right, left.range.to(right.range))
-    }
+    try parseLeftAssociative(
+      { kind in
+        switch kind {
+        case .symbol("*"): .multiply
+        case .symbol("/"): .divide
+        case .symbol("%"): .remainder
+        default: nil
+        }
+      }, operand: { try $0.parseUnary() })
   }
 
   private mutating func parseUnary() throws -> Expression {
