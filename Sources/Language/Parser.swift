@@ -324,14 +324,7 @@ struct Parser {
         defaultValue = try parseExpression()
       }
       parameters.append(.init(name: parameter, defaultValue: defaultValue, range: range))
-      skipNewlines()
-      if check(",") {
-        advance(.operator)
-        skipNewlines()
-      } else if !check("]") {
-        if peek(.operator).kind == .end { _ = try expect("]", opener: open) }
-        throw expected("',' or ']' in the parameter list")
-      }
+      try separatorOrEnd("]", opener: open, in: "the parameter list")
     }
     advance(.operator)
     let savedLoops = loopDepth
@@ -670,17 +663,22 @@ struct Parser {
     while !check("]", .argument) {
       if peek(.argument).kind == .end { _ = try expect("]", opener: open) }
       items.append(try parseListItem())
-      skipNewlines()
-      if check(",") {
-        advance(.operator)
-        skipNewlines()
-      } else if !check("]") {
-        if peek(.operator).kind == .end { _ = try expect("]", opener: open) }
-        throw expected("',' or ']' in a list")
-      }
+      try separatorOrEnd("]", opener: open, in: "a list")
     }
     let close = advance(.argument)
     return .list(items, open.range.to(close.range))
+  }
+
+  /// After an item between brackets: a `,` (newlines allowed around it) or the closing bracket.
+  private mutating func separatorOrEnd(_ closer: String, opener: Token, in what: String) throws {
+    skipNewlines()
+    if check(",") {
+      advance(.operator)
+      skipNewlines()
+    } else if !check(closer) {
+      if peek(.operator).kind == .end { _ = try expect(closer, opener: opener) }
+      throw expected("',' or '\(closer)' in \(what)")
+    }
   }
 
   /// List items and record values are expressions, except that a lone bare word is a string: `[US, CA, GB]`.
@@ -738,14 +736,7 @@ struct Parser {
       _ = try expect(":")
       skipNewlines()
       entries.append(RecordEntry(key: key, value: try parseListItem()))
-      skipNewlines()
-      if check(",") {
-        advance(.operator)
-        skipNewlines()
-      } else if !check("}") {
-        if peek(.operator).kind == .end { _ = try expect("}", opener: open) }
-        throw expected("',' or '}' in a record")
-      }
+      try separatorOrEnd("}", opener: open, in: "a record")
     }
     let close = advance(.operator)
     return .record(entries, open.range.to(close.range))
