@@ -47,6 +47,7 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
       ]
     ),
+    .executableTarget(name: "Benchmarks", dependencies: ["Language", "Commands"]),
     .testTarget(
       name: "NumbersAPITests",
       dependencies: ["NumbersAPI", .product(name: "HTTPTypes", package: "swift-http-types")]

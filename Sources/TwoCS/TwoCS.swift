@@ -12,9 +12,13 @@ struct TwoCS: AsyncParsableCommand {
       it talks to the live API, where purchases spend money: they ask first, or need --yes in a script.
 
       Examples:
-        2cs -c 'groups country=US | first | purchase'
-        2cs scripts/examples/purchase-flow.2cs
-        2cs check scripts/examples/*.2cs
+        2cs                                            an interactive session
+        2cs -c 'groups country=US | first | purchase'  a one-liner
+        2cs scripts/examples/purchase-flow.2cs         a script
+        2cs check scripts/examples/*.2cs               check scripts without running them
+
+      Running takes -c, --output, --api-key, --base-url, --sandbox, --yes, --dry-run, --budget and --trace: \
+      see `2cs run --help`. In the language, `help` lists the commands.
       """,
     subcommands: [Run.self, Check.self, SandboxCommand.self],
     defaultSubcommand: Run.self

@@ -1,0 +1,42 @@
+// Micro-benchmarks of what a process-level benchmark cannot isolate: tab
+// completion, which runs on every TAB. Run by `scripts/bench/run completion`.
+import Commands
+import Foundation
+import Language
+
+let engine = Engine(commands: builtinCommands)
+engine[variable: "g"] = .record([
+  "id": .string("grp_1"), "prefix": .string("+1 (213)"),
+  "price": .record(["setup_price": .int(0), "monthly_price": .int(1)]),
+])
+engine[variable: "rows"] = .list((0..<1000).map { .record(["name": .string("row \($0)"), "number": .int($0)]) })
+
+let lines = [
+  "", "gro", "groups co", "groups US type=", "groups country=US city=5 ci", "$g.pr", "$rows.na",
+  "set output=", "source scripts/ex",
+  "let x = groups US | where price.monthly_price < 2 | sort-by price.monthly_price | fi",
+  String(repeating: "groups US | first | ", count: 50) + "cou",
+]
+
+/// The real folder listing, as the REPL does it: completing a path reads the disk.
+func listFolder(_ path: String) -> [String] {
+  (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+}
+
+print("tab completion, per call (target: under 5 ms)")
+for line in lines {
+  var samples: [Duration] = []
+  for _ in 0..<200 {
+    let started = ContinuousClock.now
+    let completion = engine.complete(line, cursor: line.utf8.count, listFolder: listFolder)
+    samples.append(started.duration(to: .now))
+    precondition(completion.start <= line.utf8.count)
+  }
+  samples.sort()
+  let median = samples[samples.count / 2]
+  let worst = samples[samples.count - 1]
+  let shown = line.count > 40 ? String(line.prefix(37)) + "..." : line
+  print(
+    "  \(shown.padding(toLength: 42, withPad: " ", startingAt: 0)) median \(median.formatted(.units(allowed: [.microseconds], fractionalPart: .show(length: 1))))  max \(worst.formatted(.units(allowed: [.microseconds], fractionalPart: .show(length: 1))))"
+  )
+}
