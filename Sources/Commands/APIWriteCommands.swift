@@ -115,6 +115,9 @@ private func write(
     }
   }
 
+  // Journaled before the request leaves too, so a run killed mid-write still leaves a trace of it.
+  entry["outcome"] = "sending"
+  try journal(session, entry, sent: false)
   let started = Date()
   let result: Value
   do throws(NumbersAPIError) {
@@ -150,11 +153,13 @@ private func write(
   return result
 }
 
-private func journal(_ session: Session, _ entry: JSONObject) throws {
+private func journal(_ session: Session, _ entry: JSONObject, sent: Bool = true) throws {
   do {
     try session.journal.append(.object(entry))
   } catch {
-    throw CommandError("\(error)", help: "the write itself was carried out; see `numbers` or `reservations`")
+    throw CommandError(
+      "\(error)",
+      help: sent ? "the write itself was carried out; see `numbers` or `reservations`" : "nothing was sent")
   }
 }
 

@@ -54,7 +54,7 @@ struct SafetyTests {
         $g | reserve
         """)
       let output = await harness.run("journal | get outcome")
-      #expect(output.contains("ok\nerror\ndry_run\n"))
+      #expect(output.contains("sending\nok\nsending\nerror\ndry_run\n"))
       let attributes = try FileManager.default.attributesOfItem(atPath: path)
       #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
