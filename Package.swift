@@ -48,24 +48,25 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "Benchmarks", dependencies: ["Language", "Commands"]),
+    .target(name: "TestSupport", dependencies: ["NumbersAPI"], path: "Tests/TestSupport"),
     .testTarget(
       name: "NumbersAPITests",
-      dependencies: ["NumbersAPI", .product(name: "HTTPTypes", package: "swift-http-types")]
+      dependencies: ["NumbersAPI", "TestSupport", .product(name: "HTTPTypes", package: "swift-http-types")]
     ),
     .testTarget(
       name: "LanguageTests",
-      dependencies: ["Language", "Commands", "Sandbox", "NumbersAPI"],
+      dependencies: ["Language", "Commands", "Sandbox", "NumbersAPI", "TestSupport"],
       exclude: ["Golden"]
     ),
     .testTarget(
       name: "CommandLineTests",
-      dependencies: ["TwoCS", "NumbersAPI", .product(name: "HTTPTypes", package: "swift-http-types")],
+      dependencies: ["TwoCS", "NumbersAPI", "TestSupport", .product(name: "HTTPTypes", package: "swift-http-types")],
       exclude: ["Malformed"]
     ),
     .testTarget(
       name: "SandboxTests",
       dependencies: [
-        "Sandbox", "NumbersAPI", "TwoCS",
+        "Sandbox", "NumbersAPI", "TwoCS", "TestSupport",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
       ]

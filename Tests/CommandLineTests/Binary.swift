@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -14,19 +15,6 @@ func builtBinary() throws -> String {
     folder = folder.deletingLastPathComponent()
   }
   throw TestFailure("no built 2cs binary near \(CommandLine.arguments[0]); run `swift build` first")
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-  var description: String
-  init(_ description: String) { self.description = description }
-}
-
-/// A temporary folder, removed after `body`.
-func withTemporaryFolder<T>(_ body: (String) async throws -> T) async throws -> T {
-  let path = NSTemporaryDirectory() + "2cs-test-" + UUID().uuidString
-  try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(atPath: path) }
-  return try await body(path)
 }
 
 /// What one run of the binary did.

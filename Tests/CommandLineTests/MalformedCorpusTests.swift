@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Broken scripts of every kind: each must end with `file:line:col: error:`,

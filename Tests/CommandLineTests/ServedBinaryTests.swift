@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import NumbersAPI
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

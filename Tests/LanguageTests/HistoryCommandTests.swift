@@ -1,12 +1,13 @@
 import Commands
 import Foundation
 import Language
+import TestSupport
 import Testing
 
 @Suite("The history command")
 struct HistoryCommandTests {
   @Test func listsAndSavesTheSessionsStatements() async throws {
-    try await withFolder { folder in
+    try await withTemporaryFolder { folder in
       let harness = try LanguageHarness()
       harness.engine.workingDirectory = folder
       harness.session.statements = ["let g = groups US | first", "$g | available | first 3", "$g | purchase"]

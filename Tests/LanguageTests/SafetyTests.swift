@@ -1,6 +1,7 @@
 import Commands
 import Foundation
 import Language
+import TestSupport
 import Testing
 
 /// Money is real on a live account: writes ask first, scripts need --yes,
@@ -42,7 +43,7 @@ struct SafetyTests {
   }
 
   @Test func everyWriteIsJournaledWithItsOutcome() async throws {
-    try await withFolder { folder in
+    try await withTemporaryFolder { folder in
       let path = folder + "/journal.ndjson"
       let harness = try LanguageHarness(journal: path)
       _ = await harness.run(
@@ -59,11 +60,4 @@ struct SafetyTests {
       #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
   }
-}
-
-func withFolder<T>(_ body: (String) async throws -> T) async throws -> T {
-  let path = NSTemporaryDirectory() + "2cs-test-" + UUID().uuidString
-  try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(atPath: path) }
-  return try await body(path)
 }

@@ -1,6 +1,7 @@
 import HTTPTypes
 import NumbersAPI
 import Synchronization
+import TestSupport
 import Testing
 
 /// A server that answers every request with one canned response and remembers what it got.
@@ -37,35 +38,26 @@ func client(_ server: CannedServer, key: String = "s3cret-key", trace: (@Sendabl
   return NumbersClient(transport: server.transport, apiKey: APIKey(key), settings: settings)
 }
 
-func failure<T>(_ call: () async throws(NumbersAPIError) -> T) async -> NumbersAPIError? {
-  do {
-    _ = try await call()
-    return nil
-  } catch {
-    return error
-  }
-}
-
 @Suite("The client against servers that follow the contract, and ones that do not")
 struct ClientTests {
   @Test func theErrorEnvelopeBecomesATypedError() async {
     let server = CannedServer(
       status: 409, body: #"{"success":false,"error":true,"error_message":"no numbers left in group g"}"#)
-    let error = await failure { () async throws(NumbersAPIError) in try await client(server).purchase(groupID: "g") }
+    let error = await errorIfAny { () async throws(NumbersAPIError) in try await client(server).purchase(groupID: "g") }
     #expect(error?.kind == .server(status: 409, message: "no numbers left in group g", retryAfterSeconds: nil))
     #expect(error?.description == "POST /open/numbers/purchase: HTTP 409: no numbers left in group g")
   }
 
   @Test func anErrorWithoutAnEnvelopeStillCarriesStatusAndText() async {
     let server = CannedServer(status: 502, body: "<html>Bad Gateway</html>")
-    let error = await failure { () async throws(NumbersAPIError) in try await client(server).purchase(groupID: "g") }
+    let error = await errorIfAny { () async throws(NumbersAPIError) in try await client(server).purchase(groupID: "g") }
     #expect(error?.status == 502)
     #expect(error?.message == "<html>Bad Gateway</html>")
   }
 
   @Test func garbageOnSuccessIsAMalformedResponse() async {
     for body in ["not json", "[1,2]", #"{"success":true}"#, #"{"success":true,"data":{"regions":"x"}}"#] {
-      let error = await failure { () async throws(NumbersAPIError) in
+      let error = await errorIfAny { () async throws(NumbersAPIError) in
         try await client(CannedServer(status: 200, body: body)).regions(country: "US")
       }
       guard case .malformedResponse(200, _) = error?.kind else {
@@ -77,7 +69,7 @@ struct ClientTests {
 
   @Test func successFalseOn200IsAnError() async {
     let server = CannedServer(status: 200, body: #"{"success":false,"error_message":"account blocked"}"#)
-    let error = await failure { () async throws(NumbersAPIError) in try await client(server).info() }
+    let error = await errorIfAny { () async throws(NumbersAPIError) in try await client(server).info() }
     #expect(error?.message == "account blocked")
   }
 
@@ -128,10 +120,10 @@ struct ClientTests {
 
   @Test func getsAreRetriedOn503ButPostsNever() async {
     let server = CannedServer(status: 503, body: #"{"success":false,"error":true,"error_message":"busy"}"#)
-    _ = await failure { () async throws(NumbersAPIError) in try await client(server).didTypes() }
+    _ = await errorIfAny { () async throws(NumbersAPIError) in try await client(server).didTypes() }
     #expect(server.requests.withLock { $0.count } == 3)
     let other = CannedServer(status: 503, body: "{}")
-    _ = await failure { () async throws(NumbersAPIError) in try await client(other).reserve(groupID: "g") }
+    _ = await errorIfAny { () async throws(NumbersAPIError) in try await client(other).reserve(groupID: "g") }
     #expect(other.requests.withLock { $0.count } == 1)
   }
 
@@ -139,7 +131,7 @@ struct ClientTests {
     let lines = Mutex<[String]>([])
     let server = CannedServer(status: 401, body: #"{"success":false,"error":true,"error_message":"invalid API key"}"#)
     let traced = client(server, key: "s3cret-key") { record in lines.withLock { $0.append(record.line) } }
-    let error = await failure { () async throws(NumbersAPIError) in try await traced.purchase(groupID: "g") }
+    let error = await errorIfAny { () async throws(NumbersAPIError) in try await traced.purchase(groupID: "g") }
     let trace = lines.withLock { $0.joined(separator: "\n") }
     #expect(trace.contains("curl -sS -X POST 'https://api.example/open/numbers/purchase' -H 'X-User-API-Key: ***'"))
     #expect(trace.contains("--data '{\"group_id\":\"g\"}'"))

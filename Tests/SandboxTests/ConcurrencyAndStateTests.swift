@@ -1,6 +1,7 @@
 import Foundation
 import NumbersAPI
 import Sandbox
+import TestSupport
 import Testing
 
 @Suite("Concurrency and the state file")

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NumbersAPI
 import Sandbox
+import TestSupport
 import Testing
 
 @testable import TwoCS
@@ -89,41 +90,14 @@ func withClient<T: Sendable>(
   }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-  var description: String
-  init(_ description: String) { self.description = description }
-}
-
 /// The error a call throws, or a test failure if it succeeds.
 func apiError<T>(_ call: () async throws(NumbersAPIError) -> T) async -> NumbersAPIError? {
-  do {
-    _ = try await call()
-    Issue.record("expected an error")
-    return nil
-  } catch {
-    return error
-  }
-}
-
-/// The error a call throws, or nil if it succeeds.
-func errorIfAny<T>(_ call: () async throws(NumbersAPIError) -> T) async -> NumbersAPIError? {
-  do {
-    _ = try await call()
-    return nil
-  } catch {
-    return error
-  }
+  let error = await errorIfAny(call)
+  if error == nil { Issue.record("expected an error") }
+  return error
 }
 
 func serverStatus(_ error: NumbersAPIError?) -> Int? {
   if case .server(let status, _, _) = error?.kind { return status }
   return nil
-}
-
-/// A temporary folder, removed after `body`.
-func withTemporaryFolder<T>(_ body: (String) async throws -> T) async throws -> T {
-  let path = NSTemporaryDirectory() + "2cs-test-" + UUID().uuidString
-  try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(atPath: path) }
-  return try await body(path)
 }
