@@ -8,7 +8,10 @@ public import Language
 
 /// Line editing on a terminal with libedit: emacs keys, a prompt that may be
 /// coloured, persistent history, and tab completion from a pure function.
-public final class LineEditor {
+///
+/// `@unchecked Sendable`: one task uses it at a time, the REPL's loop or a
+/// command asking a question while that loop waits for it.
+public final class LineEditor: @unchecked Sendable {
   public enum Input: Equatable {
     case line(String)
     /// Ctrl-C at the prompt.
@@ -104,6 +107,12 @@ public final class LineEditor {
     var line = String(cString: text)
     if line.hasSuffix("\n") { line.removeLast() }
     return .line(line)
+  }
+
+  /// Asks a yes/no question; anything but y or yes (or Ctrl-C, Ctrl-D) is no.
+  public func confirm(_ question: String) -> Bool {
+    guard case .line(let answer) = read(prompt: question + " [y/N] ") else { return false }
+    return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
   }
 
   /// Adds a statement to the history and saves the file, unless it holds a secret.

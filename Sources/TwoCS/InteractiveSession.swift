@@ -27,6 +27,8 @@ struct InteractiveSession {
       engine.complete(line, cursor: cursor, listFolder: listFolder)
     }
     LineEditor.installInterruptHandler()
+    // Live writes and `confirm` ask here, at the terminal.
+    session.confirmer = { question in editor.confirm(question) }
     writeOut("2cs \(session.mode.rawValue) session: help lists the commands, Ctrl-D leaves")
     // The embedded sandbox answers at once and for free: learn the reservations held before this session.
     if session.mode == .sandbox { _ = await engine.run("reservations", name: "<startup>", display: false) }

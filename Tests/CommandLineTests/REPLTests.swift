@@ -47,6 +47,12 @@ struct REPLTests {
       #expect(terminal.waitFor("alive"), "after Ctrl-C: \(terminal.recent)")
       #expect(terminal.waitForPrompt("2cs[sandbox]> "))
 
+      terminal.send("if (confirm \"Go on?\") { print went on } else { print stopped }\r")
+      #expect(terminal.waitForPrompt("Go on? [y/N] "), "no question: \(terminal.recent)")
+      terminal.send("y\r")
+      #expect(terminal.waitFor("went on"), "answer y: \(terminal.recent)")
+      #expect(terminal.waitForPrompt("2cs[sandbox]> "))
+
       terminal.send("groups US | first | reserve | get number\r")
       #expect(terminal.waitFor("2cs[sandbox · 1 held 29:"), "prompt with a hold: \(terminal.recent)")
       #expect(terminal.waitForPrompt("> "))
