@@ -110,7 +110,8 @@ func listFolder(_ path: String) -> [String] {
   let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
   return entries.filter { !$0.hasPrefix(".") }.map { name in
     var isFolder: ObjCBool = false
-    FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(name), isDirectory: &isFolder)
-    return isFolder.boolValue ? name + "/" : name
+    let exists = FileManager.default.fileExists(
+      atPath: (path as NSString).appendingPathComponent(name), isDirectory: &isFolder)
+    return exists && isFolder.boolValue ? name + "/" : name
   }
 }
