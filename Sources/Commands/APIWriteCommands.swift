@@ -61,12 +61,22 @@ private struct WriteTarget {
   }
 }
 
+/// What the owned numbers showed after a write's answer was lost.
+enum LostAnswerOutcome: Sendable {
+  case done(Value)
+  case notDone
+  case unknown
+}
+
+/// Looks at the owned numbers after a lost answer; made just before the request is sent.
+typealias LostAnswerCheck = @Sendable (Session) async -> LostAnswerOutcome
+
 /// The steps every write shares: refuse lists, dry-run, confirm on a live account, journal the outcome.
 private func write(
   _ call: Invocation, endpoint: Endpoint, body: JSONObject?, question: String,
   spend: (setup: DecimalNumber?, monthly: DecimalNumber?)? = nil,
   send: @Sendable (NumbersClient) async throws(NumbersAPIError) -> Value,
-  reconcile: (@Sendable (Session, Date) async -> Value?)? = nil
+  check: (@Sendable (Session) async -> LostAnswerCheck)? = nil
 ) async throws -> Value {
   let session = try call.session
   var entry: JSONObject = [
@@ -117,8 +127,8 @@ private func write(
 
   // Journaled before the request leaves too, so a run killed mid-write still leaves a trace of it.
   entry["outcome"] = "sending"
+  let checkLostAnswer = await check?(session)
   try journal(session, entry, sent: false)
-  let started = Date()
   let result: Value
   do throws(NumbersAPIError) {
     result = try await send(session.client)
@@ -126,21 +136,29 @@ private func write(
     entry["outcome"] = "error"
     entry["status"] = error.status.map(JSONValue.int) ?? .null
     entry["error"] = .string(error.message)
-    if case .transport(let failure) = error.kind, failure.requestMayHaveArrived, let reconcile {
+    if case .transport(let failure) = error.kind, failure.requestMayHaveArrived, let checkLostAnswer {
       session.warn("\(call.signature.name): \(error.message) after the request was sent; checking what happened…")
-      if let found = await reconcile(session, started) {
+      switch await checkLostAnswer(session) {
+      case .done(let found):
         if let spend { session.record(spend: spend.setup, spend.monthly, dryRun: false) }
         entry["outcome"] = "ok_after_check"
         entry["result"] = found.json
         try journal(session, entry)
         session.warn("\(call.signature.name): it went through (found in your numbers); it was not sent again.")
         return found
+      case .notDone:
+        entry["outcome"] = "not_done_after_check"
+        try journal(session, entry)
+        throw CommandError(
+          "\(error.message) after the request was sent; your numbers do not show the purchase, so nothing was bought",
+          help: "it was not sent again; try once more if you still want it", endpoint: error.endpoint)
+      case .unknown:
+        entry["outcome"] = "unknown_after_check"
+        try journal(session, entry)
+        throw CommandError(
+          "\(error.message) after the request was sent, and 2cs could not tell whether it went through",
+          help: "it was not sent again; look at `numbers` before you try again", endpoint: error.endpoint)
       }
-      entry["outcome"] = "not_done_after_check"
-      try journal(session, entry)
-      throw CommandError(
-        "\(error.message) after the request was sent; your numbers do not show the purchase, so nothing was bought",
-        help: "it was not sent again; try once more if you still want it", endpoint: error.endpoint)
     }
     try journal(session, entry)
     if case .transport(.cancelled) = error.kind { throw CancellationError() }
@@ -237,7 +255,8 @@ let apiWriteCommands: [Command] = [
       ],
       input: "a group, a number from available, or a reservation", output: "the server's purchase result",
       details: """
-        Never sent twice: if the connection breaks after the request left, 2cs looks in your numbers and reports what happened. \
+        Never sent twice: if the connection breaks after the request left, 2cs looks in your numbers and reports what happened \
+        (for a random number it first reads how many numbers you own, one extra call, so it can tell). \
         On a live account it asks first (scripts need --yes); --budget caps the spending.
         """,
       examples: [Example("groups country=US | first | purchase | get success", "buy a number", result: "true")])
@@ -256,18 +275,29 @@ let apiWriteCommands: [Command] = [
       spend: (target.setup, target.monthly)
     ) { client throws(NumbersAPIError) in
       Value(json: try await client.purchase(groupID: groupID, number: number))
-    } reconcile: { session, started in
-      guard let owned = try? await session.client.ownedNumbers() else { return nil }
-      let since = started.addingTimeInterval(-120).formatted(.iso8601)
-      let match = owned.last { record in
-        if let number { return record["phone_number"]?.stringValue == number }
-        return (record["created_at"]?.stringValue ?? "") >= since
+    } check: { session in
+      // For a random number, how many numbers the account owns just before tells whether one was added.
+      let ownedBefore =
+        number == nil
+        ? (try? await session.client.ownedNumbersPage(pageNumber: 0, resultsPerPage: 1))?.total : nil
+      return { session in
+        guard let owned = try? await session.client.ownedNumbers() else { return .unknown }
+        let bought: JSONValue?
+        if let number {
+          bought = owned.first { $0["phone_number"]?.stringValue == number }
+        } else {
+          guard let ownedBefore else { return .unknown }
+          bought =
+            owned.count > ownedBefore
+            ? owned.max { ($0["created_at"]?.stringValue ?? "") < ($1["created_at"]?.stringValue ?? "") } : nil
+        }
+        guard let bought else { return .notDone }
+        return .done(
+          .record([
+            "success": .bool(true), "purchased": .list([Value(json: bought["phone_number"] ?? .null)]),
+            "numbers": .list([Value(json: bought)]), "checked_after_connection_loss": .bool(true),
+          ]))
       }
-      guard let match else { return nil }
-      return .record([
-        "success": .bool(true), "purchased": .list([Value(json: match["phone_number"] ?? .null)]),
-        "numbers": .list([Value(json: match)]), "checked_after_connection_loss": .bool(true),
-      ])
     }
     if result.field("dry_run") == nil, let number { session.releaseHold(number: number) }
     return result

@@ -22,6 +22,8 @@ public struct FaultPlan: Sendable, Equatable {
   public var faults: [Kind: Frequency] = [:]
   /// The `Retry-After` seconds sent with injected 429s.
   public var retryAfterSeconds = 1
+  /// How many requests go through untouched before faults start.
+  public var after = 0
   public var seed: UInt64 = 1
 
   public init() {}
@@ -29,7 +31,7 @@ public struct FaultPlan: Sendable, Equatable {
   public var isEmpty: Bool { latency == nil && faults.isEmpty }
 
   public static let syntax =
-    "latency=DURATION (250ms, 5s), 500=, 429=, drop=, drop-after= (a rate like 10% or a count like 2), retry-after=SECONDS, seed=N"
+    "latency=DURATION (250ms, 5s), 500=, 429=, drop=, drop-after= (a rate like 10% or a count like 2), retry-after=SECONDS, after=N (requests let through first), seed=N"
 
   public init(parsing spec: String) throws(SandboxError) {
     self.init()
@@ -50,6 +52,11 @@ public struct FaultPlan: Sendable, Equatable {
           throw .invalidFaults("retry-after '\(value)' is not a whole number of seconds")
         }
         retryAfterSeconds = seconds
+      case "after":
+        guard let count = Int(value), count >= 0 else {
+          throw .invalidFaults("after '\(value)' is not a whole number of requests")
+        }
+        after = count
       case "seed":
         guard let number = UInt64(value) else { throw .invalidFaults("seed '\(value)' is not a whole number") }
         seed = number
@@ -85,6 +92,7 @@ public struct FaultPlan: Sendable, Equatable {
 struct FaultDice {
   private var plan: FaultPlan
   private var random: SeededRandom
+  private var requestsLetThrough = 0
 
   init(plan: FaultPlan) {
     self.plan = plan
@@ -93,6 +101,13 @@ struct FaultDice {
 
   var latency: Duration? { plan.latency }
   var retryAfterSeconds: Int { plan.retryAfterSeconds }
+
+  /// Counts a request; true while it is among the first `after`, which no fault touches.
+  mutating func letsThrough() -> Bool {
+    guard requestsLetThrough < plan.after else { return false }
+    requestsLetThrough += 1
+    return true
+  }
 
   mutating func fires(_ kind: FaultPlan.Kind) -> Bool {
     switch plan.faults[kind] {

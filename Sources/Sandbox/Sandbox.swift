@@ -64,17 +64,18 @@ public actor Sandbox {
     let path = String(target.prefix { $0 != "?" })
     received["\(request.head.method.rawValue) \(path)", default: 0] += 1
 
-    if let latency = dice.latency {
+    let untouched = dice.letsThrough()
+    if !untouched, let latency = dice.latency {
       // A client that gave up while waiting is gone: act on nothing.
       do { try await Task.sleep(for: latency) } catch { return .dropConnection }
     }
-    if dice.fires(.dropBefore) { return .dropConnection }
-    if dice.fires(.rateLimited) {
+    if !untouched, dice.fires(.dropBefore) { return .dropConnection }
+    if !untouched, dice.fires(.rateLimited) {
       return .respond(
         Self.response(
           for: Failure(status: 429, message: Failure.injectedRateLimit, retryAfterSeconds: dice.retryAfterSeconds)))
     }
-    if dice.fires(.serverError) { return .respond(Self.response(for: .injectedServerError)) }
+    if !untouched, dice.fires(.serverError) { return .respond(Self.response(for: .injectedServerError)) }
 
     let response: APIResponse
     do {
@@ -88,7 +89,7 @@ public actor Sandbox {
     } catch {
       response = Self.response(for: .storage(error))
     }
-    if dice.fires(.dropAfter) { return .dropConnection }
+    if !untouched, dice.fires(.dropAfter) { return .dropConnection }
     return .respond(response)
   }
 

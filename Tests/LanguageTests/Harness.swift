@@ -18,10 +18,11 @@ struct LanguageHarness {
     var text: String { lines.withLock { $0.joined(separator: "\n") } }
   }
 
-  init(journal: String? = nil, mode: Session.Mode = .sandbox) throws {
+  init(journal: String? = nil, mode: Session.Mode = .sandbox, faults: String? = nil) throws {
     var configuration = SandboxConfiguration()
     configuration.requestsPerMinute = nil
     configuration.clock = ManualClock()
+    if let faults { configuration.faults = try FaultPlan(parsing: faults) }
     let sandbox = try Sandbox(configuration: configuration)
     var settings = ClientSettings()
     settings.requestsPerMinute = nil

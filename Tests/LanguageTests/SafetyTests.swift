@@ -42,6 +42,35 @@ struct SafetyTests {
     #expect(await harness.run("groups US | first | purchase | get success").contains("true\nexit: 0"))
   }
 
+  /// The Los Angeles group of the default catalog: the catalog is the same for the same seed.
+  static let losAngeles = "grp_ac3585abd3b8"
+
+  @Test func aPurchaseWhoseAnswerWasLostIsFoundNotResent() async throws {
+    try await withTemporaryFolder { folder in
+      // The count of owned numbers taken before sending goes through; the server then buys the number and
+      // drops the connection before answering.
+      let harness = try LanguageHarness(journal: folder + "/journal.ndjson", faults: "after=1,drop-after=1")
+      let output = await harness.run("(purchase group=\(Self.losAngeles)).purchased | count")
+      #expect(output.contains("warning: purchase: connection lost"), "\(output)")
+      #expect(output.contains("warning: purchase: it went through (found in your numbers); it was not sent again."))
+      #expect(output.contains("1\nexit: 0"))
+      let journal = await harness.run("journal | get outcome")
+      #expect(journal.contains("sending\nok_after_check\n"))
+      #expect(await harness.run("numbers | count").contains("1\nexit: 0"))
+    }
+  }
+
+  @Test func aPurchaseLostBeforeTheServerActedIsReportedAsNotDone() async throws {
+    try await withTemporaryFolder { folder in
+      let harness = try LanguageHarness(journal: folder + "/journal.ndjson", faults: "after=1,drop=1")
+      let output = await harness.run("purchase group=\(Self.losAngeles)")
+      #expect(output.contains("your numbers do not show the purchase, so nothing was bought"), "\(output)")
+      #expect(output.hasSuffix("exit: 1"))
+      #expect(await harness.run("journal | get outcome").contains("sending\nnot_done_after_check\n"))
+      #expect(await harness.run("numbers | count").contains("0\nexit: 0"))
+    }
+  }
+
   @Test func everyWriteIsJournaledWithItsOutcome() async throws {
     try await withTemporaryFolder { folder in
       let path = folder + "/journal.ndjson"

@@ -100,12 +100,13 @@ struct ConcurrencyAndStateTests {
   }
 
   @Test func faultSpecificationsAreParsedAndCheckedStrictly() throws {
-    let plan = try FaultPlan(parsing: "latency=250ms,500=10%,429=2,drop=0.5%,drop-after=1,retry-after=3")
+    let plan = try FaultPlan(parsing: "latency=250ms,500=10%,429=2,drop=0.5%,drop-after=1,retry-after=3,after=4")
     #expect(plan.latency == .milliseconds(250))
     #expect(plan.faults[.serverError] == .rate(0.1))
     #expect(plan.faults[.rateLimited] == .next(2))
     #expect(plan.faults[.dropAfter] == .next(1))
     #expect(plan.retryAfterSeconds == 3)
+    #expect(plan.after == 4)
     #expect(try FaultPlan(parsing: "latency=5s").latency == .seconds(5))
     for bad in ["latency=fast", "500=150%", "teapot=1", "429", "drop=-1"] {
       #expect(throws: SandboxError.self, "\(bad)") { try FaultPlan(parsing: bad) }
