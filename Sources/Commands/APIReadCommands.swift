@@ -37,9 +37,8 @@ let apiReadCommands: [Command] = [
       parameters: [country], input: "a country code string", output: "a list of {id, region_name, iso_country_code}",
       examples: [Example("regions US | count", "how many US regions there are", result: "8")])
   ) { call in
-    let session = try call.session
     let code = try countryCode(call)
-    return list(try await api { () async throws(NumbersAPIError) in try await session.client.regions(country: code) })
+    return list(try await call.request { client throws(NumbersAPIError) in try await client.regions(country: code) })
   },
 
   Command(
@@ -54,7 +53,6 @@ let apiReadCommands: [Command] = [
         Example("cities DE | count", "German cities with numbers", result: "4"),
       ])
   ) { call in
-    let session = try call.session
     var regionID = call.integer("region")
     var code = call.string("country")?.uppercased()
     if case .record(let region) = call.input {
@@ -66,8 +64,8 @@ let apiReadCommands: [Command] = [
         "cities needs a country", help: "cities US, or pipe a region record in: regions US | first | cities")
     }
     return list(
-      try await api { () async throws(NumbersAPIError) in
-        try await session.client.cities(country: code, regionID: regionID)
+      try await call.request { client throws(NumbersAPIError) in
+        try await client.cities(country: code, regionID: regionID)
       })
   },
 
@@ -77,8 +75,7 @@ let apiReadCommands: [Command] = [
       output: "a list of {id, name}",
       examples: [Example("did-types | get name", "the type names")])
   ) { call in
-    let session = try call.session
-    return list(try await api { () async throws(NumbersAPIError) in try await session.client.didTypes() })
+    return list(try await call.request { client throws(NumbersAPIError) in try await client.didTypes() })
   },
 
   Command(
@@ -126,7 +123,7 @@ let apiReadCommands: [Command] = [
     }
     guard let code else { throw CommandError("groups needs a country", help: "groups US, or groups country=US") }
     query.country = code
-    let groups = try await api { () async throws(NumbersAPIError) in try await session.client.groups(query) }
+    let groups = try await call.request { client throws(NumbersAPIError) in try await client.groups(query) }
     let result = list(groups, adding: ("country", .string(code)))
     if case .list(let items) = result { session.remember(groups: items) }
     return result
@@ -173,8 +170,8 @@ let apiReadCommands: [Command] = [
     case let other?: throw CommandError("requirements: did_type must be a name or an id, got \(other.summary)")
     }
     return list(
-      try await api { () async throws(NumbersAPIError) in
-        try await session.client.requirements(country: code, didTypeID: typeID)
+      try await call.request { client throws(NumbersAPIError) in
+        try await client.requirements(country: code, didTypeID: typeID)
       })
   },
 
@@ -192,10 +189,9 @@ let apiReadCommands: [Command] = [
           result: "5")
       ])
   ) { call in
-    let session = try call.session
     let groupID = try groupIdentifier(call.input, argument: call["group_id"], command: "available")
-    let numbers = try await api { () async throws(NumbersAPIError) in
-      try await session.client.availableNumbers(groupID: groupID, numberContains: call.string("number_contains"))
+    let numbers = try await call.request { client throws(NumbersAPIError) in
+      try await client.availableNumbers(groupID: groupID, numberContains: call.string("number_contains"))
     }
     return list(numbers, adding: ("group_id", .string(groupID)))
   },
@@ -206,7 +202,7 @@ let apiReadCommands: [Command] = [
       output: "a list of reservation records", examples: [Example("reservations | count", "how many are held")])
   ) { call in
     let session = try call.session
-    let held = list(try await api { () async throws(NumbersAPIError) in try await session.client.reservations() })
+    let held = list(try await call.request { client throws(NumbersAPIError) in try await client.reservations() })
     session.noteHolds(held)
     return held
   },
@@ -217,8 +213,7 @@ let apiReadCommands: [Command] = [
       output: "a list of virtual number records with status_text",
       examples: [Example("numbers | where status_text == \"ACTIVE\" | count", "active numbers")])
   ) { call in
-    let session = try call.session
-    return list(try await api { () async throws(NumbersAPIError) in try await session.client.ownedNumbers() })
+    return list(try await call.request { client throws(NumbersAPIError) in try await client.ownedNumbers() })
   },
 
   Command(
@@ -227,7 +222,7 @@ let apiReadCommands: [Command] = [
       output: "a record", examples: [Example("info | get mode", "sandbox or live")])
   ) { call in
     let session = try call.session
-    var value = Value(json: try await api { () async throws(NumbersAPIError) in try await session.client.info() })
+    var value = Value(json: try await call.request { client throws(NumbersAPIError) in try await client.info() })
     if case .record(var record) = value {
       record["success"] = nil
       record["mode"] = .string(session.mode.rawValue)

@@ -102,8 +102,7 @@ private func write(
   }
 
   if session.settings.dryRun {
-    session.print(
-      call,
+    call.print(
       "dry run: \(endpoint.method.rawValue) \(endpoint.path)\(body.map { " " + JSONValue.object($0).jsonText } ?? "")")
     if let spend { session.record(spend: spend.setup, spend.monthly, dryRun: true) }
     entry["outcome"] = "dry_run"
@@ -179,10 +178,6 @@ private func journal(_ session: Session, _ entry: JSONObject, sent: Bool = true)
       "\(error)",
       help: sent ? "the write itself was carried out; see `numbers` or `reservations`" : "nothing was sent")
   }
-}
-
-extension Session {
-  func print(_ call: Invocation, _ line: String) { call.print(line) }
 }
 
 extension Value {

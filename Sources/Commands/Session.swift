@@ -170,6 +170,12 @@ func api<T>(_ call: () async throws(NumbersAPIError) -> T) async throws -> T {
 }
 
 extension Invocation {
+  /// One API call with the session's client; its error becomes one the language reports.
+  func request<T>(_ call: (NumbersClient) async throws(NumbersAPIError) -> T) async throws -> T {
+    let client = try session.client
+    return try await api { () async throws(NumbersAPIError) in try await call(client) }
+  }
+
   var session: Session {
     get throws {
       guard let session = host as? Session else {

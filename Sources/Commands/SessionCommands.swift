@@ -18,7 +18,7 @@ func helpOverview(_ signatures: [Signature]) -> String {
   }
   text += """
 
-    Statements: let, if/else, for … in, def, try/catch, return, break, continue.
+    Statements start with: \(Engine.statementKeywords.joined(separator: ", ")).
     Pipelines pass values: groups US | where price.monthly_price < 2 | first | purchase
     """
   return text

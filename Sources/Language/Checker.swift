@@ -25,10 +25,7 @@ struct Checker {
       switch statement {
       case .definition(let definition):
         if engine.registry[definition.name] != nil {
-          diagnostics.append(
-            Diagnostic(
-              id: "redefinition", message: "'\(definition.name)' is a built-in command and cannot be redefined",
-              range: definition.nameRange))
+          diagnostics.append(Diagnostics.redefinedBuiltin(definition.name, at: definition.nameRange))
         }
         definitions[definition.name] =
           UserCommand(definition: definition, scope: Scope(parent: nil), source: source)
@@ -84,10 +81,7 @@ struct Checker {
       switch stage {
       case .expression(let expression):
         if position > 0 {
-          diagnostics.append(
-            Diagnostic(
-              id: "value-after-pipe", message: "a value cannot take piped input", range: expression.range,
-              help: "after '|' comes a command, such as each { ... } or where ..."))
+          diagnostics.append(Diagnostics.valueAfterPipe(at: expression.range))
         }
         check(expression)
       case .command(let call): check(call)
@@ -121,8 +115,7 @@ struct Checker {
       for (parameter, expression) in plan.assignments {
         guard let literal = Self.literalValue(expression, kind: parameter.kind) else { continue }
         if case .failure(let mismatch) = ArgumentBinder.check(literal, for: parameter, command: call.name) {
-          diagnostics.append(
-            Diagnostic(id: "wrong-type", message: mismatch.message, range: expression.range, help: mismatch.help))
+          diagnostics.append(Diagnostics.wrongArgument(mismatch, at: expression.range))
         }
       }
     }

@@ -20,8 +20,8 @@ public struct Completion: Sendable, Equatable {
 }
 
 extension Engine {
-  /// The statement keywords completion offers where a command may start.
-  static let statementKeywords = ["let", "if", "for", "def", "try", "return", "break", "continue"]
+  /// The words that start a statement: `let`, `if`, `for`, …
+  public static var statementKeywords: [String] { Parser.statementKeywords }
 
   /// Completes the word before `cursor` (a UTF-8 offset) from the commands' signatures and the session's
   /// variables. `listFolder` lists a folder's entries, folders ending in `/`; it is the only I/O.

@@ -112,19 +112,18 @@ enum Diagnostics {
     Diagnostic(id: "duplicate-argument", message: "\(name) is given twice to \(command)", range: range)
   }
 
-  static func wrongType(_ name: String, command: String, expected: String, got: String, at range: SourceRange)
-    -> Diagnostic
-  {
-    Diagnostic(
-      id: "wrong-type", message: "\(command): \(name) must be \(expected), got \(got)", range: range)
+  static func wrongArgument(_ mismatch: ArgumentBinder.TypeMismatch, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "wrong-argument", message: mismatch.message, range: range, help: mismatch.help)
   }
 
-  static func invalidValue(_ name: String, command: String, value: String, choices: [String], at range: SourceRange)
-    -> Diagnostic
-  {
+  static func redefinedBuiltin(_ name: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "redefinition", message: "'\(name)' is a built-in command and cannot be redefined", range: range)
+  }
+
+  static func valueAfterPipe(at range: SourceRange) -> Diagnostic {
     Diagnostic(
-      id: "invalid-value", message: "\(command): '\(value)' is not a valid \(name)", range: range,
-      help: "one of: " + choices.joined(separator: ", "))
+      id: "value-after-pipe", message: "a value cannot take piped input", range: range,
+      help: "after '|' comes a command, such as each { ... } or where ...")
   }
 }
 

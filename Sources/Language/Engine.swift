@@ -126,9 +126,7 @@ public final class Engine: @unchecked Sendable {
 
   func define(_ command: UserCommand, at range: SourceRange, source: SourceFile) throws {
     guard registry[command.definition.name] == nil else {
-      throw RuntimeError(
-        message: "'\(command.definition.name)' is a built-in command and cannot be redefined", range: range,
-        source: source)
+      throw RuntimeError(Diagnostics.redefinedBuiltin(command.definition.name, at: range), in: source)
     }
     userCommands[command.definition.name] = command
   }

@@ -139,11 +139,7 @@ final class Interpreter: @unchecked Sendable {
     for (position, stage) in pipeline.stages.enumerated() {
       switch stage {
       case .expression(let expression):
-        if position > 0 {
-          throw failure(
-            "a value cannot take piped input", at: expression.range,
-            help: "after '|' comes a command, such as each { ... } or where ...")
-        }
+        if position > 0 { throw RuntimeError(Diagnostics.valueAfterPipe(at: expression.range), in: source) }
         value = try await evaluate(expression, in: scope)
       case .command(let call):
         value = try await invoke(call, input: value, in: scope)
@@ -189,7 +185,7 @@ final class Interpreter: @unchecked Sendable {
   private func plan(_ call: CommandCall, _ signature: Signature) throws -> ArgumentBinder.Plan {
     switch ArgumentBinder.plan(call, signature: signature) {
     case .success(let plan): return plan
-    case .failure(let diagnostic): throw failure(diagnostic.message, at: diagnostic.range, help: diagnostic.help)
+    case .failure(let diagnostic): throw RuntimeError(diagnostic, in: source)
     }
   }
 
@@ -211,7 +207,7 @@ final class Interpreter: @unchecked Sendable {
       }
       let value = try await evaluate(expression, in: scope)
       let checked = try ArgumentBinder.check(value, for: parameter, command: signature.name).mapError {
-        failure($0.message, at: expression.range, help: $0.help)
+        RuntimeError(Diagnostics.wrongArgument($0, at: expression.range), in: source)
       }.get()
       if parameter.variadic { rest.append(checked) } else { arguments[parameter.name] = checked }
     }

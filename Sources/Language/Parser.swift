@@ -3,10 +3,11 @@
 /// error in a file. The grammar is in LANGUAGE.md.
 struct Parser {
   static let maximumDepth = 128
-  static let keywords: Set<String> = [
-    "let", "if", "else", "for", "in", "def", "return", "break", "continue", "try", "catch", "and", "or", "not",
-    "has", "true", "false", "null",
-  ]
+  /// The words that start a statement.
+  static let statementKeywords = ["let", "if", "for", "def", "try", "return", "break", "continue"]
+  /// Words that are never names.
+  static let keywords = Set(
+    statementKeywords + ["else", "in", "catch", "and", "or", "not", "has", "true", "false", "null"])
 
   private var lexer: Lexer
   private let expressionParameters: (String) -> Set<String>

@@ -54,3 +54,10 @@ public struct ExitRequest: Error, Sendable {
 
   public init(status: Int32) { self.status = status }
 }
+
+extension RuntimeError {
+  /// A diagnostic found while running, such as an argument of the wrong type.
+  init(_ diagnostic: Diagnostic, in source: SourceFile) {
+    self.init(message: diagnostic.message, help: diagnostic.help, range: diagnostic.range, source: source)
+  }
+}

@@ -53,10 +53,9 @@ public final class HTTPTransport: Transport {
       let head = HTTPResponse(status: .init(code: Int(response.status.code)), headerFields: fields)
       return APIResponse(head: head, body: Array(buffer: body))
     } catch {
-      if case .couldNotConnect(let detail) = Self.failure(for: error) {
-        throw .couldNotConnect("\(baseURL): \(detail)")
-      }
-      throw Self.failure(for: error)
+      let failure = Self.failure(for: error)
+      if case .couldNotConnect(let detail) = failure { throw .couldNotConnect("\(baseURL): \(detail)") }
+      throw failure
     }
   }
 

@@ -7,8 +7,6 @@ public struct NumbersAPIError: Error, Sendable, Equatable, CustomStringConvertib
     case transport(TransportFailure)
     /// The server answered, but not with what the contract describes.
     case malformedResponse(status: Int, detail: String)
-    /// The call was refused before anything was sent.
-    case invalidArgument(String)
   }
 
   public var kind: Kind
@@ -24,7 +22,7 @@ public struct NumbersAPIError: Error, Sendable, Equatable, CustomStringConvertib
   public var status: Int? {
     switch kind {
     case .server(let status, _, _), .malformedResponse(let status, _): status
-    case .transport, .invalidArgument: nil
+    case .transport: nil
     }
   }
 
@@ -36,7 +34,6 @@ public struct NumbersAPIError: Error, Sendable, Equatable, CustomStringConvertib
     case .transport(.timedOut): "no answer in time"
     case .transport(.cancelled): "cancelled"
     case .malformedResponse(_, let detail): "unexpected answer from the server: \(detail)"
-    case .invalidArgument(let detail): detail
     }
   }
 

@@ -148,11 +148,8 @@ struct Catalog: Sendable {
     return group.numbers.first { $0.e164.dropFirst() == digits }
   }
 
-  func requirements(country: String, type: DIDType?) -> [RequirementSpec] {
-    guard let table = self.countries[country]?.requirements else { return [] }
-    if let type { return table[type] ?? [] }
-    var seen: Set<String> = []
-    return DIDType.allCases.flatMap { table[$0] ?? [] }.filter { seen.insert($0.id).inserted }
+  func requirements(country: String, type: DIDType) -> [RequirementSpec] {
+    countries[country]?.requirements[type] ?? []
   }
 }
 
