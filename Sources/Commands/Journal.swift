@@ -21,8 +21,12 @@ public struct Journal: Sendable {
   public func append(_ entry: JSONValue) throws {
     guard let path else { return }
     let folder = (path as NSString).deletingLastPathComponent
-    try FileManager.default.createDirectory(
-      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    do {
+      try FileManager.default.createDirectory(
+        atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } catch {
+      throw JournalError(path: path, detail: "its folder \(folder) cannot be made")
+    }
     let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else { throw JournalError(path: path, detail: String(cString: strerror(errno))) }
     defer { close(descriptor) }

@@ -71,6 +71,15 @@ struct SafetyTests {
     }
   }
 
+  @Test func aWriteThatCannotBeJournaledIsNotSent() async throws {
+    // A journal inside a regular file cannot be created.
+    let harness = try LanguageHarness(journal: "/dev/null/journal.ndjson")
+    let output = await harness.run("groups US | first | purchase")
+    #expect(output.contains("cannot write the journal"), "\(output)")
+    #expect(output.contains("help: nothing was sent"))
+    #expect(await harness.run("numbers | count").contains("0\nexit: 0"))
+  }
+
   @Test func everyWriteIsJournaledWithItsOutcome() async throws {
     try await withTemporaryFolder { folder in
       let path = folder + "/journal.ndjson"
