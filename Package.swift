@@ -66,7 +66,7 @@ let package = Package(
     .testTarget(
       name: "SandboxTests",
       dependencies: [
-        "Sandbox", "NumbersAPI", "TwoCS", "TestSupport",
+        "Sandbox", "NumbersAPI", "TwoCS", "TestSupport", "Commands", "Language",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
       ]

@@ -1,14 +1,17 @@
 import Foundation
 import Language
 import NumbersAPI
+import Synchronization
 
 /// What a write is about, gathered from its arguments and the piped record.
 private struct WriteTarget {
-  var groupID: String?
+  var groupID: String
   var number: String?
   var setup: DecimalNumber?
   var monthly: DecimalNumber?
   var needsDocuments = false
+  /// Whether the group lets a caller choose the number (`available` works); nil when 2cs has not seen the group.
+  var allowsNumberSelection: Bool?
 
   init(input: Value, call: Invocation, command: String) throws {
     if case .list(let items) = input {
@@ -17,43 +20,39 @@ private struct WriteTarget {
         help: "pick one with first (… | first | \(command)) or go through them with: for g in … { \(command) … }")
     }
     if case .record(let record) = input {
-      if case .record(let price)? = record["price"] {
-        setup = price["setup_price"].flatMap(Self.number)
-        monthly = price["monthly_price"].flatMap(Self.number)
-      } else {
-        setup = record["setup_price"].flatMap(Self.number)
-        monthly = record["monthly_price"].flatMap(Self.number)
-      }
+      let price = record["price"] ?? input
+      setup = price.field("setup_price")?.decimal
+      monthly = price.field("monthly_price")?.decimal
       if case .list(let requirements)? = record["requirements"], !requirements.isEmpty { needsDocuments = true }
       if case .bool(true)? = record["needs_registration"] { needsDocuments = true }
       if case .string(let number)? = record["number"] { self.number = number }
+      allowsNumberSelection = record["allow_number_selection"]?.bool
     }
+    var groupID: String?
     if call.given("group_id") || input != .null {
       groupID = try? groupIdentifier(input, argument: call["group_id"], command: command)
     }
-    if let number = call.string("number") { self.number = number }
-    if let groupID, setup == nil || monthly == nil, let known = try? call.session.knownPrice(ofGroup: groupID) {
-      setup = known.setup
-      monthly = known.monthly
-      needsDocuments = needsDocuments || known.needsDocuments
-    }
-    guard groupID != nil else {
+    guard let groupID else {
       throw CommandError(
         "\(command) needs a group",
         help: "pipe a group, a number from available or a reservation in, or give group=ID")
     }
+    self.groupID = groupID
+    if let number = call.string("number") { self.number = number }
+    if let known = try? call.session.knownGroup(groupID) {
+      if setup == nil || monthly == nil { (setup, monthly) = (known.setup, known.monthly) }
+      needsDocuments = needsDocuments || known.needsDocuments
+      allowsNumberSelection = allowsNumberSelection ?? known.allowsNumberSelection
+    }
   }
 
-  static func number(_ value: Value) -> DecimalNumber? {
-    if case .number(let number) = value { return number }
-    return nil
-  }
-
-  var body: JSONObject {
-    var body: JSONObject = ["group_id": .string(groupID ?? "")]
+  func body(number: String?) -> JSONObject {
+    var body: JSONObject = ["group_id": .string(groupID)]
     if let number { body["number"] = .string(number) }
     return body
   }
+
+  var price: Price { Price(setup: setup, monthly: monthly) }
 
   var priceText: String {
     guard let setup, let monthly else { return "price unknown (pipe the group record in to see it)" }
@@ -61,113 +60,252 @@ private struct WriteTarget {
   }
 }
 
-/// What the owned numbers showed after a write's answer was lost.
-enum LostAnswerOutcome: Sendable {
-  case done(Value)
-  case notDone
-  case unknown
+/// A purchase's price, as far as 2cs knows it.
+private struct Price: Sendable {
+  var setup: DecimalNumber?
+  var monthly: DecimalNumber?
+
+  var text: String {
+    guard let setup, let monthly else { return "price unknown" }
+    return "setup \(setup), monthly \(monthly)"
+  }
 }
 
-/// Looks at the owned numbers after a lost answer; made just before the request is sent.
-typealias LostAnswerCheck = @Sendable (Session) async -> LostAnswerOutcome
+/// One write: what it sends, how the question and the messages name it, and how 2cs can tell afterwards
+/// whether it took effect when its answer was lost.
+private struct Write: Sendable {
+  var endpoint: Endpoint
+  var body: JSONObject?
+  /// What a done write did, for messages: "bought +12135551234".
+  var deed: String
+  /// What a write that did not happen did not do: "nothing was bought".
+  var nothingDone: String
+  var question: String
+  /// Purchases only: counted against the budget and in the dry-run plan.
+  var spend: Price?
+  /// The number the write is about, when it is known before sending.
+  var number: String?
+  /// True when the question was already asked (a purchase that reserves first asks once for both).
+  var confirmed = false
+  var send: @Sendable (NumbersClient) async throws(NumbersAPIError) -> Value
+  /// Looks at the account: the write's result when it took effect, nil when that cannot be seen (yet).
+  /// Nil when nothing can tell, such as a reservation of a random number.
+  var verify: Verify?
+  /// The command that shows the user whether it happened.
+  var howToFindOut: String
+}
 
-/// The steps every write shares: refuse lists, dry-run, confirm on a live account, journal the outcome.
-private func write(
-  _ call: Invocation, endpoint: Endpoint, body: JSONObject?, question: String,
-  spend: (setup: DecimalNumber?, monthly: DecimalNumber?)? = nil,
-  send: @Sendable (NumbersClient) async throws(NumbersAPIError) -> Value,
-  check: (@Sendable (Session) async -> LostAnswerCheck)? = nil
-) async throws -> Value {
+typealias Verify = @Sendable (NumbersClient) async throws(NumbersAPIError) -> Value?
+
+/// How a sent write ended.
+private enum WriteOutcome: Sendable {
+  case done(Value, checked: Bool)
+  /// Certain: the request never left, or the server refused it.
+  case notDone(NumbersAPIError)
+  /// Anything else: the answer was lost or unreadable, and the account did not show the write.
+  case unknown(why: String, endpoint: String)
+}
+
+/// Every write goes through here: the budget, dry run, confirmation on a live account, the journal, and
+/// the three outcomes (done, not done, unknown). A request is never sent twice.
+private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
   let session = try call.session
+  let command = call.signature.name
   var entry: JSONObject = [
     "time": .string(Date().formatted(.iso8601)), "mode": .string(session.mode.rawValue),
-    "command": .string(call.signature.name), "method": .string(endpoint.method.rawValue),
-    "path": .string(endpoint.path),
+    "command": .string(command), "method": .string(write.endpoint.method.rawValue),
+    "path": .string(write.endpoint.path),
   ]
-  if let body { entry["body"] = .object(body) }
+  if let body = write.body { entry["body"] = .object(body) }
+  if let number = write.number { entry["number"] = .string(number) }
 
-  if let spend, let budget = session.settings.budget {
-    guard let setup = spend.setup, let monthly = spend.monthly else {
-      throw CommandError(
-        "\(call.signature.name): the price is unknown, so the budget of \(budget) cannot be checked",
-        help: "pipe the group record in: groups … | first | purchase")
-    }
-    let already = session.settings.dryRun ? session.planned.total : session.spent.total
-    let after = already.adding(setup)?.adding(monthly) ?? already
-    if after > budget {
-      throw CommandError(
-        "\(call.signature.name) would bring this session's spending to \(after) (setup plus first month), over the budget of \(budget)",
-        help: "raise it with set budget=N, or turn it off with set budget=off")
-    }
-  }
+  if let spend = write.spend { try checkBudget(spend, command: command, session) }
 
-  if session.settings.dryRun {
-    call.print(
-      "dry run: \(endpoint.method.rawValue) \(endpoint.path)\(body.map { " " + JSONValue.object($0).jsonText } ?? "")")
-    if let spend { session.record(spend: spend.setup, spend.monthly, dryRun: true) }
+  if session.isDryRun {
+    var line = "dry run: \(write.endpoint.method.rawValue) \(write.endpoint.path)"
+    if let body = write.body { line += " " + JSONValue.object(body).jsonText }
+    if let spend = write.spend { line += " (\(spend.text))" }
+    call.print(line)
+    if let spend = write.spend { session.record(spend: spend.setup, spend.monthly, dryRun: true) }
     entry["outcome"] = "dry_run"
-    try journal(session, entry)
+    try journal(session, entry, sent: false)
     var result: Record = [
-      "dry_run": .bool(true), "method": .string(endpoint.method.rawValue), "path": .string(endpoint.path),
+      "dry_run": .bool(true), "method": .string(write.endpoint.method.rawValue), "path": .string(write.endpoint.path),
     ]
-    result["body"] = body.map { Value(json: .object($0)) } ?? .null
+    result["body"] = write.body.map { Value(json: .object($0)) } ?? .null
     return .record(result)
   }
 
-  if session.mode == .live && session.settings.confirm {
-    if let confirmer = session.confirmer {
-      guard await confirmer(question) else { throw CommandError("\(call.signature.name) cancelled: not confirmed") }
-    } else if !session.assumeYes {
-      throw CommandError(
-        "\(call.signature.name) on a live account needs confirmation; nothing was sent",
-        help: "run the script with --yes, or put `set confirm=off` before it")
-    }
+  if !write.confirmed { try await confirm(write.question, call) }
+
+  // Journaled before the request leaves, so a run killed mid-write still leaves a trace of it.
+  entry["outcome"] = "sending"
+  try journal(session, entry, sent: false)
+  if Task.isCancelled {
+    entry["outcome"] = "not_done"
+    entry["error"] = "interrupted before sending"
+    try journal(session, entry)
+    throw CommandError(
+      "\(command) interrupted before the request was sent", help: write.nothingDone,
+      details: ["outcome": .string("not_done")])
   }
 
-  // Journaled before the request leaves too, so a run killed mid-write still leaves a trace of it.
-  entry["outcome"] = "sending"
-  let checkLostAnswer = await check?(session)
-  try journal(session, entry, sent: false)
-  let result: Value
-  do throws(NumbersAPIError) {
-    result = try await send(session.client)
-  } catch {
-    entry["outcome"] = "error"
+  let outcome = await settle(write, session: session, command: command)
+  switch outcome {
+  case .done(let result, let checked):
+    if let spend = write.spend { session.record(spend: spend.setup, spend.monthly, dryRun: false) }
+    entry["outcome"] = "done"
+    if checked { entry["checked"] = true }
+    entry["result"] = result.json
+    try journal(session, entry)
+    if checked {
+      session.warn("\(command): it went through (\(write.deed), seen in the account); it was not sent again.")
+    } else if Task.isCancelled {
+      // The rest of the statement is interrupted: say here what the write did.
+      session.warn("\(command): done: \(write.deed)")
+    }
+    return result
+  case .notDone(let error):
+    entry["outcome"] = "not_done"
     entry["status"] = error.status.map(JSONValue.int) ?? .null
     entry["error"] = .string(error.message)
-    if case .transport(let failure) = error.kind, failure.requestMayHaveArrived, let checkLostAnswer {
-      session.warn("\(call.signature.name): \(error.message) after the request was sent; checking what happened…")
-      switch await checkLostAnswer(session) {
-      case .done(let found):
-        if let spend { session.record(spend: spend.setup, spend.monthly, dryRun: false) }
-        entry["outcome"] = "ok_after_check"
-        entry["result"] = found.json
-        try journal(session, entry)
-        session.warn("\(call.signature.name): it went through (found in your numbers); it was not sent again.")
-        return found
-      case .notDone:
-        entry["outcome"] = "not_done_after_check"
-        try journal(session, entry)
-        throw CommandError(
-          "\(error.message) after the request was sent; your numbers do not show the purchase, so nothing was bought",
-          help: "it was not sent again; try once more if you still want it", endpoint: error.endpoint)
-      case .unknown:
-        entry["outcome"] = "unknown_after_check"
-        try journal(session, entry)
-        throw CommandError(
-          "\(error.message) after the request was sent, and 2cs could not tell whether it went through",
-          help: "it was not sent again; look at `numbers` before you try again", endpoint: error.endpoint)
+    try journal(session, entry)
+    let why =
+      if case .transport(.couldNotConnect) = error.kind { "the request never reached the server" } else {
+        "the server refused it"
+      }
+    throw CommandError(
+      error.message, help: "\(why): \(write.nothingDone)", status: error.status, endpoint: error.endpoint,
+      details: ["outcome": .string("not_done"), "number": write.number.map(Value.string) ?? .null])
+  case .unknown(let why, let endpoint):
+    // It may have cost money: count it, so the budget stays a ceiling.
+    if let spend = write.spend { session.record(spend: spend.setup, spend.monthly, dryRun: false) }
+    entry["outcome"] = "unknown"
+    entry["error"] = .string(why)
+    try journal(session, entry)
+    throw CommandError(
+      "the outcome of \(command) is unknown: \(why)",
+      help:
+        "it was not sent again\(write.spend == nil ? "" : ", and it counts against the budget"); find out with: \(write.howToFindOut)",
+      endpoint: endpoint, details: ["outcome": .string("unknown"), "number": write.number.map(Value.string) ?? .null])
+  }
+}
+
+/// Sends the request once, away from the command's cancellation: after the first Ctrl-C it waits for the
+/// answer (or looks at the account); a second Ctrl-C stops the waiting and leaves the outcome unknown.
+private func settle(_ write: Write, session: Session, command: String) async -> WriteOutcome {
+  let client = session.client
+  let delays = session.outcomeCheckDelays
+  let warn = session.warn
+  let attempt = Task { () async -> WriteOutcome in
+    let error: NumbersAPIError
+    do throws(NumbersAPIError) {
+      return .done(try await write.send(client), checked: false)
+    } catch let failure {
+      error = failure
+    }
+    guard error.writeMayHaveHappened else { return .notDone(error) }
+    guard let verify = write.verify else {
+      return .unknown(why: "\(error.message), and nothing shows whether it went through", endpoint: error.endpoint)
+    }
+    warn("\(command): \(error.message) after the request was sent; looking at the account to see what happened…")
+    var lastProblem = ""
+    for delay in delays {
+      do {
+        try await Task.sleep(for: delay)
+      } catch {
+        break
+      }
+      do throws(NumbersAPIError) {
+        if let result = try await verify(client) { return .done(result, checked: true) }
+      } catch {
+        lastProblem = "; looking failed: \(error.description)"
       }
     }
-    try journal(session, entry)
-    if case .transport(.cancelled) = error.kind { throw CancellationError() }
-    throw CommandError(error.message, status: error.status, endpoint: error.endpoint)
+    let waited = delays.reduce(Duration.zero, +)
+    return .unknown(
+      why:
+        "\(error.message) after the request was sent, and the account did not show it within \(waited)\(lastProblem)",
+      endpoint: error.endpoint)
   }
-  if let spend { session.record(spend: spend.setup, spend.monthly, dryRun: false) }
-  entry["outcome"] = "ok"
-  entry["result"] = result.json
-  try journal(session, entry)
-  return result
+
+  let firstInterrupt = session.interrupts.count
+  let answer = OneAnswer<WriteOutcome>()
+  return await withTaskCancellationHandler {
+    await withCheckedContinuation { continuation in
+      answer.wait(with: continuation)
+      let token = session.interrupts.whenCount(reaches: firstInterrupt + 2) {
+        attempt.cancel()
+        answer.give(
+          .unknown(why: "stopped waiting for the answer after a second Ctrl-C", endpoint: write.endpoint.name))
+      }
+      Task {
+        answer.give(await attempt.value)
+        session.interrupts.forget(token)
+      }
+    }
+  } onCancel: {
+    warn("\(command): the request has left; waiting for its outcome (Ctrl-C again to stop waiting, leaving it unknown)")
+  }
+}
+
+/// A continuation resumed by whichever answer comes first.
+private final class OneAnswer<Answer: Sendable>: Sendable {
+  private let state = Mutex<(continuation: CheckedContinuation<Answer, Never>?, early: Answer?)>((nil, nil))
+
+  func wait(with continuation: CheckedContinuation<Answer, Never>) {
+    let early = state.withLock { state in
+      if state.early == nil { state.continuation = continuation }
+      return state.early
+    }
+    if let early { continuation.resume(returning: early) }
+  }
+
+  func give(_ answer: Answer) {
+    let waiting = state.withLock { state -> CheckedContinuation<Answer, Never>? in
+      guard let continuation = state.continuation else {
+        if state.early == nil { state.early = answer }
+        return nil
+      }
+      state.continuation = nil
+      state.early = answer
+      return continuation
+    }
+    waiting?.resume(returning: answer)
+  }
+}
+
+/// Refuses a purchase that would take the session over its budget, or whose price is unknown under one.
+private func checkBudget(_ spend: Price, command: String, _ session: Session) throws {
+  guard let budget = session.budget else { return }
+  guard let setup = spend.setup, let monthly = spend.monthly else {
+    throw CommandError(
+      "\(command): the price is unknown, so the budget of \(budget) cannot be checked; nothing was sent",
+      help: "pipe the group record in: groups … | first | purchase")
+  }
+  let already = session.isDryRun ? session.planned.total : session.spent.total
+  let after = already.adding(setup)?.adding(monthly) ?? already
+  if after > budget {
+    throw CommandError(
+      "\(command) would bring this session's spending to \(after) (setup plus first month), over the budget of \(budget); nothing was sent",
+      help: session.ceiling.budget == nil
+        ? "raise it with set budget=N, or turn it off with set budget=off"
+        : "the command line's --budget \(session.ceiling.budget ?? budget) is the most any script may spend")
+  }
+}
+
+/// On a live account, asks at the terminal; a script needs `--yes` on the command line.
+private func confirm(_ question: String, _ call: Invocation) async throws {
+  let session = try call.session
+  guard session.mode == .live, session.writesNeedConfirmation else { return }
+  let command = call.signature.name
+  if let confirmer = session.confirmer {
+    guard await confirmer(question) else { throw CommandError("\(command) cancelled: not confirmed; nothing was sent") }
+  } else {
+    throw CommandError(
+      "\(command) on a live account needs confirmation; nothing was sent",
+      help: "run the script with --yes (a script's `set confirm=off` cannot stand in for it)")
+  }
 }
 
 private func journal(_ session: Session, _ entry: JSONObject, sent: Bool = true) throws {
@@ -180,12 +318,69 @@ private func journal(_ session: Session, _ entry: JSONObject, sent: Bool = true)
   }
 }
 
-extension Value {
-  /// Passes the value to `note` when it is not a dry run, and returns it.
-  fileprivate func noting(_ note: (Value) throws -> Void) rethrows -> Value {
-    if field("dry_run") == nil { try note(self) }
-    return self
+/// Whether a reservation of `number` is held: the reservation, or nil.
+private func reservationCheck(_ number: String) -> Verify {
+  { client throws(NumbersAPIError) in
+    let held = try await client.reservations().first { reservation in
+      reservation["number"]?.stringValue.map { PhoneNumber.same($0, number) } ?? false
+    }
+    return held.map { Value(json: $0) }
   }
+}
+
+/// Whether `number` is owned: a purchase result made from the owned number, or nil.
+private func purchaseCheck(_ number: String) -> Verify {
+  { client throws(NumbersAPIError) in
+    guard let owned = try await client.ownedNumber(number) else { return nil }
+    return .record([
+      "success": .bool(true), "purchased": .list([.string(number)]), "numbers": .list([Value(json: owned)]),
+      "number": .string(number), "checked_after_lost_answer": .bool(true),
+    ])
+  }
+}
+
+/// `numbers | where phone_number == "+1…"`: how a user sees whether a number is theirs.
+private func ownedNumberQuery(_ number: String) -> String {
+  "numbers | where phone_number == \"\(number)\""
+}
+
+/// The purchase result, with the number 2cs asked for added when the server did not say it.
+private func purchaseResult(_ answer: JSONValue, number: String?) -> Value {
+  guard case .record(var record) = Value(json: answer) else { return Value(json: answer) }
+  if record["number"] == nil, let number { record["number"] = .string(number) }
+  return .record(record)
+}
+
+/// A reservation made before a purchase, so the purchase names its number.
+private func reserveForPurchase(_ target: WriteTarget, _ call: Invocation) async throws -> String {
+  let groupID = target.groupID
+  let reservation: Value
+  do {
+    reservation = try await perform(
+      Write(
+        endpoint: .createReservation, body: target.body(number: nil), deed: "reserved a number",
+        nothingDone: "nothing was reserved", question: "", confirmed: true,
+        send: { client throws(NumbersAPIError) in
+          var value = Value(json: try await client.reserve(groupID: groupID))
+          if case .record(var record) = value {
+            record["group_id"] = .string(groupID)
+            value = .record(record)
+          }
+          return value
+        },
+        howToFindOut: "reservations"), call)
+  } catch var error as CommandError {
+    error.message = "purchase: reserving a number first failed: " + error.message
+    error.help = (error.help.map { $0 + "; " } ?? "") + "nothing was bought: the purchase was not sent"
+    throw error
+  }
+  guard case .string(let number)? = reservation.field("number") else {
+    throw CommandError(
+      "purchase: the reservation made first has no number, so the purchase cannot name one; nothing was bought",
+      help: "the reservation expires by itself; see reservations")
+  }
+  try call.session.noteHolds(reservation)
+  return number
 }
 
 let apiWriteCommands: [Command] = [
@@ -198,24 +393,29 @@ let apiWriteCommands: [Command] = [
       ],
       input: "a group record, or a number record from available",
       output: "the reservation {uuid, number, created_at, expires_at}; it carries `group_id`",
-      details: "Reservations expire (the sandbox keeps them 30 minutes). On a live account it asks first.",
+      details: "Reservations are free and expire (the sandbox keeps them 30 minutes). On a live account it asks first.",
       examples: [Example("groups US near=212 | first | reserve | get number", "hold a random New York number")])
   ) { call in
     let target = try WriteTarget(input: call.input, call: call, command: "reserve")
-    let groupID = target.groupID ?? ""
+    let groupID = target.groupID
     let number = target.number
-    return try await write(
-      call, endpoint: .createReservation, body: target.body,
-      question: "Reserve \(number ?? "a random number") of group \(groupID) (\(target.priceText))?"
-    ) { client throws(NumbersAPIError) in
-      var value = Value(json: try await client.reserve(groupID: groupID, number: number))
-      if case .record(var record) = value {
-        record["group_id"] = .string(groupID)
-        value = .record(record)
-      }
-      return value
-    }
-    .noting { try call.session.noteHolds($0) }
+    let result = try await perform(
+      Write(
+        endpoint: .createReservation, body: target.body(number: number),
+        deed: "reserved \(number ?? "a number")", nothingDone: "nothing was reserved",
+        question: "Reserve \(number ?? "a random number") of group \(groupID) (\(target.priceText))?", number: number,
+        send: { client throws(NumbersAPIError) in
+          var value = Value(json: try await client.reserve(groupID: groupID, number: number))
+          if case .record(var record) = value {
+            record["group_id"] = .string(groupID)
+            value = .record(record)
+          }
+          return value
+        },
+        verify: number.map(reservationCheck),
+        howToFindOut: "reservations"), call)
+    if result.field("dry_run") == nil { try call.session.noteHolds(result) }
+    return result
   },
 
   Command(
@@ -233,9 +433,17 @@ let apiWriteCommands: [Command] = [
     guard let uuid else {
       throw CommandError("cancel needs a reservation", help: "reservations | first | cancel, or cancel UUID")
     }
-    let result = try await write(
-      call, endpoint: .cancelReservation(uuid: uuid), body: nil, question: "Cancel reservation \(uuid)?"
-    ) { client throws(NumbersAPIError) in Value(json: try await client.cancelReservation(uuid: uuid)) }
+    let result = try await perform(
+      Write(
+        endpoint: .cancelReservation(uuid: uuid), body: nil, deed: "cancelled reservation \(uuid)",
+        nothingDone: "the reservation is still held", question: "Cancel reservation \(uuid)?",
+        send: { client throws(NumbersAPIError) in Value(json: try await client.cancelReservation(uuid: uuid)) },
+        verify: { client throws(NumbersAPIError) in
+          let held = try await client.reservations().contains { $0["uuid"]?.stringValue == uuid }
+          return held
+            ? nil : .record(["success": .bool(true), "message": .string("reservation \(uuid) is no longer held")])
+        },
+        howToFindOut: "reservations"), call)
     if result.field("dry_run") == nil { try call.session.releaseHold(uuid: uuid) }
     return result
   },
@@ -248,53 +456,58 @@ let apiWriteCommands: [Command] = [
         Parameter("group_id", .any, aliases: ["group"], positional: true, summary: "a group record or id"),
         Parameter("number", .string, summary: "the number to buy, in E.164"),
       ],
-      input: "a group, a number from available, or a reservation", output: "the server's purchase result",
+      input: "a group, a number from available, or a reservation",
+      output: "the server's purchase result; it carries `number`, the number bought",
       details: """
-        Never sent twice: if the connection breaks after the request left, 2cs looks in your numbers and reports what happened \
-        (for a random number it first reads how many numbers you own, one extra call, so it can tell). \
+        Every purchase names its number, so that if its answer is lost 2cs can tell whether it went through by \
+        looking for that number among yours; it is never sent twice. For a random number 2cs first picks one \
+        with `available` (one free read) where the group allows choosing, or else reserves one (a free write, \
+        held 30 minutes) and buys that. Outcomes: done; not done, only when certain (never sent, or refused); \
+        unknown, an error that says how to find out and counts against the budget. \
         On a live account it asks first (scripts need --yes); --budget caps the spending.
         """,
       examples: [Example("groups country=US | first | purchase | get success", "buy a number", result: "true")])
   ) { call in
     let target = try WriteTarget(input: call.input, call: call, command: "purchase")
     let session = try call.session
-    let groupID = target.groupID ?? ""
-    let number = target.number
+    let groupID = target.groupID
     if target.needsDocuments {
       session.warn(
         "purchase: this group needs documents; the number stays AWAITING_REGISTRATION until they are provided")
     }
-    let result = try await write(
-      call, endpoint: .purchase, body: target.body,
-      question: "Buy \(number ?? "a random number") of group \(groupID): \(target.priceText)?",
-      spend: (target.setup, target.monthly)
-    ) { client throws(NumbersAPIError) in
-      Value(json: try await client.purchase(groupID: groupID, number: number))
-    } check: { session in
-      // For a random number, how many numbers the account owns just before tells whether one was added.
-      let ownedBefore =
-        number == nil
-        ? (try? await session.client.ownedNumbersPage(pageNumber: 0, resultsPerPage: 1))?.total : nil
-      return { session in
-        guard let owned = try? await session.client.ownedNumbers() else { return .unknown }
-        let bought: JSONValue?
-        if let number {
-          bought = owned.first { $0["phone_number"]?.stringValue == number }
-        } else {
-          guard let ownedBefore else { return .unknown }
-          bought =
-            owned.count > ownedBefore
-            ? owned.max { ($0["created_at"]?.stringValue ?? "") < ($1["created_at"]?.stringValue ?? "") } : nil
+    var number = target.number
+    var confirmed = false
+    if number == nil && !session.isDryRun {
+      try checkBudget(target.price, command: "purchase", session)
+      if target.allowsNumberSelection == true {
+        let offered = try await call.request { client throws(NumbersAPIError) in
+          try await client.availableNumbers(groupID: groupID)
         }
-        guard let bought else { return .notDone }
-        return .done(
-          .record([
-            "success": .bool(true), "purchased": .list([Value(json: bought["phone_number"] ?? .null)]),
-            "numbers": .list([Value(json: bought)]), "checked_after_connection_loss": .bool(true),
-          ]))
+        guard let first = offered.first?["number"]?.stringValue else {
+          throw CommandError("purchase: group \(groupID) has no numbers left; nothing was bought")
+        }
+        number = first
+      } else {
+        try await confirm(
+          "Buy a random number of group \(groupID): \(target.priceText)? (2cs reserves it first, free, to know which number it buys)",
+          call)
+        confirmed = true
+        number = try await reserveForPurchase(target, call)
       }
     }
-    if result.field("dry_run") == nil, let number { session.releaseHold(number: number) }
+    let chosen = number
+    let result = try await perform(
+      Write(
+        endpoint: .purchase, body: target.body(number: chosen), deed: "bought \(chosen ?? "a number")",
+        nothingDone: "nothing was bought",
+        question: "Buy \(chosen ?? "a random number") of group \(groupID): \(target.priceText)?",
+        spend: target.price, number: chosen, confirmed: confirmed,
+        send: { client throws(NumbersAPIError) in
+          purchaseResult(try await client.purchase(groupID: groupID, number: chosen), number: chosen)
+        },
+        verify: chosen.map(purchaseCheck),
+        howToFindOut: chosen.map(ownedNumberQuery) ?? "numbers"), call)
+    if result.field("dry_run") == nil, let chosen { session.releaseHold(number: chosen) }
     return result
   },
 
@@ -319,27 +532,42 @@ let apiWriteCommands: [Command] = [
         case .string(let uuid)? = owned["uuid"]
       {
         key = uuid
+      } else if case .string(let phone)? = record["number"] {
+        key = phone
       } else if case .list(let bought)? = record["purchased"], case .string(let phone)? = bought.first {
         key = phone
       }
     default: break
     }
-    guard var uuid = key else {
+    guard let key else {
       throw CommandError("release needs a number", help: "numbers | first | release, or release DID…, or release +1…")
     }
-    if uuid.hasPrefix("+") {
+    var uuid = key
+    var phone: String?
+    if key.hasPrefix("+") || key.allSatisfy({ $0.isNumber || " ()-.".contains($0) }) {
       // A phone number: find its uuid among the owned numbers.
-      let phone = uuid
-      let owned = try await api { () async throws(NumbersAPIError) in try await session.client.ownedNumbers() }
-      guard let match = owned.first(where: { $0["phone_number"]?.stringValue == phone }),
-        let found = match["uuid"]?.stringValue
-      else { throw CommandError("release: \(phone) is not one of your numbers") }
+      let owned = try await call.request { client throws(NumbersAPIError) in try await client.ownedNumber(key) }
+      guard let found = owned?["uuid"]?.stringValue else {
+        throw CommandError("release: \(key) is not one of your numbers")
+      }
       uuid = found
+      phone = key
     }
     let resolved = uuid
-    return try await write(
-      call, endpoint: .releaseNumber(uuid: resolved), body: nil,
-      question: "Release \(key ?? resolved)? It cannot be undone."
-    ) { client throws(NumbersAPIError) in Value(json: try await client.releaseNumber(uuid: resolved)) }
+    return try await perform(
+      Write(
+        endpoint: .releaseNumber(uuid: resolved), body: nil, deed: "released \(phone ?? resolved)",
+        nothingDone: "the number is still yours", question: "Release \(phone ?? resolved)? It cannot be undone.",
+        number: phone,
+        send: { client throws(NumbersAPIError) in Value(json: try await client.releaseNumber(uuid: resolved)) },
+        verify: { client throws(NumbersAPIError) in
+          let owned = try await client.ownedNumbers().first { $0["uuid"]?.stringValue == resolved }
+          let status = owned?["status_text"]?.stringValue
+          guard owned == nil || status == "PENDING_CANCELLATION" || status == "RELEASED" else { return nil }
+          return .record([
+            "success": .bool(true), "uuid": .string(resolved), "status_text": status.map(Value.string) ?? .null,
+          ])
+        },
+        howToFindOut: "numbers | where uuid == \"\(resolved)\""), call)
   },
 ]

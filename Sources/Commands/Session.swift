@@ -17,13 +17,26 @@ public final class Session: @unchecked Sendable {
     case live
   }
 
+  /// What a script may set with `set`. The command line's `Ceiling` bounds it.
   public struct Settings: Sendable {
     public var output: OutputFormat = .table
     public var dryRun = false
-    /// Whether live writes ask first (REPL) or need `--yes` (scripts).
-    public var confirm = true
+    /// `set confirm=on` makes live writes ask even under `--yes`; `off` cannot stand in for `--yes`.
+    public var confirm: Bool?
     /// The most this session may spend on setup plus first month.
     public var budget: DecimalNumber?
+
+    public init() {}
+  }
+
+  /// What the command line promised. No script can lift it: `set` may only make a session more careful.
+  public struct Ceiling: Sendable {
+    /// `--dry-run`: no write is sent, whatever a script sets.
+    public var dryRun = false
+    /// `--budget N`: a script may lower it, never raise or lift it.
+    public var budget: DecimalNumber?
+    /// `--yes`: live writes go ahead without asking.
+    public var assumeYes = false
 
     public init() {}
   }
@@ -33,18 +46,31 @@ public final class Session: @unchecked Sendable {
     public var setup = DecimalNumber(0)
     public var monthly = DecimalNumber(0)
     public var count = 0
+    /// Purchases whose price 2cs did not know; not in the totals.
+    public var unknownPrices = 0
 
     public var total: DecimalNumber { setup.adding(monthly) ?? setup }
+
+    /// "setup 1.00, first month 7.00, total 8.00", plus the purchases of unknown price.
+    public var summary: String {
+      var text = "setup \(setup), first month \(monthly), total \(total)"
+      if unknownPrices > 0 { text += ", plus \(unknownPrices) at a price 2cs does not know" }
+      return text
+    }
   }
 
   public let mode: Mode
   public let client: NumbersClient
   public let journal: Journal
   public var settings = Settings()
+  public var ceiling = Ceiling()
   /// Asks the person at the terminal a y/N question; nil when there is nobody to ask.
   public var confirmer: (@Sendable (String) async -> Bool)?
-  /// `--yes`: live writes in a script go ahead without asking.
-  public var assumeYes = false
+  /// Ctrl-C presses, counted by the REPL.
+  public let interrupts = Interrupts()
+  /// When 2cs looks at the account again, after a write whose answer was lost, before it calls the
+  /// outcome unknown: at once, then with back-off (15 s in all).
+  public var outcomeCheckDelays: [Duration] = [.zero, .seconds(1), .seconds(2), .seconds(4), .seconds(8)]
   /// Writes a warning or notice to stderr.
   public var warn: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
   /// How `print` and the display show values.
@@ -64,8 +90,15 @@ public final class Session: @unchecked Sendable {
   public private(set) var spent = Spend()
   public private(set) var planned = Spend()
   private var didTypeIDs: [String: Int]?
-  /// Prices of the groups `groups` has shown, so a purchase of a number from `available` can say what it costs.
-  private var groupPrices: [String: (setup: DecimalNumber, monthly: DecimalNumber, needsDocuments: Bool)] = [:]
+  /// What `groups` has shown of each group, so a purchase of a number from `available` can say what it costs.
+  private var knownGroups: [String: KnownGroup] = [:]
+
+  struct KnownGroup {
+    var setup: DecimalNumber?
+    var monthly: DecimalNumber?
+    var needsDocuments: Bool
+    var allowsNumberSelection: Bool?
+  }
 
   public init(mode: Mode, client: NumbersClient, journal: Journal, tracing: Tracing) {
     self.mode = mode
@@ -74,11 +107,35 @@ public final class Session: @unchecked Sendable {
     self.tracing = tracing
   }
 
+  /// `--yes` on the command line.
+  public var assumeYes: Bool {
+    get { ceiling.assumeYes }
+    set { ceiling.assumeYes = newValue }
+  }
+
+  /// Whether writes are only shown: the command line's `--dry-run` or the script's `set dry_run=on`.
+  public var isDryRun: Bool { ceiling.dryRun || settings.dryRun }
+
+  /// The lower of the command line's budget and the script's.
+  public var budget: DecimalNumber? {
+    guard let limit = ceiling.budget else { return settings.budget }
+    guard let scripted = settings.budget else { return limit }
+    return min(limit, scripted)
+  }
+
+  /// Whether a live write must be confirmed at the terminal (and so fails in a script).
+  var writesNeedConfirmation: Bool { !ceiling.assumeYes || settings.confirm == true }
+
+  /// Counts a purchase's price in the spending, or in the plan of a dry run. Unknown outcomes count too.
   func record(spend setup: DecimalNumber?, _ monthly: DecimalNumber?, dryRun: Bool) {
     var total = dryRun ? planned : spent
-    total.setup = total.setup.adding(setup ?? DecimalNumber(0)) ?? total.setup
-    total.monthly = total.monthly.adding(monthly ?? DecimalNumber(0)) ?? total.monthly
     total.count += 1
+    if let setup, let monthly {
+      total.setup = total.setup.adding(setup) ?? total.setup
+      total.monthly = total.monthly.adding(monthly) ?? total.monthly
+    } else {
+      total.unknownPrices += 1
+    }
     if dryRun { planned = total } else { spent = total }
   }
 
@@ -107,18 +164,16 @@ public final class Session: @unchecked Sendable {
 
   func remember(groups: [Value]) {
     for group in groups {
-      guard case .string(let id)? = group.field("id"),
-        case .number(let setup)? = group.field("price")?.field("setup_price"),
-        case .number(let monthly)? = group.field("price")?.field("monthly_price")
-      else { continue }
+      guard case .string(let id)? = group.field("id") else { continue }
+      let price = group.field("price")
       let needsDocuments = if case .list(let items)? = group.field("requirements") { !items.isEmpty } else { false }
-      groupPrices[id] = (setup, monthly, needsDocuments)
+      knownGroups[id] = KnownGroup(
+        setup: price?.field("setup_price")?.decimal, monthly: price?.field("monthly_price")?.decimal,
+        needsDocuments: needsDocuments, allowsNumberSelection: group.field("allow_number_selection")?.bool)
     }
   }
 
-  func knownPrice(ofGroup id: String) -> (setup: DecimalNumber, monthly: DecimalNumber, needsDocuments: Bool)? {
-    groupPrices[id]
-  }
+  func knownGroup(_ id: String) -> KnownGroup? { knownGroups[id] }
 
   /// The id of a DID type name, from `did-types` (asked once per session).
   func didTypeID(named name: String) async throws -> Int {
@@ -135,6 +190,61 @@ public final class Session: @unchecked Sendable {
         "unknown DID type '\(name)'", help: "one of: " + (didTypeIDs ?? [:]).keys.sorted().joined(separator: ", "))
     }
     return id
+  }
+}
+
+extension Value {
+  var decimal: DecimalNumber? {
+    if case .number(let number) = self { return number }
+    return nil
+  }
+
+  var bool: Bool? {
+    if case .bool(let flag) = self { return flag }
+    return nil
+  }
+}
+
+/// Ctrl-C presses while a command runs, as the REPL counts them. The first cancels the command, but a write
+/// whose request has left waits on for its outcome; a second one stops the waiting.
+public final class Interrupts: Sendable {
+  private struct State {
+    var count = 0
+    var waiters: [Int: (threshold: Int, wake: @Sendable () -> Void)] = [:]
+    var nextWaiter = 0
+  }
+
+  private let state = Mutex(State())
+
+  public init() {}
+
+  public var count: Int { state.withLock { $0.count } }
+
+  /// Counts one Ctrl-C and wakes who waits for it.
+  public func note() {
+    let due = state.withLock { state in
+      state.count += 1
+      let due = state.waiters.filter { $0.value.threshold <= state.count }
+      for key in due.keys { state.waiters[key] = nil }
+      return due.values.map(\.wake)
+    }
+    for wake in due { wake() }
+  }
+
+  /// Calls `wake` once the count reaches `threshold`; returns a token for `forget`.
+  func whenCount(reaches threshold: Int, _ wake: @escaping @Sendable () -> Void) -> Int {
+    let (token, reached) = state.withLock { state in
+      state.nextWaiter += 1
+      if state.count >= threshold { return (state.nextWaiter, true) }
+      state.waiters[state.nextWaiter] = (threshold, wake)
+      return (state.nextWaiter, false)
+    }
+    if reached { wake() }
+    return token
+  }
+
+  func forget(_ token: Int) {
+    state.withLock { _ = $0.waiters.removeValue(forKey: token) }
   }
 }
 

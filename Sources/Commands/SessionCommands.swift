@@ -96,7 +96,7 @@ let sessionCommands: [Command] = [
         Parameter("output", .choice(OutputFormat.allCases.map(\.rawValue)), summary: "how values are shown"),
         Parameter("trace", .choice(["on", "off"]), summary: "print each HTTP exchange as curl to stderr"),
         Parameter("dry_run", .choice(["on", "off"]), summary: "reads run, writes are only shown"),
-        Parameter("confirm", .choice(["on", "off"]), summary: "ask before live writes (scripts: needs --yes)"),
+        Parameter("confirm", .choice(["on", "off"]), summary: "on: ask before live writes even under --yes"),
         Parameter("budget", .any, summary: "the most to spend on setup plus first month, or off"),
       ],
       output: "nothing", examples: [Example("set output=json", "show values as JSON")])
@@ -107,14 +107,27 @@ let sessionCommands: [Command] = [
       session.renderer.format = output
     }
     if let trace = onOff(call.string("trace")) { session.tracing.isEnabled = trace }
-    if let dryRun = onOff(call.string("dry_run")) { session.settings.dryRun = dryRun }
-    if let confirm = onOff(call.string("confirm")) { session.settings.confirm = confirm }
+    if let dryRun = onOff(call.string("dry_run")) {
+      session.settings.dryRun = dryRun
+      if !dryRun && session.ceiling.dryRun { session.warn("set: --dry-run on the command line stays in force") }
+    }
+    if let confirm = onOff(call.string("confirm")) {
+      session.settings.confirm = confirm
+      if !confirm && !session.ceiling.assumeYes && session.mode != .sandbox {
+        session.warn("set: confirm=off cannot stand in for --yes on the command line: live writes still ask")
+      }
+    }
     switch call["budget"] {
     case nil: break
     case .string("off")?: session.settings.budget = nil
     case .number(let limit)? where limit >= DecimalNumber(0): session.settings.budget = limit
     case let other?:
       throw CommandError("set: budget must be a number or off, got \(other.summary)", parameter: "budget")
+    }
+    if call["budget"] != nil, let ceiling = session.ceiling.budget, session.budget == ceiling,
+      session.settings.budget != ceiling
+    {
+      session.warn("set: --budget \(ceiling) on the command line stays the limit; a script may only lower it")
     }
     return .null
   },

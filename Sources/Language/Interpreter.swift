@@ -179,7 +179,7 @@ final class Interpreter: @unchecked Sendable {
     let range = error.parameter.flatMap { argumentRanges[$0] } ?? call.range
     return RuntimeError(
       message: error.message, help: error.help, status: error.status, endpoint: error.endpoint, range: range,
-      source: source)
+      source: source, details: error.details)
   }
 
   private func plan(_ call: CommandCall, _ signature: Signature) throws -> ArgumentBinder.Plan {

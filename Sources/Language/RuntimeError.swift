@@ -8,15 +8,19 @@ public struct CommandError: Error, Sendable {
   public var endpoint: String?
   /// The parameter the error is about, so the caret can point at it.
   public var parameter: String?
+  /// More facts a `catch` block can read from the error value (`$err.outcome`, say).
+  public var details: Record
 
   public init(
-    _ message: String, help: String? = nil, status: Int? = nil, endpoint: String? = nil, parameter: String? = nil
+    _ message: String, help: String? = nil, status: Int? = nil, endpoint: String? = nil, parameter: String? = nil,
+    details: Record = [:]
   ) {
     self.message = message
     self.help = help
     self.status = status
     self.endpoint = endpoint
     self.parameter = parameter
+    self.details = details
   }
 }
 
@@ -28,6 +32,7 @@ public struct RuntimeError: Error, Sendable {
   public var endpoint: String?
   public var range: SourceRange
   public var source: SourceFile
+  public var details: Record = [:]
 
   /// The message with, for API errors, the endpoint and status before it.
   public var fullMessage: String {
@@ -44,7 +49,8 @@ public struct RuntimeError: Error, Sendable {
   var value: ErrorValue {
     let (line, column) = source.location(of: range.start)
     return ErrorValue(
-      message: message, status: status, endpoint: endpoint, file: source.name, line: line, column: column)
+      message: message, status: status, endpoint: endpoint, file: source.name, line: line, column: column,
+      details: details)
   }
 }
 

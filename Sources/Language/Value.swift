@@ -162,13 +162,17 @@ public struct ErrorValue: Sendable, Equatable {
   public var file: String
   public var line: Int
   public var column: Int
+  /// What the command that failed added, after the fields every error has.
+  public var details: Record = [:]
 
   public var record: Record {
-    [
+    var record: Record = [
       "message": .string(message), "status": status.map(Value.int) ?? .null,
       "endpoint": endpoint.map(Value.string) ?? .null, "file": .string(file), "line": .int(line),
       "column": .int(column),
     ]
+    for field in details where record[field.key] == nil { record[field.key] = field.value }
+    return record
   }
 }
 

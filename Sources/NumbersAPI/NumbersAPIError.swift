@@ -26,6 +26,17 @@ public struct NumbersAPIError: Error, Sendable, Equatable, CustomStringConvertib
     }
   }
 
+  /// Whether a write that failed this way may still have been carried out. Only a request that never left,
+  /// or a definite refusal (a 4xx answer), is certain not to have been.
+  public var writeMayHaveHappened: Bool {
+    switch kind {
+    case .transport(.couldNotConnect): false
+    case .transport: true
+    case .server(let status, _, _): !(400..<500).contains(status)
+    case .malformedResponse: true
+    }
+  }
+
   public var message: String {
     switch kind {
     case .server(_, let message, _): message

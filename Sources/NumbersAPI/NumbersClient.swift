@@ -126,18 +126,30 @@ public struct NumbersClient: Sendable {
     return OwnedNumbersPage(total: body["count"]?.intValue, page: body["page"]?.intValue, numbers: numbers)
   }
 
-  /// Every owned virtual number, reading page after page until one comes back short.
+  /// Every owned virtual number. Pages are read until one comes back empty: a short page proves nothing,
+  /// since a server may cap the page size silently. A server that ignores `page_number` and sends the same
+  /// page again ends the reading too.
   public func ownedNumbers(resultsPerPage: Int = 50) async throws(NumbersAPIError) -> [JSONValue] {
     var all: [JSONValue] = []
-    var pageNumber = 0
-    while true {
+    var previousPage: [JSONValue] = []
+    for pageNumber in 0..<Self.mostOwnedNumberPages {
       let page = try await ownedNumbersPage(pageNumber: pageNumber, resultsPerPage: resultsPerPage)
+      if page.numbers.isEmpty || page.numbers == previousPage { break }
       all += page.numbers
-      if page.numbers.count < resultsPerPage { break }
-      if let total = page.total, all.count >= total { break }
-      pageNumber += 1
+      previousPage = page.numbers
     }
     return all
+  }
+
+  /// Enough pages for any account; a bound so a server that never sends an empty page cannot keep 2cs reading.
+  static let mostOwnedNumberPages = 10_000
+
+  /// The owned virtual number with this phone number, compared in E.164 whatever the spelling; nil when the
+  /// account does not list it (yet).
+  public func ownedNumber(_ phoneNumber: String) async throws(NumbersAPIError) -> JSONValue? {
+    try await ownedNumbers().first { owned in
+      owned["phone_number"]?.stringValue.map { PhoneNumber.same($0, phoneNumber) } ?? false
+    }
   }
 
   /// Gives an owned number up; it becomes PENDING_CANCELLATION.
@@ -255,7 +267,7 @@ public struct NumbersClient: Sendable {
       let retryAfter = response.head.headerFields[.retryAfter].flatMap { Int($0.trimmingSpaces) }
       let message =
         parsed?["error_message"]?.stringValue
-        ?? Self.plainText(response.body) ?? response.head.status.reasonPhrase
+        ?? Self.plainText(response.body) ?? Self.describeWithoutText(response)
       throw NumbersAPIError(
         .server(status: status, message: message, retryAfterSeconds: retryAfter), endpoint: endpoint.name)
     }
@@ -270,9 +282,19 @@ public struct NumbersClient: Sendable {
     return object
   }
 
-  /// A short, printable excerpt of a non-JSON error body.
+  /// What an error answer with no usable text says: its reason phrase, or what kind of body it had.
+  private static func describeWithoutText(_ response: APIResponse) -> String {
+    let reason = response.head.status.reasonPhrase
+    if response.body.isEmpty { return reason.isEmpty ? "an empty answer" : reason }
+    let kind = "an HTML page, not the API's JSON"
+    return reason.isEmpty ? kind : "\(reason) (\(kind))"
+  }
+
+  /// A short, printable excerpt of a non-JSON error body; nil for an HTML page, which says nothing useful.
   private static func plainText(_ body: [UInt8]) -> String? {
-    guard let text = String(validating: body.prefix(300), as: UTF8.self)?.trimmingSpaces, !text.isEmpty else {
+    guard let text = String(validating: body.prefix(300), as: UTF8.self)?.trimmingSpaces, !text.isEmpty,
+      !text.hasPrefix("<")
+    else {
       return nil
     }
     return text

@@ -1,6 +1,8 @@
 /// Misbehaviour to inject, for tests and demos. Written as
 /// `latency=200ms,500=10%,429=2,drop=5%,drop-after=1`: a percentage is a rate
-/// over all requests, a whole number means "the next N requests".
+/// over all requests, a whole number means "the next N requests". Besides these,
+/// the ways a strict or sloppy server can answer the owned-number list:
+/// `list-late=N`, `page-cap=N`, `no-count`, `no-plus`.
 public struct FaultPlan: Sendable, Equatable {
   public enum Kind: String, Sendable, CaseIterable {
     /// Answer 500 without acting.
@@ -11,6 +13,10 @@ public struct FaultPlan: Sendable, Equatable {
     case dropBefore = "drop"
     /// Act (commit the change), then close the connection without answering.
     case dropAfter = "drop-after"
+    /// Act, then answer 502 with an HTML page, as a proxy in front of the server would.
+    case badGatewayAfter = "502-after"
+    /// Act, then answer 200 with an HTML page instead of JSON.
+    case htmlAfter = "html-after"
   }
 
   public enum Frequency: Sendable, Equatable {
@@ -24,18 +30,39 @@ public struct FaultPlan: Sendable, Equatable {
   public var retryAfterSeconds = 1
   /// How many requests go through untouched before faults start.
   public var after = 0
+  /// Only requests with this method (`POST`, say) meet faults, and count for `after`.
+  public var onlyMethod: String?
   public var seed: UInt64 = 1
+  /// A number bought is left out of the next N answers of the owned-number list, as a slow back end would.
+  public var listLate = 0
+  /// Pages of the owned-number list hold at most this many, whatever `results_per_page` asked.
+  public var pageCap: Int?
+  /// The owned-number list leaves out `count`.
+  public var omitCount = false
+  /// The owned-number list gives phone numbers without their `+`.
+  public var numbersWithoutPlus = false
 
   public init() {}
 
-  public var isEmpty: Bool { latency == nil && faults.isEmpty }
+  public var isEmpty: Bool {
+    latency == nil && faults.isEmpty && listLate == 0 && pageCap == nil && !omitCount && !numbersWithoutPlus
+  }
 
   public static let syntax =
-    "latency=DURATION (250ms, 5s), 500=, 429=, drop=, drop-after= (a rate like 10% or a count like 2), retry-after=SECONDS, after=N (requests let through first), seed=N"
+    "latency=DURATION (250ms, 5s), 500=, 429=, drop=, drop-after=, 502-after=, html-after= (a rate like 10% or a count like 2), retry-after=SECONDS, after=N (requests let through first), only=METHOD (faults for that method alone), seed=N, list-late=N, page-cap=N, no-count, no-plus"
 
   public init(parsing spec: String) throws(SandboxError) {
     self.init()
     for item in spec.split(separator: ",", omittingEmptySubsequences: true) {
+      switch String(item).trimmed {
+      case "no-count":
+        omitCount = true
+        continue
+      case "no-plus":
+        numbersWithoutPlus = true
+        continue
+      default: break
+      }
       let pair = item.split(separator: "=", maxSplits: 1).map { String($0).trimmed }
       guard pair.count == 2, !pair[1].isEmpty else {
         throw .invalidFaults("'\(item)' is not key=value; the keys are: \(Self.syntax)")
@@ -57,6 +84,21 @@ public struct FaultPlan: Sendable, Equatable {
           throw .invalidFaults("after '\(value)' is not a whole number of requests")
         }
         after = count
+      case "only":
+        guard ["GET", "POST", "DELETE"].contains(value.uppercased()) else {
+          throw .invalidFaults("only '\(value)' is not GET, POST or DELETE")
+        }
+        onlyMethod = value.uppercased()
+      case "list-late":
+        guard let count = Int(value), count >= 0 else {
+          throw .invalidFaults("list-late '\(value)' is not a whole number of answers")
+        }
+        listLate = count
+      case "page-cap":
+        guard let count = Int(value), count >= 1 else {
+          throw .invalidFaults("page-cap '\(value)' is not a whole number from 1")
+        }
+        pageCap = count
       case "seed":
         guard let number = UInt64(value) else { throw .invalidFaults("seed '\(value)' is not a whole number") }
         seed = number
@@ -100,6 +142,9 @@ struct FaultDice {
   }
 
   var latency: Duration? { plan.latency }
+
+  /// Whether faults may touch a request with this method.
+  func applies(to method: String) -> Bool { plan.onlyMethod.map { $0 == method } ?? true }
   var retryAfterSeconds: Int { plan.retryAfterSeconds }
 
   /// Counts a request; true while it is among the first `after`, which no fault touches.

@@ -136,7 +136,11 @@ extension Sandbox {
   }
 
   /// The group and, if the body names one, the number of a reserve or purchase request.
-  private func target(of call: CallContext) throws -> (group: Catalog.Group, number: Catalog.PoolNumber?) {
+  /// The group and chosen number of a reservation or purchase. A group that does not let callers choose still
+  /// sells a number `purchaser` holds a reservation of: that is how its random numbers are bought by name.
+  private func target(of call: CallContext, purchaser: String? = nil) throws
+    -> (group: Catalog.Group, number: Catalog.PoolNumber?)
+  {
     let body = try call.bodyObject()
     guard let groupValue = body["group_id"], groupValue != .null else { throw Failure.missingParameter("group_id") }
     guard let groupID = groupValue.stringValue ?? (groupValue.intValue.map(String.init)) else {
@@ -148,7 +152,11 @@ extension Sandbox {
       throw Failure.invalidParameter(
         "number", numberValue.jsonText, expected: "a phone number in E.164, like +12135550123")
     }
-    guard group.allowsSelection else { throw Failure.selectionNotAllowed(groupID: group.id) }
+    let moment = now
+    let reserved = state.reservations.contains { reservation in
+      reservation.account == purchaser && reservation.number == number && reservation.expiresAt > moment
+    }
+    guard group.allowsSelection || reserved else { throw Failure.selectionNotAllowed(groupID: group.id) }
     guard let entry = catalog.poolEntry(for: number, in: group) else {
       throw Failure.conflict("number \(number) is not in group \(group.id)")
     }
@@ -240,7 +248,8 @@ extension Sandbox {
   }
 
   func purchase(_ call: CallContext, account: String) throws -> APIResponse {
-    let (group, chosen) = try target(of: call)
+    try refresh()
+    let (group, chosen) = try target(of: call, purchaser: account)
     let moment = now
     let bought = try commit { state -> SandboxState.OwnedNumber in
       let number: Catalog.PoolNumber
@@ -258,6 +267,7 @@ extension Sandbox {
       state.owned.append(owned)
       return owned
     }
+    if configuration.faults.listLate > 0 { unlistedNumbers[bought.uuid] = configuration.faults.listLate }
     return Self.successTopLevel(
       ["purchased": [.string(bought.number)], "failed": [], "numbers": [virtualNumberJSON(bought)]], status: 201)
   }
@@ -288,16 +298,27 @@ extension Sandbox {
   func ownedNumbers(_ call: CallContext, account: String) throws -> APIResponse {
     try refresh()
     let page = try call.integerParameter("page_number", expected: "a page number counted from 0") ?? 0
-    let perPage = try call.integerParameter("results_per_page", expected: "a whole number from 1 to 100") ?? 50
-    guard (1...100).contains(perPage) else {
-      throw Failure.invalidParameter("results_per_page", String(perPage), expected: "a whole number from 1 to 100")
+    let asked = try call.integerParameter("results_per_page", expected: "a whole number from 1 to 100") ?? 50
+    guard (1...100).contains(asked) else {
+      throw Failure.invalidParameter("results_per_page", String(asked), expected: "a whole number from 1 to 100")
     }
-    let mine = state.owned.filter { $0.account == account }
+    let faults = configuration.faults
+    let perPage = min(asked, faults.pageCap ?? asked)
+    let mine = state.owned.filter { $0.account == account && unlistedNumbers[$0.uuid] == nil }
+    for (uuid, answers) in unlistedNumbers { unlistedNumbers[uuid] = answers > 1 ? answers - 1 : nil }
     let start = min(mine.count, page * perPage)
-    let slice = mine[start..<min(mine.count, start + perPage)]
-    return Self.successTopLevel([
-      "count": .int(mine.count), "page": .int(page), "numbers": .array(slice.map(virtualNumberJSON)),
-    ])
+    var numbers = mine[start..<min(mine.count, start + perPage)].map(virtualNumberJSON)
+    if faults.numbersWithoutPlus {
+      numbers = numbers.map { number in
+        var object = number.objectValue ?? [:]
+        object["phone_number"] = object["phone_number"]?.stringValue.map { .string(String($0.drop { $0 == "+" })) }
+        return .object(object)
+      }
+    }
+    var body: JSONObject = faults.omitCount ? [:] : ["count": .int(mine.count)]
+    body["page"] = .int(page)
+    body["numbers"] = .array(numbers)
+    return Self.successTopLevel(body)
   }
 
   func release(uuid: String, account: String) throws -> APIResponse {

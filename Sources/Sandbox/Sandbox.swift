@@ -17,6 +17,8 @@ public actor Sandbox {
   private var unsavedUsage: [String: Int] = [:]
   /// Requests received per `METHOD /path`, faults included; for tests and logs.
   private var received: [String: Int] = [:]
+  /// Numbers bought (by uuid) that the owned-number list leaves out for so many more answers (`list-late`).
+  var unlistedNumbers: [String: Int] = [:]
   /// Answers of the catalog endpoints by path and query: the catalog never changes, so neither do they.
   private var catalogAnswers: [String: APIResponse] = [:]
   private static let keyField = HTTPField.Name(APIKey.headerName)
@@ -64,7 +66,7 @@ public actor Sandbox {
     let path = String(target.prefix { $0 != "?" })
     received["\(request.head.method.rawValue) \(path)", default: 0] += 1
 
-    let untouched = dice.letsThrough()
+    let untouched = !dice.applies(to: request.head.method.rawValue) || dice.letsThrough()
     if !untouched, let latency = dice.latency {
       // A client that gave up while waiting is gone: act on nothing.
       do { try await Task.sleep(for: latency) } catch { return .dropConnection }
@@ -90,7 +92,19 @@ public actor Sandbox {
       response = Self.response(for: .storage(error))
     }
     if !untouched, dice.fires(.dropAfter) { return .dropConnection }
+    if !untouched, dice.fires(.badGatewayAfter) {
+      return .respond(Self.htmlPage(status: .badGateway, title: "502 Bad Gateway"))
+    }
+    if !untouched, dice.fires(.htmlAfter) { return .respond(Self.htmlPage(status: .ok, title: "Welcome")) }
     return .respond(response)
+  }
+
+  /// What a proxy or a misconfigured server sends instead of the API's JSON.
+  static func htmlPage(status: HTTPResponse.Status, title: String) -> APIResponse {
+    var fields = HTTPFields()
+    fields[.contentType] = "text/html"
+    let page = "<html><head><title>\(title)</title></head><body><h1>\(title)</h1></body></html>"
+    return APIResponse(head: HTTPResponse(status: status, headerFields: fields), body: Array(page.utf8))
   }
 
   static func response(for failure: Failure) -> APIResponse {

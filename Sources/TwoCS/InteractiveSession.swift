@@ -65,16 +65,18 @@ struct InteractiveSession {
     }
   }
 
-  /// Runs a statement; Ctrl-C cancels it (and its HTTP request) and returns to the prompt.
+  /// Runs a statement; Ctrl-C cancels it (and its HTTP request) and returns to the prompt. A write whose
+  /// request has left waits on for its outcome until a second Ctrl-C, so every press is counted.
   private func runCancellably(_ parsed: Engine.Parsed) async -> Engine.Outcome {
     _ = LineEditor.takeInterrupt()
     let engine = runtime.engine
+    let interrupts = session.interrupts
     let task = Task { await engine.run(parsed) }
     let watcher = Task {
       while !Task.isCancelled {
         if LineEditor.takeInterrupt() {
           task.cancel()
-          return
+          interrupts.note()
         }
         try? await Task.sleep(for: .milliseconds(20))
       }

@@ -65,9 +65,9 @@ struct Runtime {
     session = Session(
       mode: mode, client: client, journal: Journal(path: Journal.defaultPath(environment: environment)),
       tracing: tracing)
-    session.assumeYes = options.yes
-    session.settings.dryRun = options.dryRun
-    session.settings.budget = options.budget.flatMap { DecimalNumber($0) }
+    session.ceiling.assumeYes = options.yes
+    session.ceiling.dryRun = options.dryRun
+    session.ceiling.budget = options.budget.flatMap { DecimalNumber($0) }
     let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
     let format = options.output ?? (stdoutIsTerminal ? .table : .json)
     session.settings.output = format
@@ -99,7 +99,7 @@ struct Runtime {
     let planned = session.planned
     if planned.count > 0 {
       writeError(
-        "dry run: \(planned.count) purchase(s) planned, setup \(planned.setup), first month \(planned.monthly), total \(planned.total); nothing was sent"
+        "dry run: \(planned.count) purchase(s) planned, \(planned.summary); nothing was sent"
       )
     }
   }

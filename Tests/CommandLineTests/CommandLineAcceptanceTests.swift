@@ -109,7 +109,7 @@ struct CommandLineAcceptanceTests {
       #expect(result.standardError.contains("X-User-API-Key: ***"))
       #expect(result.standardOutput.hasSuffix("false\n"), "$env must not hold the key")
       let journal = (try? String(contentsOfFile: home + "/state/2cs/journal.ndjson", encoding: .utf8)) ?? ""
-      #expect(journal.contains("\"outcome\":\"ok\""))
+      #expect(journal.contains("\"outcome\":\"done\""))
       for text in [result.standardOutput, result.standardError, journal] {
         #expect(!text.contains("s3cr3t-k3y"))
       }

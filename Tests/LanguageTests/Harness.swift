@@ -10,6 +10,7 @@ import Synchronization
 struct LanguageHarness {
   let engine: Engine
   let session: Session
+  let sandbox: Sandbox
   let transcript: Transcript
 
   final class Transcript: Sendable {
@@ -23,7 +24,7 @@ struct LanguageHarness {
     configuration.requestsPerMinute = nil
     configuration.clock = ManualClock()
     if let faults { configuration.faults = try FaultPlan(parsing: faults) }
-    let sandbox = try Sandbox(configuration: configuration)
+    sandbox = try Sandbox(configuration: configuration)
     var settings = ClientSettings()
     settings.requestsPerMinute = nil
     let transcript = Transcript()
@@ -32,6 +33,8 @@ struct LanguageHarness {
       mode: mode, client: client, journal: Journal(path: journal),
       tracing: Tracing(enabled: false) { transcript.add("trace: " + $0) })
     session.warn = { transcript.add("warning: " + $0) }
+    // Looking at the account after a lost answer: three looks, no real waiting.
+    session.outcomeCheckDelays = [.zero, .milliseconds(1), .milliseconds(2)]
     engine = Engine(commands: builtinCommands, host: session)
     engine.environment = ["TWOCS_TEST": "yes"]
     engine[variable: "args"] = .list([.string("first"), .string("second")])

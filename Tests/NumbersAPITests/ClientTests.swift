@@ -52,7 +52,8 @@ struct ClientTests {
     let server = CannedServer(status: 502, body: "<html>Bad Gateway</html>")
     let error = await errorIfAny { () async throws(NumbersAPIError) in try await client(server).purchase(groupID: "g") }
     #expect(error?.status == 502)
-    #expect(error?.message == "<html>Bad Gateway</html>")
+    #expect(error?.message == "an HTML page, not the API's JSON")
+    #expect(error?.description == "POST /open/numbers/purchase: HTTP 502: an HTML page, not the API's JSON")
   }
 
   @Test func garbageOnSuccessIsAMalformedResponse() async {
@@ -98,24 +99,38 @@ struct ClientTests {
     #expect(try JSONValue(parsing: request.body) == ["group_id": "grp_1", "number": "+12135550123"])
   }
 
-  @Test func ownedNumbersReadEveryPage() async throws {
-    let pages = Mutex(0)
+  @Test func ownedNumbersReadOnPastAShortPageUntilAnEmptyOne() async throws {
+    // A server that caps pages silently: the second page is short, yet more follow.
+    let pages: [[JSONValue]] = [[["uuid": "a"], ["uuid": "b"]], [["uuid": "c"]], [["uuid": "d"], ["uuid": "e"]], []]
+    let requests = Mutex(0)
     let transport = InProcessTransport { request in
-      let page = pages.withLock { count -> Int in
+      let page = requests.withLock { count -> Int in
         defer { count += 1 }
         return count
       }
-      let numbers: [JSONValue] = page < 2 ? [["uuid": "a"], ["uuid": "b"]] : [["uuid": "c"]]
       #expect(request.head.path?.contains("page_number=\(page)&results_per_page=2") == true)
       return .respond(
-        APIResponse(status: .ok, json: ["success": true, "count": 5, "page": .int(page), "numbers": .array(numbers)]))
+        APIResponse(status: .ok, json: ["success": true, "page": .int(page), "numbers": .array(pages[min(page, 3)])]))
     }
     var settings = ClientSettings()
     settings.requestsPerMinute = nil
     let owned = try await NumbersClient(transport: transport, apiKey: APIKey("k"), settings: settings)
       .ownedNumbers(resultsPerPage: 2)
-    #expect(owned.count == 5)
-    #expect(pages.withLock { $0 } == 3)
+    #expect(owned.compactMap { $0["uuid"]?.stringValue } == ["a", "b", "c", "d", "e"])
+    #expect(requests.withLock { $0 } == 4)
+  }
+
+  @Test func aServerThatIgnoresThePageNumberEndsTheReading() async throws {
+    let requests = Mutex(0)
+    let transport = InProcessTransport { _ in
+      requests.withLock { $0 += 1 }
+      return .respond(APIResponse(status: .ok, json: ["success": true, "numbers": [["uuid": "a"]]]))
+    }
+    var settings = ClientSettings()
+    settings.requestsPerMinute = nil
+    let owned = try await NumbersClient(transport: transport, apiKey: APIKey("k"), settings: settings).ownedNumbers()
+    #expect(owned.count == 1)
+    #expect(requests.withLock { $0 } == 2)
   }
 
   @Test func getsAreRetriedOn503ButPostsNever() async {

@@ -1,0 +1,45 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Ctrl-C while a purchase is in flight: the request has left, so 2cs waits for its outcome and says so.
+@Suite("Ctrl-C during a purchase", .serialized)
+struct InterruptedPurchaseTests {
+  func environment(home: String) -> [String: String] {
+    [
+      "HOME": home, "XDG_STATE_HOME": home + "/state", "XDG_CONFIG_HOME": home + "/config", "TERM": "xterm",
+      "LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin",
+    ]
+  }
+
+  @Test func aPurchaseTheServerCompletesIsReportedAsDone() async throws {
+    try await withTemporaryFolder { home in
+      // Every POST takes four seconds before the server acts on it.
+      let server = try ServedSandbox(arguments: ["--memory", "--api-key", "k", "--faults", "only=POST,latency=4s"])
+      defer { server.kill(signal: SIGTERM) }
+      let terminal = try PseudoTerminal(
+        arguments: ["--base-url", server.baseURL, "--api-key", "k"], environment: environment(home: home))
+      #expect(terminal.waitForPrompt("]> "), "no prompt: \(terminal.recent)")
+      terminal.send("let g = groups US | where allow_number_selection | first\r")
+      #expect(terminal.waitForPrompt("]> "))
+      terminal.send("$g | purchase | get number\r")
+      try await Task.sleep(for: .milliseconds(1500))
+      terminal.send("\u{3}")
+      #expect(terminal.waitFor("waiting for its outcome"), "no word of waiting: \(terminal.recent)")
+      #expect(terminal.waitFor("purchase: done: bought +1"), "the number bought: \(terminal.recent)")
+      #expect(terminal.waitForPrompt("]> "))
+      terminal.send("journal | last | get outcome\r")
+      #expect(terminal.waitFor("done"), "journal: \(terminal.recent)")
+      #expect(terminal.waitForPrompt("]> "))
+      terminal.send("numbers | count\r")
+      #expect(terminal.waitFor("1"), "owned: \(terminal.recent)")
+      #expect(terminal.waitForPrompt("]> "))
+      terminal.send("\u{4}")
+      #expect(terminal.exitStatus() == 0)
+    }
+  }
+}
