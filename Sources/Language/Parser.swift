@@ -1,6 +1,6 @@
 /// Reads a program into statements. On an error it records a diagnostic,
 /// skips to the end of the statement and goes on, so one run reports every
-/// error in a file. The grammar is in LANGUAGE.md.
+/// error in a file. The grammar is in docs/grammar.md.
 struct Parser {
   static let maximumDepth = 128
   /// The words that start a statement.

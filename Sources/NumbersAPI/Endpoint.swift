@@ -1,6 +1,6 @@
 public import HTTPTypes
 
-/// The calls of the Numbers API purchase flow, as API.md lists them.
+/// The calls of the Numbers API purchase flow, as the API contract lists them.
 public enum Endpoint: Sendable, Hashable {
   case regions, cities, didTypes, groups, requirements, available
   case createReservation, listReservations, cancelReservation(uuid: String)
