@@ -132,3 +132,25 @@ struct PurchaseOutcomeTests {
     return try await client.ownedNumbers().compactMap { $0["phone_number"]?.stringValue }
   }
 }
+
+/// Ctrl-C while a purchase is in flight, as the REPL delivers it: the first cancels the statement, and the
+/// purchase waits on for its outcome; a second stops the waiting.
+@Suite("Ctrl-C during a write")
+struct InterruptedWriteTests {
+  @Test func aSecondCtrlCLeavesTheOutcomeUnknown() async throws {
+    let harness = try LanguageHarness(faults: "only=POST,latency=10s")
+    let running = Task { await harness.run("groups US | where allow_number_selection | first | purchase") }
+    // Wait until the purchase has left.
+    while await harness.sandbox.receivedCount(.post, "/open/numbers/purchase") == 0 {
+      try await Task.sleep(for: .milliseconds(20))
+    }
+    running.cancel()
+    harness.session.interrupts.note()
+    try await Task.sleep(for: .milliseconds(50))
+    harness.session.interrupts.note()
+    let output = await running.value
+    #expect(output.contains("waiting for its outcome (Ctrl-C again to stop waiting"), "\(output)")
+    #expect(output.contains("the outcome of purchase is unknown: stopped waiting"), "\(output)")
+    #expect(output.hasSuffix("exit: 1"))
+  }
+}
