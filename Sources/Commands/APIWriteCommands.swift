@@ -88,14 +88,9 @@ private struct Write: Sendable {
   /// True when the question was already asked (a purchase that reserves first asks once for both).
   var confirmed = false
   var send: @Sendable (NumbersClient) async throws(NumbersAPIError) -> Value
-  /// Looks at the account: the write's result when it took effect, nil when that cannot be seen (yet).
-  /// Nil when nothing can tell, such as a reservation of a random number.
-  var verify: Verify?
-  /// The command that shows the user whether it happened.
-  var howToFindOut: String
-}
 
-typealias Verify = @Sendable (NumbersClient) async throws(NumbersAPIError) -> Value?
+  var check: OutcomeCheck { OutcomeCheck(endpoint: endpoint, number: number) }
+}
 
 /// How a sent write ended.
 private enum WriteOutcome: Sendable {
@@ -186,7 +181,7 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
     throw CommandError(
       "the outcome of \(command) is unknown: \(why)",
       help:
-        "it was not sent again\(write.spend == nil ? "" : ", and it counts against the budget"); find out with: \(write.howToFindOut)",
+        "it was not sent again\(write.spend == nil ? "" : ", and it counts against the budget"); find out with: \(write.check.howToFindOut)",
       endpoint: endpoint, details: ["outcome": .string("unknown"), "number": write.number.map(Value.string) ?? .null])
   }
 }
@@ -205,7 +200,7 @@ private func settle(_ write: Write, session: Session, command: String) async -> 
       error = failure
     }
     guard error.writeMayHaveHappened else { return .notDone(error) }
-    guard let verify = write.verify else {
+    guard let verify = write.check.look else {
       return .unknown(why: "\(error.message), and nothing shows whether it went through", endpoint: error.endpoint)
     }
     warn("\(command): \(error.message) after the request was sent; looking at the account to see what happened…")
@@ -318,32 +313,6 @@ private func journal(_ session: Session, _ entry: JSONObject, sent: Bool = true)
   }
 }
 
-/// Whether a reservation of `number` is held: the reservation, or nil.
-private func reservationCheck(_ number: String) -> Verify {
-  { client throws(NumbersAPIError) in
-    let held = try await client.reservations().first { reservation in
-      reservation["number"]?.stringValue.map { PhoneNumber.same($0, number) } ?? false
-    }
-    return held.map { Value(json: $0) }
-  }
-}
-
-/// Whether `number` is owned: a purchase result made from the owned number, or nil.
-private func purchaseCheck(_ number: String) -> Verify {
-  { client throws(NumbersAPIError) in
-    guard let owned = try await client.ownedNumber(number) else { return nil }
-    return .record([
-      "success": .bool(true), "purchased": .list([.string(number)]), "numbers": .list([Value(json: owned)]),
-      "number": .string(number), "checked_after_lost_answer": .bool(true),
-    ])
-  }
-}
-
-/// `numbers | where phone_number == "+1…"`: how a user sees whether a number is theirs.
-private func ownedNumberQuery(_ number: String) -> String {
-  "numbers | where phone_number == \"\(number)\""
-}
-
 /// The purchase result, with the number 2cs asked for added when the server did not say it.
 private func purchaseResult(_ answer: JSONValue, number: String?) -> Value {
   guard case .record(var record) = Value(json: answer) else { return Value(json: answer) }
@@ -367,8 +336,7 @@ private func reserveForPurchase(_ target: WriteTarget, _ call: Invocation) async
             value = .record(record)
           }
           return value
-        },
-        howToFindOut: "reservations"), call)
+        }), call)
   } catch var error as CommandError {
     error.message = "purchase: reserving a number first failed: " + error.message
     error.help = (error.help.map { $0 + "; " } ?? "") + "nothing was bought: the purchase was not sent"
@@ -411,9 +379,7 @@ let apiWriteCommands: [Command] = [
             value = .record(record)
           }
           return value
-        },
-        verify: number.map(reservationCheck),
-        howToFindOut: "reservations"), call)
+        }), call)
     if result.field("dry_run") == nil { try call.session.noteHolds(result) }
     return result
   },
@@ -437,13 +403,7 @@ let apiWriteCommands: [Command] = [
       Write(
         endpoint: .cancelReservation(uuid: uuid), body: nil, deed: "cancelled reservation \(uuid)",
         nothingDone: "the reservation is still held", question: "Cancel reservation \(uuid)?",
-        send: { client throws(NumbersAPIError) in Value(json: try await client.cancelReservation(uuid: uuid)) },
-        verify: { client throws(NumbersAPIError) in
-          let held = try await client.reservations().contains { $0["uuid"]?.stringValue == uuid }
-          return held
-            ? nil : .record(["success": .bool(true), "message": .string("reservation \(uuid) is no longer held")])
-        },
-        howToFindOut: "reservations"), call)
+        send: { client throws(NumbersAPIError) in Value(json: try await client.cancelReservation(uuid: uuid)) }), call)
     if result.field("dry_run") == nil { try call.session.releaseHold(uuid: uuid) }
     return result
   },
@@ -504,9 +464,7 @@ let apiWriteCommands: [Command] = [
         spend: target.price, number: chosen, confirmed: confirmed,
         send: { client throws(NumbersAPIError) in
           purchaseResult(try await client.purchase(groupID: groupID, number: chosen), number: chosen)
-        },
-        verify: chosen.map(purchaseCheck),
-        howToFindOut: chosen.map(ownedNumberQuery) ?? "numbers"), call)
+        }), call)
     if result.field("dry_run") == nil, let chosen { session.releaseHold(number: chosen) }
     return result
   },
@@ -559,15 +517,6 @@ let apiWriteCommands: [Command] = [
         endpoint: .releaseNumber(uuid: resolved), body: nil, deed: "released \(phone ?? resolved)",
         nothingDone: "the number is still yours", question: "Release \(phone ?? resolved)? It cannot be undone.",
         number: phone,
-        send: { client throws(NumbersAPIError) in Value(json: try await client.releaseNumber(uuid: resolved)) },
-        verify: { client throws(NumbersAPIError) in
-          let owned = try await client.ownedNumbers().first { $0["uuid"]?.stringValue == resolved }
-          let status = owned?["status_text"]?.stringValue
-          guard owned == nil || status == "PENDING_CANCELLATION" || status == "RELEASED" else { return nil }
-          return .record([
-            "success": .bool(true), "uuid": .string(resolved), "status_text": status.map(Value.string) ?? .null,
-          ])
-        },
-        howToFindOut: "numbers | where uuid == \"\(resolved)\""), call)
+        send: { client throws(NumbersAPIError) in Value(json: try await client.releaseNumber(uuid: resolved)) }), call)
   },
 ]
