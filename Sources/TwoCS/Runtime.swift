@@ -22,15 +22,63 @@ struct Runtime {
 
   init(options: ConnectionOptions, arguments: [String] = []) throws {
     let environment = ProcessInfo.processInfo.environment
-    let file: ConfigurationFile
-    do {
-      file = try ConfigurationFile.load(environment: environment)
-    } catch {
-      throw exitWithMessage(String(describing: error), status: 2)
+    let configurationPath = ConfigurationFile.path(environment: environment)
+    if let option = options.apiKey, !option.isEmpty {
+      writeError(
+        "2cs: warning: a key given with --api-key can be read by other users of this machine (ps, /proc/PID/cmdline); "
+          + "set TWOCHAT_API_KEY instead, or api_key or api_key_command (say, a password manager) in \(configurationPath)"
+      )
     }
-    let given = options.apiKey ?? environment["TWOCHAT_API_KEY"] ?? file.apiKey
-    let key = options.sandbox ? nil : given.flatMap { $0.isEmpty ? nil : $0 }
-    let chosenBaseURL = options.sandbox ? nil : options.baseURL ?? file.baseURL
+    let settings: ConfigurationFile.Settings?
+    let othersCanWriteConfiguration: Bool
+    do throws(ConfigurationError) {
+      let file = try ConfigurationFile.load(environment: environment)
+      if let file {
+        settings = try file.settings(profile: options.profile)
+      } else if let profile = options.profile {
+        throw ConfigurationError("no profile '\(profile)': there is no \(configurationPath)")
+      } else {
+        settings = nil
+      }
+      othersCanWriteConfiguration = file?.othersCanWrite ?? false
+    } catch {
+      throw exitWithMessage(error.message, status: 2)
+    }
+
+    let chosenBaseURL: BaseURL?
+    do throws(BaseURL.Problem) {
+      if options.sandbox {
+        chosenBaseURL = nil
+      } else if let given = options.baseURL {
+        chosenBaseURL = try BaseURL(parsing: given)
+      } else if let fromFile = settings?.baseURL {
+        chosenBaseURL = try BaseURL(parsing: fromFile, origin: "base_url in \(settings?.origin ?? configurationPath)")
+      } else {
+        chosenBaseURL = nil
+      }
+    } catch {
+      throw exitWithMessage(error.message, status: 2)
+    }
+    // Refused before the key is loaded or any connection is made.
+    if let chosenBaseURL, !chosenBaseURL.isEncrypted, !chosenBaseURL.hostIsLoopback {
+      throw exitWithMessage(
+        "refusing to send the API key over plain http:// to \(chosenBaseURL.host), which is not this machine: anyone "
+          + "on the way could read it; use https://, or http:// only to 127.0.0.1, ::1 or localhost", status: 2)
+    }
+    var key: String?
+    if !options.sandbox,
+      let source = KeySource(
+        option: options.apiKey, environment: environment, settings: settings,
+        othersCanWrite: othersCanWriteConfiguration)
+    {
+      // Before the key is in memory: a core file would hold it.
+      if let problem = forbidCoreDumps() { writeError("2cs: warning: core dumps may still hold the key: \(problem)") }
+      do throws(ConfigurationError) {
+        key = try source.load()
+      } catch {
+        throw exitWithMessage(error.message, status: 2)
+      }
+    }
     apiKey = key
     let stderrIsTerminal = isatty(STDERR_FILENO) == 1
     let tracing = Tracing(enabled: options.trace) { line in
@@ -39,7 +87,7 @@ struct Runtime {
     var clientSettings = ClientSettings()
     clientSettings.trace = tracing.hook
 
-    let mode: Session.Mode
+    let connection: Session.Connection
     let transportForClient: any Transport
     if key == nil && chosenBaseURL == nil {
       var configuration = SandboxConfiguration()
@@ -48,22 +96,24 @@ struct Runtime {
       sandbox = embedded
       transportForClient = embedded.transport
       transport = nil
-      mode = .sandbox
+      connection = .embeddedSandbox
     } else {
       guard key != nil else {
-        throw exitWithMessage("--base-url needs an API key: --api-key KEY or TWOCHAT_API_KEY", status: 2)
+        throw exitWithMessage(
+          "a base URL needs an API key: TWOCHAT_API_KEY, api_key or api_key_command in \(configurationPath), or --api-key",
+          status: 2)
       }
-      let baseURL = chosenBaseURL ?? liveBaseURL
-      let http = HTTPTransport(baseURL: baseURL)
+      let baseURL = try chosenBaseURL ?? BaseURL(parsing: liveBaseURL)
+      let http = HTTPTransport(baseURL: baseURL.text)
       transport = http
       transportForClient = http
       sandbox = nil
-      mode = Self.isLoopback(baseURL) ? .local : .live
+      connection = .server
     }
     let client = NumbersClient(
       transport: transportForClient, apiKey: APIKey(key ?? "sandbox"), settings: clientSettings)
     session = Session(
-      mode: mode, client: client, journal: Journal(path: Journal.defaultPath(environment: environment)),
+      connection: connection, client: client, journal: Journal(path: Journal.defaultPath(environment: environment)),
       tracing: tracing)
     session.assumeYes = options.yes
     session.settings.dryRun = options.dryRun
@@ -102,18 +152,6 @@ struct Runtime {
         "dry run: \(planned.count) purchase(s) planned, setup \(planned.setup), first month \(planned.monthly), total \(planned.total); nothing was sent"
       )
     }
-  }
-
-  static func isLoopback(_ url: String) -> Bool {
-    guard let start = url.range(of: "://")?.upperBound else { return false }
-    let rest = url[start...]
-    let host: Substring
-    if rest.hasPrefix("[") {
-      host = rest.prefix { $0 != "]" }.dropFirst()
-    } else {
-      host = rest.prefix { $0 != ":" && $0 != "/" }
-    }
-    return host == "localhost" || host.hasPrefix("127.") || host == "::1"
   }
 }
 
