@@ -45,7 +45,7 @@ enum KeySource {
 
 /// Runs `api_key_command` through `/bin/sh -c` and returns its standard output, trimmed. Its output, on
 /// stdout or stderr, may hold the key, so no message ever shows it; the command's stdin is the terminal, so a
-/// password manager can ask for its passphrase there.
+/// password manager can ask for its passphrase there (when stdin is not a terminal, /dev/null).
 func runKeyCommand(_ command: String, origin: String) throws(ConfigurationError) -> String {
   let failed = "\(origin): api_key_command"
   let process = Process()
@@ -55,6 +55,8 @@ func runKeyCommand(_ command: String, origin: String) throws(ConfigurationError)
   let errors = Pipe()
   process.standardOutput = output
   process.standardError = errors
+  // Piped in, stdin is the script: the command must not read it.
+  if isatty(STDIN_FILENO) != 1 { process.standardInput = FileHandle.nullDevice }
   do {
     try process.run()
   } catch {

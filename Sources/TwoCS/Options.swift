@@ -27,7 +27,9 @@ struct ConnectionOptions: ParsableArguments {
       """)
   var baseURL: String?
 
-  @Option(help: "Use the settings of [profile.NAME] in the config file instead of its top-level ones.")
+  @Option(
+    help: ArgumentHelp(
+      "Use the settings of [profile.NAME] in the config file instead of its top-level ones.", valueName: "NAME"))
   var profile: String?
 
   @Flag(help: "Use the embedded sandbox even if a key is set.")

@@ -63,6 +63,15 @@ struct KeyHygieneTests {
       #expect(result.status == 0, "\(result.standardError)")
       #expect(result.standardOutput == "local\n")
       #expect(result.standardError.isEmpty, "\(result.standardError)")
+      // A script piped in is not the command's to read.
+      try writeConfiguration(
+        """
+        api_key_command = "cat > /dev/null; echo sk-from-command"
+        base_url = "\(server.baseURL)"
+        """, home: home)
+      let piped = try run2cs([], home: home, input: "print (info).mode\n")
+      #expect(piped.status == 0, "\(piped.standardError)")
+      #expect(piped.standardOutput == "local\n")
     }
   }
 
