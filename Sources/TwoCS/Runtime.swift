@@ -29,42 +29,9 @@ struct Runtime {
           + "set TWOCHAT_API_KEY instead, or api_key or api_key_command (say, a password manager) in \(configurationPath)"
       )
     }
-    let settings: ConfigurationFile.Settings?
-    let othersCanWriteConfiguration: Bool
-    do throws(ConfigurationError) {
-      let file = try ConfigurationFile.load(environment: environment)
-      if let file {
-        settings = try file.settings(profile: options.profile)
-      } else if let profile = options.profile {
-        throw ConfigurationError("no profile '\(profile)': there is no \(configurationPath)")
-      } else {
-        settings = nil
-      }
-      othersCanWriteConfiguration = file?.othersCanWrite ?? false
-    } catch {
-      throw exitWithMessage(error.message, status: 2)
-    }
-
-    let chosenBaseURL: BaseURL?
-    do throws(BaseURL.Problem) {
-      if options.sandbox {
-        chosenBaseURL = nil
-      } else if let given = options.baseURL {
-        chosenBaseURL = try BaseURL(parsing: given)
-      } else if let fromFile = settings?.baseURL {
-        chosenBaseURL = try BaseURL(parsing: fromFile, origin: "base_url in \(settings?.origin ?? configurationPath)")
-      } else {
-        chosenBaseURL = nil
-      }
-    } catch {
-      throw exitWithMessage(error.message, status: 2)
-    }
-    // Refused before the key is loaded or any connection is made.
-    if let chosenBaseURL, !chosenBaseURL.isEncrypted, !chosenBaseURL.hostIsLoopback {
-      throw exitWithMessage(
-        "refusing to send the API key over plain http:// to \(chosenBaseURL.host), which is not this machine: anyone "
-          + "on the way could read it; use https://, or http:// only to 127.0.0.1, ::1 or localhost", status: 2)
-    }
+    let (settings, othersCanWriteConfiguration) = try Self.configuration(
+      profile: options.profile, environment: environment)
+    let chosenBaseURL = options.sandbox ? nil : try Self.chosenBaseURL(options.baseURL, settings: settings)
     var key: String?
     if !options.sandbox,
       let source = KeySource(
@@ -132,6 +99,45 @@ struct Runtime {
     engine[variable: "args"] = .list(arguments.map(Value.string))
     engine.output = { line in writeOut(line) }
     engine.display = { [session] value in writeOut(session.renderer.render(value)) }
+  }
+
+  /// The config file's settings (of `profile`, if given), and whether others can change the file.
+  private static func configuration(profile: String?, environment: [String: String]) throws -> (
+    ConfigurationFile.Settings?, othersCanWrite: Bool
+  ) {
+    do throws(ConfigurationError) {
+      guard let file = try ConfigurationFile.load(environment: environment) else {
+        guard let profile else { return (nil, false) }
+        throw ConfigurationError(
+          "no profile '\(profile)': there is no \(ConfigurationFile.path(environment: environment))")
+      }
+      return (try file.settings(profile: profile), file.othersCanWrite)
+    } catch {
+      throw exitWithMessage(error.message, status: 2)
+    }
+  }
+
+  /// `--base-url`, else the config file's `base_url`, parsed; nil for neither. Plain http to a host that is not
+  /// this machine is refused here, before the key is loaded or any connection is made.
+  private static func chosenBaseURL(_ option: String?, settings: ConfigurationFile.Settings?) throws -> BaseURL? {
+    let url: BaseURL
+    do throws(BaseURL.Problem) {
+      if let option {
+        url = try BaseURL(parsing: option)
+      } else if let settings, let fromFile = settings.baseURL {
+        url = try BaseURL(parsing: fromFile, origin: "base_url in \(settings.origin)")
+      } else {
+        return nil
+      }
+    } catch {
+      throw exitWithMessage(error.message, status: 2)
+    }
+    guard url.isEncrypted || url.hostIsLoopback else {
+      throw exitWithMessage(
+        "refusing to send the API key over plain http:// to \(url.host), which is not this machine: anyone "
+          + "on the way could read it; use https://, or http:// only to 127.0.0.1, ::1 or localhost", status: 2)
+    }
+    return url
   }
 
   /// Writes what is left to disk and closes connections.

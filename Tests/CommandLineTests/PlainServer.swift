@@ -61,3 +61,11 @@ func withPlainServer<T: Sendable>(_ body: @Sendable (PlainServer, Int) async thr
     return result
   }
 }
+
+/// Runs `body`, which blocks while it waits on a child process, on a thread of its own: the few threads of the
+/// cooperative pool must stay free to run the `PlainServer` in this process that the child is talking to.
+func onThreadOfItsOwn<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+  try await withCheckedThrowingContinuation { continuation in
+    Thread { continuation.resume(with: Result { try body() }) }.start()
+  }
+}

@@ -25,9 +25,8 @@ struct ServerModeTests {
   @Test func aPlainServerOnLoopbackIsLiveAndAWriteNeedsConfirmation() async throws {
     try await withPlainServer { server, port in
       try await withTemporaryFolder { home in
-        let result = try run2cs(
-          ["--base-url", "http://127.0.0.1:\(port)", "-c", "print (info).mode\nreserve group_id=g1"], home: home,
-          environment: key)
+        let arguments = ["--base-url", "http://127.0.0.1:\(port)", "-c", "print (info).mode\nreserve group_id=g1"]
+        let result = try await onThreadOfItsOwn { [key] in try run2cs(arguments, home: home, environment: key) }
         #expect(result.standardOutput == "live\n")
         #expect(result.status == 1)
         #expect(result.standardError.contains("needs confirmation; nothing was sent"), "\(result.standardError)")
@@ -39,12 +38,17 @@ struct ServerModeTests {
   @Test func theREPLPromptNamesTheModeTheServerGave() async throws {
     try await withPlainServer { server, port in
       try await withTemporaryFolder { home in
-        let terminal = try PseudoTerminal(
-          arguments: ["--base-url", "http://127.0.0.1:\(port)"], environment: replEnvironment(home: home))
-        #expect(terminal.waitFor("2cs live session"), "banner: \(terminal.recent)")
-        #expect(terminal.waitForPrompt("2cs[live]> "), "prompt: \(terminal.recent)")
-        terminal.send("\u{4}")
-        #expect(terminal.exitStatus() == 0)
+        let environment = replEnvironment(home: home)
+        let seen = try await onThreadOfItsOwn {
+          let terminal = try PseudoTerminal(
+            arguments: ["--base-url", "http://127.0.0.1:\(port)"], environment: environment)
+          let banner = terminal.waitFor("2cs live session")
+          let prompt = terminal.waitForPrompt("2cs[live]> ")
+          terminal.send("\u{4}")
+          return (banner: banner, prompt: prompt, status: terminal.exitStatus(), screen: terminal.screen)
+        }
+        #expect(seen.banner && seen.prompt, "banner and prompt: \(seen.screen)")
+        #expect(seen.status == 0)
         #expect(server.requests == ["GET /open/info"], "one call to learn what the server is")
       }
     }
