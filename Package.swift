@@ -14,6 +14,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/LebJe/TOMLKit", .upToNextMinor(from: "0.6.0")),
   ],
   targets: [
     .target(
@@ -39,12 +40,14 @@ let package = Package(
       providers: [.apt(["libedit-dev"])]
     ),
     .target(name: "LineEditing", dependencies: ["CLibedit", "Language"]),
+    .target(name: "CProcessControl"),
     .executableTarget(
       name: "TwoCS",
       dependencies: [
-        "NumbersAPI", "Sandbox", "Language", "Commands", "LineEditing",
+        "NumbersAPI", "Sandbox", "Language", "Commands", "LineEditing", "CProcessControl",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "TOMLKit", package: "TOMLKit"),
       ]
     ),
     .executableTarget(name: "Benchmarks", dependencies: ["Language", "Commands"]),
@@ -60,7 +63,11 @@ let package = Package(
     ),
     .testTarget(
       name: "CommandLineTests",
-      dependencies: ["TwoCS", "NumbersAPI", "TestSupport", .product(name: "HTTPTypes", package: "swift-http-types")],
+      dependencies: [
+        "TwoCS", "NumbersAPI", "Commands", "TestSupport",
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ],
       exclude: ["Malformed"]
     ),
     .testTarget(

@@ -218,8 +218,8 @@ let apiReadCommands: [Command] = [
 
   Command(
     Signature(
-      name: "info", category: .api, summary: "The account: name, limits, usage; and which mode 2cs is in.",
-      output: "a record", examples: [Example("info | get mode", "sandbox or live")])
+      name: "info", category: .api, summary: "The account: name, limits, usage; and the mode: sandbox, local or live.",
+      output: "a record", examples: [Example("info | get mode", "sandbox, local or live")])
   ) { call in
     let session = try call.session
     var value = Value(json: try await call.request { client throws(NumbersAPIError) in try await client.info() })

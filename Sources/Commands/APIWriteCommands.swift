@@ -106,6 +106,8 @@ private enum WriteOutcome: Sendable {
 private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
   let session = try call.session
   let command = call.signature.name
+  // The mode decides whether to ask, and the journal records it: learn it before anything else.
+  await session.identifyServer()
   var entry: JSONObject = [
     "time": .string(Date().formatted(.iso8601)), "mode": .string(session.mode.rawValue),
     "command": .string(command), "method": .string(write.endpoint.method.rawValue),
@@ -292,6 +294,7 @@ private func checkBudget(_ spend: Price, command: String, _ session: Session) th
 /// On a live account, asks at the terminal; a script needs `--yes` on the command line.
 private func confirm(_ question: String, _ call: Invocation) async throws {
   let session = try call.session
+  await session.identifyServer()
   guard session.mode == .live, session.writesNeedConfirmation else { return }
   let command = call.signature.name
   if let confirmer = session.confirmer {

@@ -11,10 +11,19 @@ public final class Session: @unchecked Sendable {
   public enum Mode: String, Sendable {
     /// The embedded simulator: nothing costs money.
     case sandbox
-    /// A server on this machine (`--base-url http://127.0.0.1:…`, such as `2cs sandbox serve`).
+    /// A `2cs sandbox serve`, known by how it identifies itself in its answers, never by its address.
     case local
-    /// A server elsewhere, normally the real API: purchases spend money and ask first.
+    /// Every other server, loopback included (it may be a tunnel to the real API): purchases spend money and
+    /// ask first. A server that has not answered yet counts as live.
     case live
+  }
+
+  /// Where requests go.
+  public enum Connection: Sendable {
+    /// The simulator in this process.
+    case embeddedSandbox
+    /// A server over HTTP: the live API, or a `2cs sandbox serve` that says so.
+    case server
   }
 
   /// What a script may set with `set`. The command line's `Ceiling` bounds it.
@@ -59,7 +68,7 @@ public final class Session: @unchecked Sendable {
     }
   }
 
-  public let mode: Mode
+  public let connection: Connection
   public let client: NumbersClient
   public let journal: Journal
   public var settings = Settings()
@@ -100,11 +109,27 @@ public final class Session: @unchecked Sendable {
     var allowsNumberSelection: Bool?
   }
 
-  public init(mode: Mode, client: NumbersClient, journal: Journal, tracing: Tracing) {
-    self.mode = mode
+  public init(connection: Connection, client: NumbersClient, journal: Journal, tracing: Tracing) {
+    self.connection = connection
     self.client = client
     self.journal = journal
     self.tracing = tracing
+  }
+
+  /// `sandbox` for the embedded simulator; for a server, `local` once its answers identified it as a
+  /// `2cs sandbox serve`, else `live` (before the first answer too).
+  public var mode: Mode {
+    switch connection {
+    case .embeddedSandbox: .sandbox
+    case .server: client.serverIdentifiedAsSandbox ? .local : .live
+    }
+  }
+
+  /// Asks the server once (`GET /open/info`) what it is, unless an answer came already; until one comes the
+  /// mode stays `live`. Errors are ignored: a server that does not answer stays live.
+  public func identifyServer() async {
+    guard connection == .server, !client.hasSeenAnswer else { return }
+    _ = try? await client.info()
   }
 
   /// `--yes` on the command line.

@@ -8,7 +8,8 @@ import NIOPosix
 public final class HTTPTransport: Transport {
   private let client: HTTPClient
   private let baseURL: String
-  public var displayBaseURL: String { baseURL }
+  /// The base URL without any user name or password, for traces and errors.
+  public let displayBaseURL: String
   /// Bodies larger than this are refused rather than held in memory.
   private let maximumResponseBytes = 64 * 1024 * 1024
 
@@ -28,6 +29,7 @@ public final class HTTPTransport: Transport {
     var trimmed = baseURL
     while trimmed.hasSuffix("/") { trimmed.removeLast() }
     self.baseURL = trimmed
+    self.displayBaseURL = redactingUserInformation(trimmed)
   }
 
   public func shutdown() async {
@@ -54,7 +56,7 @@ public final class HTTPTransport: Transport {
       return APIResponse(head: head, body: Array(buffer: body))
     } catch {
       let failure = Self.failure(for: error)
-      if case .couldNotConnect(let detail) = failure { throw .couldNotConnect("\(baseURL): \(detail)") }
+      if case .couldNotConnect(let detail) = failure { throw .couldNotConnect("\(displayBaseURL): \(detail)") }
       throw failure
     }
   }
@@ -90,4 +92,14 @@ extension TimeAmount {
     let (seconds, attoseconds) = duration.components
     self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
   }
+}
+
+/// `url` with whatever stands between `://` and the last `@` (a user name, a password) shown as `***`,
+/// so that a credential in a base URL is never printed; cut at the last `@` so that one holding `/` or `#`
+/// is hidden whole.
+public func redactingUserInformation(_ url: String) -> String {
+  guard let at = url.lastIndex(of: "@") else { return url }
+  let separator = url.firstRange(of: "://")
+  let start = separator.map { $0.upperBound <= at ? $0.upperBound : url.startIndex } ?? url.startIndex
+  return String(url[..<start]) + "***" + String(url[at...])
 }

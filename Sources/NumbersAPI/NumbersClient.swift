@@ -51,6 +51,7 @@ public struct NumbersClient: Sendable {
   public let settings: ClientSettings
   private let apiKey: APIKey
   private let limiter: RateLimiter?
+  private let answers = ServerAnswers()
 
   public init(transport: any Transport, apiKey: APIKey, settings: ClientSettings = ClientSettings()) {
     self.transport = transport
@@ -58,6 +59,13 @@ public struct NumbersClient: Sendable {
     self.settings = settings
     self.limiter = settings.requestsPerMinute.map { RateLimiter(requestsPerMinute: max(1, $0)) }
   }
+
+  /// Whether any HTTP answer came back yet, whatever its status.
+  public var hasSeenAnswer: Bool { answers.anyAnswer }
+
+  /// Whether the server identified itself as a 2cs sandbox (`SandboxIdentification`) on every answer so far;
+  /// false before the first answer.
+  public var serverIdentifiedAsSandbox: Bool { answers.sandboxIdentified }
 
   // MARK: The purchase flow
 
@@ -253,6 +261,7 @@ public struct NumbersClient: Sendable {
       settings.trace?(TraceRecord(request: request, transport: transport, outcome: .failed(error), started: started))
       throw NumbersAPIError(.transport(error), endpoint: endpoint.name)
     }
+    answers.note(response)
     settings.trace?(
       TraceRecord(
         request: request, transport: transport, outcome: .answered(response.head.status.code), started: started))

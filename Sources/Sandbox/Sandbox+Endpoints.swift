@@ -353,6 +353,7 @@ extension Sandbox {
         "api_request_count": .int(usage(of: account)), "max_api_request_count": .int(100_000),
         "owned_numbers": .int(state.owned.filter { $0.account == account && $0.releasedAt == nil }.count),
       ],
+      SandboxIdentification.infoField: .string(SandboxIdentification.infoValue),
     ])
   }
 }

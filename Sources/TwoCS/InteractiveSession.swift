@@ -29,6 +29,8 @@ struct InteractiveSession {
     LineEditor.installInterruptHandler()
     // Live writes and `confirm` ask here, at the terminal.
     session.confirmer = { question in editor.confirm(question) }
+    // One call, so that the banner and the prompt say whether the server is a `2cs sandbox serve`.
+    await session.identifyServer()
     writeOut("2cs \(session.mode.rawValue) session: help lists the commands, Ctrl-D leaves")
     // The embedded sandbox answers at once and for free: learn the reservations held before this session.
     if session.mode == .sandbox { _ = await engine.run("reservations", name: "<startup>", display: false) }
@@ -86,7 +88,7 @@ struct InteractiveSession {
     return outcome
   }
 
-  /// `2cs[sandbox]> `, or `2cs[sandbox · 2 held 07:41]> ` while reservations are held.
+  /// `2cs[sandbox]> ` (or `local`, `live`), or `2cs[sandbox · 2 held 07:41]> ` while reservations are held.
   private func mainPrompt(color: Bool) -> String {
     let mode = session.mode.rawValue
     var label = color ? "\u{1}\u{1B}[\(session.mode == .live ? "31" : "32")m\u{1}\(mode)\u{1}\u{1B}[0m\u{1}" : mode

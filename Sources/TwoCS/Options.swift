@@ -13,11 +13,24 @@ import Sandbox
 struct ConnectionOptions: ParsableArguments {
   @Option(
     name: .customLong("api-key"),
-    help: "The 2Chat API key (default: $TWOCHAT_API_KEY, then api_key in ~/.config/2cs/config.toml). Never printed.")
+    help: """
+      The 2Chat API key. Other users of this machine can see it (ps, /proc): prefer $TWOCHAT_API_KEY, or \
+      api_key or api_key_command in ~/.config/2cs/config.toml. Never printed.
+      """)
   var apiKey: String?
 
-  @Option(help: "The API's address, e.g. http://127.0.0.1:8080 for `2cs sandbox serve`.")
+  @Option(
+    help: """
+      The API's address (default: base_url in the config file, else https://api.p.2chat.io). \
+      http:// only to this machine (127.0.0.1, ::1, localhost); no user name or password in it. \
+      The mode is `local` only when the server says it is `2cs sandbox serve`; any other is `live`.
+      """)
   var baseURL: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Use the settings of [profile.NAME] in the config file instead of its top-level ones.", valueName: "NAME"))
+  var profile: String?
 
   @Flag(help: "Use the embedded sandbox even if a key is set.")
   var sandbox = false
@@ -41,8 +54,12 @@ struct ConnectionOptions: ParsableArguments {
     if let budget, DecimalNumber(budget) == nil || budget.hasPrefix("-") {
       throw ValidationError("--budget must be a number such as 25 or 9.50")
     }
-    if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
-      throw ValidationError("--base-url must start with http:// or https://")
+    if let baseURL {
+      do {
+        _ = try BaseURL(parsing: baseURL)
+      } catch {
+        throw ValidationError(error.message)
+      }
     }
     if sandbox && baseURL != nil { throw ValidationError("--sandbox and --base-url cannot be used together") }
   }

@@ -22,15 +22,30 @@ struct Runtime {
 
   init(options: ConnectionOptions, arguments: [String] = []) throws {
     let environment = ProcessInfo.processInfo.environment
-    let file: ConfigurationFile
-    do {
-      file = try ConfigurationFile.load(environment: environment)
-    } catch {
-      throw exitWithMessage(String(describing: error), status: 2)
+    let configurationPath = ConfigurationFile.path(environment: environment)
+    if let option = options.apiKey, !option.isEmpty {
+      writeError(
+        "2cs: warning: a key given with --api-key can be read by other users of this machine (ps, /proc/PID/cmdline); "
+          + "set TWOCHAT_API_KEY instead, or api_key or api_key_command (say, a password manager) in \(configurationPath)"
+      )
     }
-    let given = options.apiKey ?? environment["TWOCHAT_API_KEY"] ?? file.apiKey
-    let key = options.sandbox ? nil : given.flatMap { $0.isEmpty ? nil : $0 }
-    let chosenBaseURL = options.sandbox ? nil : options.baseURL ?? file.baseURL
+    let (settings, othersCanWriteConfiguration) = try Self.configuration(
+      profile: options.profile, environment: environment)
+    let chosenBaseURL = options.sandbox ? nil : try Self.chosenBaseURL(options.baseURL, settings: settings)
+    var key: String?
+    if !options.sandbox,
+      let source = KeySource(
+        option: options.apiKey, environment: environment, settings: settings,
+        othersCanWrite: othersCanWriteConfiguration)
+    {
+      // Before the key is in memory: a core file would hold it.
+      if let problem = forbidCoreDumps() { writeError("2cs: warning: core dumps may still hold the key: \(problem)") }
+      do throws(ConfigurationError) {
+        key = try source.load()
+      } catch {
+        throw exitWithMessage(error.message, status: 2)
+      }
+    }
     apiKey = key
     let stderrIsTerminal = isatty(STDERR_FILENO) == 1
     let tracing = Tracing(enabled: options.trace) { line in
@@ -39,7 +54,7 @@ struct Runtime {
     var clientSettings = ClientSettings()
     clientSettings.trace = tracing.hook
 
-    let mode: Session.Mode
+    let connection: Session.Connection
     let transportForClient: any Transport
     if key == nil && chosenBaseURL == nil {
       var configuration = SandboxConfiguration()
@@ -48,22 +63,24 @@ struct Runtime {
       sandbox = embedded
       transportForClient = embedded.transport
       transport = nil
-      mode = .sandbox
+      connection = .embeddedSandbox
     } else {
       guard key != nil else {
-        throw exitWithMessage("--base-url needs an API key: --api-key KEY or TWOCHAT_API_KEY", status: 2)
+        throw exitWithMessage(
+          "a base URL needs an API key: TWOCHAT_API_KEY, api_key or api_key_command in \(configurationPath), or --api-key",
+          status: 2)
       }
-      let baseURL = chosenBaseURL ?? liveBaseURL
-      let http = HTTPTransport(baseURL: baseURL)
+      let baseURL = try chosenBaseURL ?? BaseURL(parsing: liveBaseURL)
+      let http = HTTPTransport(baseURL: baseURL.text)
       transport = http
       transportForClient = http
       sandbox = nil
-      mode = Self.isLoopback(baseURL) ? .local : .live
+      connection = .server
     }
     let client = NumbersClient(
       transport: transportForClient, apiKey: APIKey(key ?? "sandbox"), settings: clientSettings)
     session = Session(
-      mode: mode, client: client, journal: Journal(path: Journal.defaultPath(environment: environment)),
+      connection: connection, client: client, journal: Journal(path: Journal.defaultPath(environment: environment)),
       tracing: tracing)
     session.ceiling.assumeYes = options.yes
     session.ceiling.dryRun = options.dryRun
@@ -84,6 +101,45 @@ struct Runtime {
     engine.display = { [session] value in writeOut(session.renderer.render(value)) }
   }
 
+  /// The config file's settings (of `profile`, if given), and whether others can change the file.
+  private static func configuration(profile: String?, environment: [String: String]) throws -> (
+    ConfigurationFile.Settings?, othersCanWrite: Bool
+  ) {
+    do throws(ConfigurationError) {
+      guard let file = try ConfigurationFile.load(environment: environment) else {
+        guard let profile else { return (nil, false) }
+        throw ConfigurationError(
+          "no profile '\(profile)': there is no \(ConfigurationFile.path(environment: environment))")
+      }
+      return (try file.settings(profile: profile), file.othersCanWrite)
+    } catch {
+      throw exitWithMessage(error.message, status: 2)
+    }
+  }
+
+  /// `--base-url`, else the config file's `base_url`, parsed; nil for neither. Plain http to a host that is not
+  /// this machine is refused here, before the key is loaded or any connection is made.
+  private static func chosenBaseURL(_ option: String?, settings: ConfigurationFile.Settings?) throws -> BaseURL? {
+    let url: BaseURL
+    do throws(BaseURL.Problem) {
+      if let option {
+        url = try BaseURL(parsing: option)
+      } else if let settings, let fromFile = settings.baseURL {
+        url = try BaseURL(parsing: fromFile, origin: "base_url in \(settings.origin)")
+      } else {
+        return nil
+      }
+    } catch {
+      throw exitWithMessage(error.message, status: 2)
+    }
+    guard url.isEncrypted || url.hostIsLoopback else {
+      throw exitWithMessage(
+        "refusing to send the API key over plain http:// to \(url.host), which is not this machine: anyone "
+          + "on the way could read it; use https://, or http:// only to 127.0.0.1, ::1 or localhost", status: 2)
+    }
+    return url
+  }
+
   /// Writes what is left to disk and closes connections.
   func close() async {
     if let sandbox { try? await sandbox.flush() }
@@ -102,18 +158,6 @@ struct Runtime {
         "dry run: \(planned.count) purchase(s) planned, \(planned.summary); nothing was sent"
       )
     }
-  }
-
-  static func isLoopback(_ url: String) -> Bool {
-    guard let start = url.range(of: "://")?.upperBound else { return false }
-    let rest = url[start...]
-    let host: Substring
-    if rest.hasPrefix("[") {
-      host = rest.prefix { $0 != "]" }.dropFirst()
-    } else {
-      host = rest.prefix { $0 != ":" && $0 != "/" }
-    }
-    return host == "localhost" || host.hasPrefix("127.") || host == "::1"
   }
 }
 

@@ -15,6 +15,9 @@ struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Serve the sandbox over HTTP, for any client that speaks the Numbers API.",
       discussion: """
+        Every answer carries the header X-2cs-Sandbox: 1 (and /open/info says "server": "2cs sandbox"): \
+        that is how 2cs knows the server is local and not the live API, whatever its address.
+
         Example:
           2cs sandbox serve --port 8080 --api-key k &
           curl -s -H 'X-User-API-Key: k' 'http://127.0.0.1:8080/open/numbers/groups?country=GB'

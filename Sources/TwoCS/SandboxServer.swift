@@ -60,9 +60,11 @@ struct SandboxResponder: HTTPResponder {
     switch outcome {
     case .respond(let response):
       log?("\(Date().formatted(.iso8601)) \(target) \(response.head.status.code) \(elapsed)")
+      // Every answer says it comes from the sandbox: only then does 2cs call the server `local`.
+      var headers = response.head.headerFields
+      SandboxIdentification.mark(&headers)
       return Response(
-        status: response.head.status, headers: response.head.headerFields,
-        body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+        status: response.head.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
     case .dropConnection:
       log?("\(Date().formatted(.iso8601)) \(target) dropped \(elapsed)")
       try? await context.channel.close()

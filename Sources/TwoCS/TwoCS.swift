@@ -8,8 +8,10 @@ struct TwoCS: AsyncParsableCommand {
     abstract: "A scriptable REPL and command language for the 2Chat Numbers API.",
     discussion: """
       With no API key, 2cs runs against an embedded sandbox that simulates the API, \
-      its state kept under $XDG_STATE_HOME/2cs/. With a key (TWOCHAT_API_KEY or --api-key) \
-      it talks to the live API, where purchases spend money: they ask first, or need --yes in a script.
+      its state kept under $XDG_STATE_HOME/2cs/. With a key (TWOCHAT_API_KEY, api_key or api_key_command \
+      in ~/.config/2cs/config.toml, or --api-key) it talks to the live API, where purchases spend money: \
+      they ask first, or need --yes in a script. Only a server that says it is `2cs sandbox serve` counts \
+      as local; any other, loopback included, is live. See docs/configuration.md.
 
       Examples:
         2cs                                            an interactive session
@@ -17,8 +19,8 @@ struct TwoCS: AsyncParsableCommand {
         2cs scripts/examples/purchase-flow.2cs         a script
         2cs check scripts/examples/*.2cs               check scripts without running them
 
-      Running takes -c, --output, --api-key, --base-url, --sandbox, --yes, --dry-run, --budget and --trace: \
-      see `2cs run --help`. In the language, `help` lists the commands.
+      Running takes -c, --output, --api-key, --base-url, --profile, --sandbox, --yes, --dry-run, --budget \
+      and --trace: see `2cs run --help`. In the language, `help` lists the commands.
       """,
     subcommands: [Run.self, Check.self, SandboxCommand.self],
     defaultSubcommand: Run.self

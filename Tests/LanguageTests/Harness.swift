@@ -28,9 +28,17 @@ struct LanguageHarness {
     var settings = ClientSettings()
     settings.requestsPerMinute = nil
     let transcript = Transcript()
-    let client = NumbersClient(transport: sandbox.inProcessTransport(), apiKey: APIKey("test"), settings: settings)
+    // `local` is a sandbox that says what it is, as `2cs sandbox serve` does; `live` one that does not.
+    let transport =
+      mode == .local
+      ? InProcessTransport { request in
+        guard case .respond(var response) = await sandbox.handle(request) else { return .dropConnection }
+        SandboxIdentification.mark(&response.head.headerFields)
+        return .respond(response)
+      } : sandbox.inProcessTransport()
+    let client = NumbersClient(transport: transport, apiKey: APIKey("test"), settings: settings)
     session = Session(
-      mode: mode, client: client, journal: Journal(path: journal),
+      connection: mode == .sandbox ? .embeddedSandbox : .server, client: client, journal: Journal(path: journal),
       tracing: Tracing(enabled: false) { transcript.add("trace: " + $0) })
     session.warn = { transcript.add("warning: " + $0) }
     // Looking at the account after a lost answer: three looks, no real waiting.

@@ -44,7 +44,7 @@ struct FaultyPurchaseRunTests {
         var settings = ClientSettings.testing
         settings.retry.maximumAttempts = 6
         let session = Session(
-          mode: .local, client: NumbersClient(transport: transport, apiKey: APIKey(testKey), settings: settings),
+          connection: .server, client: NumbersClient(transport: transport, apiKey: APIKey(testKey), settings: settings),
           journal: journal, tracing: Tracing(enabled: false) { _ in })
         session.outcomeCheckDelays = [.zero, .milliseconds(10), .milliseconds(20)]
         let printed = Printed()

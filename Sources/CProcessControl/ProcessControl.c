@@ -1,0 +1,13 @@
+#include "CProcessControl.h"
+
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
+
+int process_control_forbid_dumping(void) {
+#if defined(__linux__)
+  return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#else
+  return 0;
+#endif
+}
