@@ -24,7 +24,8 @@ struct LanguageHarness {
     configuration.requestsPerMinute = nil
     configuration.clock = ManualClock()
     if let faults { configuration.faults = try FaultPlan(parsing: faults) }
-    sandbox = try Sandbox(configuration: configuration)
+    let sandbox = try Sandbox(configuration: configuration)
+    self.sandbox = sandbox
     var settings = ClientSettings()
     settings.requestsPerMinute = nil
     let transcript = Transcript()
