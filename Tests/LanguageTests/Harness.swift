@@ -26,6 +26,7 @@ struct LanguageHarness {
     let sandbox = try Sandbox(configuration: configuration)
     var settings = ClientSettings()
     settings.requestsPerMinute = nil
+    settings.retry.sleep = { _ in }
     let transcript = Transcript()
     let client = NumbersClient(transport: sandbox.inProcessTransport(), apiKey: APIKey("test"), settings: settings)
     session = Session(
