@@ -65,6 +65,7 @@ struct Runtime {
     session = Session(
       mode: mode, client: client, journal: Journal(path: Journal.defaultPath(environment: environment)),
       tracing: tracing)
+    if let notice = session.journal.unfinishedWritesNotice() { writeError(notice) }
     session.assumeYes = options.yes
     session.settings.dryRun = options.dryRun
     session.settings.budget = options.budget.flatMap { DecimalNumber($0) }
