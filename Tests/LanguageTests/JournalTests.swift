@@ -76,7 +76,10 @@ struct JournalTests {
       #expect(unsettled.map(\.id) == [sendingID])
       let sending = try #require(unsettled.first)
 
-      let outcomeID = try journal.append(["outcome": "ok"], settling: sending.reference)
+      // The outcome reuses the sending entry's fields, id included: it still gets an id of its own.
+      var outcome = sending.fields
+      outcome["outcome"] = "ok"
+      let outcomeID = try journal.append(.object(outcome), settling: sending.reference)
       #expect(outcomeID != sendingID)
       let contents = try journal.read()
       #expect(contents.unsettled.isEmpty)
@@ -139,6 +142,39 @@ struct JournalTests {
         journal.unfinishedWritesNotice()
           == "journal: 2 writes were left unfinished (purchase of +12135550123 at 2025-03-01T10:00:00Z; "
           + "release of DID123 at 2025-03-01T10:00:00Z): run `journal check` to settle them")
+    }
+  }
+
+  @Test func theQuickCheckOnStartAgreesWithAFullRead() async throws {
+    try await withTemporaryFolder { folder in
+      let path = folder + "/journal.ndjson"
+      let lines = [
+        // Nested fields named like the ones that pair entries must not count.
+        #"{"outcome":"sending","id":"a","body":{"id":"b","outcome":"ok","settles":"a"},"time":"T1"}"#,
+        #"{"result":{"settles":"c"},"outcome":"ok","id":"d","note":"a \"quoted\" {brace}"}"#,
+        // Escapes in the fields that are kept.
+        #"{"outcome":"sending","id":"e\"1","time":"T2","body":{"number":"+1\u0032"}}"#,
+        #"{"outcome":"ok","settles":"e\"1"}"#,
+        "   ",
+        #"{"outcome":"sending","id":"f","time":"T3","method":"POST","path":"/p"}"#,
+        // Torn, then an entry glued to a torn one by an older version.
+        #"{"outcome":"ok","settles":"f""#,
+        #"{"time":"T4","outc{"outcome":"sending","id":"g","time":"T4","method":"DELETE","path":"/q"}"#,
+        // Written before ids: paired by time, method and path.
+        #"{"outcome":"sending","time":"T5","method":"POST","path":"/p"}"#,
+        #"{"outcome":"ok","time":"T5","method":"POST","path":"/p"}"#,
+        #"{"outcome":"sending","time":"T6","method":"POST","path":"/p"}"#,
+        #"[1,2]"#,
+        #"{"outcome":"sending","id":"h"} trailing"#,
+      ]
+      try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+      let journal = Journal(path: path)
+      let full = try journal.read()
+      #expect(full.unsettled.map(\.reference) == ["a", "f", "g", "line:11"])
+      #expect(full.tornLines.map(\.line) == [7, 8, 12, 13])
+      let notice = try #require(journal.unfinishedWritesNotice())
+      #expect(notice.hasPrefix("journal: 4 writes were left unfinished (a write at T1; POST /p at T3; DELETE /q at T4"))
+      #expect(notice.hasSuffix("; and 1 more): run `journal check` to settle them"), "\(notice)")
     }
   }
 
