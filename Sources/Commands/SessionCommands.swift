@@ -149,11 +149,14 @@ let sessionCommands: [Command] = [
       output: "a list of journal records", examples: [Example("journal | last 5", "the latest writes")])
   ) { call in
     let session = try call.session
+    let contents: JournalContents
     do {
-      return .list(try session.journal.entries().map { Value(json: $0) })
+      contents = try session.journal.read()
     } catch {
       throw CommandError("journal: \(error)")
     }
+    for warning in contents.warnings(path: session.journal.path ?? "journal") { session.warn(warning) }
+    return .list(contents.entries.map { Value(json: .object($0.fields)) })
   },
   Command(
     Signature(

@@ -13,14 +13,18 @@ public struct ClientSettings: Sendable {
   public init() {}
 }
 
-/// Safe calls (GET) are tried again on 429, 502, 503, 504 and on a lost
-/// connection; POST and DELETE are never sent twice.
+/// Safe calls (GET) are tried again on 429, on any 5xx and on a lost
+/// connection or a time-out, with jittered exponential back-off, honouring
+/// `Retry-After`; POST and DELETE are never sent twice.
 public struct RetryPolicy: Sendable {
-  public var maximumAttempts = 3
+  /// Tries in all, the first included.
+  public var maximumAttempts = 4
   public var initialDelay: Duration = .milliseconds(500)
   public var maximumDelay: Duration = .seconds(8)
   /// A `Retry-After` longer than this is reported instead of waited out.
   public var longestRetryAfter: Duration = .seconds(60)
+  /// How a pause between tries is waited out; tests record it instead.
+  public var sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
 
   public init() {}
 
@@ -30,8 +34,10 @@ public struct RetryPolicy: Sendable {
     return policy
   }()
 
+  /// Doubles from `initialDelay` up to `maximumDelay`, then keeps a random
+  /// half to whole of it, so clients that failed together do not retry together.
   func backoff(beforeAttempt attempt: Int) -> Duration {
-    let exponential = initialDelay * (1 << min(attempt - 2, 16))
+    let exponential = initialDelay * (1 << min(max(attempt - 2, 0), 16))
     let capped = min(exponential, maximumDelay)
     return capped * Double.random(in: 0.5...1.0)
   }
@@ -207,7 +213,7 @@ public struct NumbersClient: Sendable {
         guard attempt < retries.maximumAttempts, let delay = retryDelay(after: error, attempt: attempt + 1, retries)
         else { throw error }
         do {
-          try await Task.sleep(for: delay)
+          try await retries.sleep(delay)
         } catch {
           throw NumbersAPIError(.transport(.cancelled), endpoint: endpoint.name)
         }
@@ -216,13 +222,14 @@ public struct NumbersClient: Sendable {
     }
   }
 
+  /// How long to wait before trying a safe call again, or nil when trying again cannot help.
   private func retryDelay(after error: NumbersAPIError, attempt: Int, _ retries: RetryPolicy) -> Duration? {
     switch error.kind {
-    case .server(let status, _, let retryAfter) where [429, 502, 503, 504].contains(status):
+    case .server(let status, _, let retryAfter) where status == 429 || (500..<600).contains(status):
       guard let retryAfter else { return retries.backoff(beforeAttempt: attempt) }
-      let wait = Duration.seconds(retryAfter)
+      let wait = Duration.seconds(max(0, retryAfter))
       return wait <= retries.longestRetryAfter ? wait : nil
-    case .transport(.connectionLost):
+    case .transport(.connectionLost), .transport(.timedOut):
       return retries.backoff(beforeAttempt: attempt)
     default:
       return nil

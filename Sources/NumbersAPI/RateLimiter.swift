@@ -1,38 +1,66 @@
-/// A token bucket shared by every copy of a client, so loops pace themselves
-/// below the server's per-minute limit instead of tripping it.
+/// Where a rate limiter reads the time and waits. Time is a duration since a
+/// fixed origin, so a test can run hours of pacing on a clock it moves itself.
+public protocol PacingClock: Sendable {
+  var now: Duration { get }
+  /// Returns once `now` has reached `deadline`; throws `CancellationError` if the task is cancelled.
+  func sleep(until deadline: Duration) async throws
+}
+
+/// The machine's monotonic clock.
+public struct SystemPacingClock: PacingClock {
+  private let origin = ContinuousClock.now
+
+  public init() {}
+
+  public var now: Duration { origin.duration(to: .now) }
+
+  public func sleep(until deadline: Duration) async throws {
+    try await Task.sleep(until: origin + deadline, clock: .continuous)
+  }
+}
+
+/// A sliding-window limiter shared by every copy of a client: it remembers
+/// when the last `limit` requests were sent, and the next one goes only once
+/// the oldest of them is a whole window old. So no window of that length,
+/// the first one included, ever holds more than `limit` requests.
 public actor RateLimiter {
-  private let capacity: Double
-  private let tokensPerSecond: Double
-  private var tokens: Double
-  private var lastRefill: ContinuousClock.Instant
+  public let limit: Int
+  public let window: Duration
+  private let clock: any PacingClock
+  /// Send times of the latest requests, at most `limit`, oldest at `oldest`.
+  private var sendTimes: [Duration] = []
+  private var oldest = 0
 
-  /// - Parameter requestsPerMinute: the sustained rate; also the burst size.
-  public init(requestsPerMinute: Int) {
+  /// - Parameters:
+  ///   - requestsPerMinute: the most requests in any 60 seconds.
+  ///   - window: the span the limit applies to; 60 seconds for a per-minute limit.
+  public init(requestsPerMinute: Int, window: Duration = .seconds(60), clock: any PacingClock = SystemPacingClock()) {
     precondition(requestsPerMinute > 0, "a rate limiter needs a positive rate")
-    capacity = Double(requestsPerMinute)
-    tokensPerSecond = Double(requestsPerMinute) / 60
-    tokens = capacity
-    lastRefill = .now
+    limit = requestsPerMinute
+    self.window = window
+    self.clock = clock
+    sendTimes.reserveCapacity(requestsPerMinute)
   }
 
-  /// Waits until a request may be sent. Throws `CancellationError` if the task is cancelled while waiting.
-  public func acquire() async throws {
+  /// Waits until a request may be sent, counts it as sent and returns when
+  /// (on the limiter's clock). Throws `CancellationError` if the task is cancelled while waiting.
+  @discardableResult
+  public func acquire() async throws -> Duration {
     while true {
-      refill()
-      if tokens >= 1 {
-        tokens -= 1
-        return
+      let now = clock.now
+      if sendTimes.count < limit {
+        sendTimes.append(now)
+        return now
       }
-      let wait = (1 - tokens) / tokensPerSecond
-      try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
+      let freeAt = sendTimes[oldest] + window
+      if now >= freeAt {
+        // The oldest send has left the window: its slot in the ring becomes the newest.
+        sendTimes[oldest] = now
+        oldest = (oldest + 1) % limit
+        return now
+      }
+      // Other callers may take the slot while this one sleeps, so look again after waking.
+      try await clock.sleep(until: freeAt)
     }
-  }
-
-  private func refill() {
-    let now = ContinuousClock.now
-    let elapsed = lastRefill.duration(to: now)
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    tokens = min(capacity, tokens + seconds * tokensPerSecond)
-    lastRefill = now
   }
 }

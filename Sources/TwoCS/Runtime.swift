@@ -82,6 +82,7 @@ struct Runtime {
     session = Session(
       connection: connection, client: client, journal: Journal(path: Journal.defaultPath(environment: environment)),
       tracing: tracing)
+    if let notice = session.journal.unfinishedWritesNotice() { writeError(notice) }
     session.ceiling.assumeYes = options.yes
     session.ceiling.dryRun = options.dryRun
     session.ceiling.budget = options.budget.flatMap { DecimalNumber($0) }

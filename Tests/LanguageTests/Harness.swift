@@ -28,6 +28,7 @@ struct LanguageHarness {
     self.sandbox = sandbox
     var settings = ClientSettings()
     settings.requestsPerMinute = nil
+    settings.retry.sleep = { _ in }
     let transcript = Transcript()
     // `local` is a sandbox that says what it is, as `2cs sandbox serve` does; `live` one that does not.
     let transport =

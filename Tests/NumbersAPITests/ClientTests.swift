@@ -136,10 +136,13 @@ struct ClientTests {
   @Test func getsAreRetriedOn503ButPostsNever() async {
     let server = CannedServer(status: 503, body: #"{"success":false,"error":true,"error_message":"busy"}"#)
     _ = await errorIfAny { () async throws(NumbersAPIError) in try await client(server).didTypes() }
-    #expect(server.requests.withLock { $0.count } == 3)
+    #expect(server.requests.withLock { $0.count } == 4)
     let other = CannedServer(status: 503, body: "{}")
     _ = await errorIfAny { () async throws(NumbersAPIError) in try await client(other).reserve(groupID: "g") }
     #expect(other.requests.withLock { $0.count } == 1)
+    let deletes = CannedServer(status: 500, body: "{}")
+    _ = await errorIfAny { () async throws(NumbersAPIError) in try await client(deletes).releaseNumber(uuid: "DIDx") }
+    #expect(deletes.requests.withLock { $0.count } == 1)
   }
 
   @Test func theKeyNeverAppearsInTracesOrErrors() async throws {
