@@ -137,11 +137,11 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
 
   // Journaled before the request leaves, so a run killed mid-write still leaves a trace of it.
   entry["outcome"] = "sending"
-  try journal(session, entry, sent: false)
+  let sending = try journal(session, entry, sent: false)
   if Task.isCancelled {
     entry["outcome"] = "not_done"
     entry["error"] = "interrupted before sending"
-    try journal(session, entry)
+    try journal(session, entry, settling: sending)
     throw CommandError(
       "\(command) interrupted before the request was sent", help: write.nothingDone,
       details: ["outcome": .string("not_done")])
@@ -154,7 +154,7 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
     entry["outcome"] = "done"
     if checked { entry["checked"] = true }
     entry["result"] = result.json
-    try journal(session, entry)
+    try journal(session, entry, settling: sending)
     if checked {
       session.warn("\(command): it went through (\(write.deed), seen in the account); it was not sent again.")
     } else if Task.isCancelled {
@@ -166,7 +166,7 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
     entry["outcome"] = "not_done"
     entry["status"] = error.status.map(JSONValue.int) ?? .null
     entry["error"] = .string(error.message)
-    try journal(session, entry)
+    try journal(session, entry, settling: sending)
     let why =
       if case .transport(.couldNotConnect) = error.kind { "the request never reached the server" } else {
         "the server refused it"
@@ -179,7 +179,7 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
     if let spend = write.spend { session.record(spend: spend.setup, spend.monthly, dryRun: false) }
     entry["outcome"] = "unknown"
     entry["error"] = .string(why)
-    try journal(session, entry)
+    try journal(session, entry, settling: sending)
     throw CommandError(
       "the outcome of \(command) is unknown: \(why)",
       help:
@@ -306,9 +306,13 @@ private func confirm(_ question: String, _ call: Invocation) async throws {
   }
 }
 
-private func journal(_ session: Session, _ entry: JSONObject, sent: Bool = true) throws {
+/// Appends an entry; one that settles a `sending` entry names it. Returns the new entry's id.
+@discardableResult
+private func journal(_ session: Session, _ entry: JSONObject, sent: Bool = true, settling sending: String? = nil)
+  throws -> String
+{
   do {
-    try session.journal.append(.object(entry))
+    return try session.journal.append(.object(entry), settling: sending)
   } catch {
     throw CommandError(
       "\(error)",

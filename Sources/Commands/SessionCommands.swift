@@ -146,9 +146,24 @@ let sessionCommands: [Command] = [
   Command(
     Signature(
       name: "journal", category: .session, summary: "Every write 2cs sent (or planned) and how it ended.",
-      output: "a list of journal records", examples: [Example("journal | last 5", "the latest writes")])
+      parameters: [
+        Parameter(
+          "action", .choice(["check"]), positional: true,
+          summary: "check: settle writes left unfinished or unknown by looking at the account")
+      ],
+      output: "a list of journal records; with check, one record per write looked at",
+      details: """
+        `journal check` looks in the account (your numbers, your reservations) for every write the journal left \
+        `sending` (2cs stopped before it learned the outcome) or `unknown`, and journals what it finds: done when \
+        the account shows it, else it stays unknown. It sends no write.
+        """,
+      examples: [
+        Example("journal | last 5", "the latest writes"),
+        Example("journal check | where now == \"unknown\"", "the writes whose outcome is still unknown"),
+      ])
   ) { call in
     let session = try call.session
+    if call.string("action") == "check" { return try await checkJournal(session) }
     let contents: JournalContents
     do {
       contents = try session.journal.read()

@@ -39,3 +39,42 @@ struct JournalOnStartTests {
     }
   }
 }
+
+/// `journal check` settles a write whose process died before it learned the outcome.
+@Suite("journal check")
+struct JournalCheckTests {
+  @Test func anUnfinishedPurchaseIsSettledAgainstTheAccount() async throws {
+    try await withTemporaryFolder { home in
+      // A purchase that went through, whose process then "died": only its `sending` entry is left.
+      let bought = try run2cs(
+        [
+          "-c",
+          "let n = groups US | where allow_number_selection | first | available | first; let b = $n | purchase; print $n.number",
+        ],
+        home: home)
+      #expect(bought.status == 0, "\(bought.standardError)")
+      let number = bought.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+      let path = home + "/state/2cs/journal.ndjson"
+      let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+      let sending = try #require(lines.first { $0.contains("\"outcome\":\"sending\"") })
+      // And one whose number the account does not hold.
+      let missing = sending.replacingOccurrences(of: number, with: "+12135550100")
+        .replacingOccurrences(of: "\"id\":\"", with: "\"id\":\"x")
+      try "\(sending)\n\(missing)\n".write(toFile: path, atomically: true, encoding: .utf8)
+
+      let check = try run2cs(["--output", "csv", "-c", "journal check | select write was now"], home: home)
+      #expect(check.standardError.hasPrefix("journal: 2 writes were left unfinished"), "\(check.standardError)")
+      #expect(check.standardOutput.contains("purchase of \(number)"), "\(check.standardOutput)")
+      #expect(check.standardOutput.contains(",sending,done\n"))
+      #expect(check.standardOutput.contains("purchase of +12135550100"))
+      #expect(check.standardOutput.contains(",sending,unknown\n"))
+
+      // Both are settled now: nothing is reported on start, and only the unknown one is looked at again.
+      let again = try run2cs(["--output", "csv", "-c", "journal check | select was now"], home: home)
+      #expect(again.standardError == "")
+      #expect(again.standardOutput == "was,now\nunknown,unknown\n")
+      let outcomes = try run2cs(["--output", "csv", "-c", "journal | get outcome"], home: home)
+      #expect(outcomes.standardOutput.contains("sending\nsending\ndone\nunknown"), "\(outcomes.standardOutput)")
+    }
+  }
+}

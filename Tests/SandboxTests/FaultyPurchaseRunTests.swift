@@ -71,10 +71,14 @@ struct FaultyPurchaseRunTests {
       }
       // The journal: one POST per `sending` entry, every entry settled, and no bought number is only ever
       // journaled as not done.
-      let purchases = try journal.entries().filter { $0["command"]?.stringValue == "purchase" }
+      let contents = try journal.read()
+      #expect(contents.unsettled.isEmpty && contents.tornLines.isEmpty)
+      let purchases = contents.entries.map(\.fields).filter { $0["path"]?.stringValue == "/open/numbers/purchase" }
       let sending = purchases.filter { $0["outcome"]?.stringValue == "sending" }
       let settled = purchases.filter { $0["outcome"]?.stringValue != "sending" }
       #expect(sending.count == settled.count)
+      #expect(
+        Set(settled.compactMap { $0["settles"]?.stringValue }) == Set(sending.compactMap { $0["id"]?.stringValue }))
       #expect(await sandbox.receivedCount(.post, "/open/numbers/purchase") == sending.count)
       for number in owned {
         let outcomes = settled.filter { $0["number"]?.stringValue == number }.compactMap { $0["outcome"]?.stringValue }

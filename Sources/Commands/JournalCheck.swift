@@ -1,0 +1,75 @@
+import Foundation
+import Language
+import NumbersAPI
+
+/// `journal check`: settles, by looking at the account, each write the journal left `sending` (2cs stopped
+/// before it learned the outcome) or `unknown`. Returns one record per write looked at.
+func checkJournal(_ session: Session) async throws -> Value {
+  let contents: JournalContents
+  do {
+    contents = try session.journal.read()
+  } catch {
+    throw CommandError("journal check: \(error)")
+  }
+  for warning in contents.warnings(path: session.journal.path ?? "journal") { session.warn(warning) }
+  let open = contents.entries.filter { entry in
+    entry.outcome == "sending" && [nil, "unknown"].contains(contents.settlement(of: entry)?.outcome)
+  }
+  var report: [Value] = []
+  for sending in open {
+    let was = contents.settlement(of: sending)?.outcome ?? "sending"
+    let number = sending.fields["number"]?.stringValue ?? sending.fields["body"]?["number"]?.stringValue
+    let check = endpoint(of: sending).map { OutcomeCheck(endpoint: $0, number: number) }
+    var now = "unknown"
+    var why = "nothing in the account shows whether it happened"
+    var result: Value?
+    if let look = check?.look {
+      do throws(NumbersAPIError) {
+        result = try await look(session.client)
+        if result != nil { now = "done" } else { why = "the account does not show it" }
+      } catch {
+        why = "looking failed: \(error.description)"
+      }
+    }
+    // A write left `sending` gets an outcome either way, so it is not reported at every start again.
+    if now == "done" || was == "sending" {
+      var settlement = sending.fields
+      settlement["id"] = nil
+      settlement["time"] = .string(Date().formatted(.iso8601))
+      settlement["outcome"] = .string(now)
+      settlement["checked"] = true
+      if let result { settlement["result"] = result.json } else { settlement["error"] = .string(why) }
+      do {
+        try session.journal.append(.object(settlement), settling: sending.reference)
+      } catch {
+        throw CommandError("journal check: \(error)")
+      }
+    }
+    var line: Record = [
+      "line": .int(sending.line), "write": .string(sending.summary), "was": .string(was), "now": .string(now),
+    ]
+    if now != "done" { line["find_out"] = .string((check?.howToFindOut).map { "\(why); see \($0)" } ?? why) }
+    report.append(.record(line))
+  }
+  return .list(report)
+}
+
+/// The endpoint a journal entry was sent to, from its method and path.
+private func endpoint(of entry: JournalEntry) -> Endpoint? {
+  guard let method = entry.fields["method"]?.stringValue, let path = entry.fields["path"]?.stringValue else {
+    return nil
+  }
+  func uuid(after prefix: String) -> String? {
+    guard path.hasPrefix(prefix) else { return nil }
+    return String(path.dropFirst(prefix.count)).removingPercentEncoding
+  }
+  switch method {
+  case "POST" where path == Endpoint.purchase.path: return .purchase
+  case "POST" where path == Endpoint.createReservation.path: return .createReservation
+  case "DELETE":
+    if let uuid = uuid(after: Endpoint.createReservation.path + "/") { return .cancelReservation(uuid: uuid) }
+    if let uuid = uuid(after: Endpoint.ownedNumbers.path + "/") { return .releaseNumber(uuid: uuid) }
+    return nil
+  default: return nil
+  }
+}
