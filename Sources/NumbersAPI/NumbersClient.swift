@@ -171,8 +171,11 @@ public struct NumbersClient: Sendable {
     .object(try await call(.releaseNumber(uuid: uuid)))
   }
 
+  /// The account, its limits and usage. A per-minute limit lower than the client's own lowers the pacing.
   public func info() async throws(NumbersAPIError) -> JSONValue {
-    .object(try await call(.info))
+    let answer = try await call(.info)
+    if let limit = answer["limits"]?["requests_per_minute"]?.intValue { await limiter?.lower(to: limit) }
+    return .object(answer)
   }
 
   // MARK: Sending

@@ -24,7 +24,7 @@ public struct SystemPacingClock: PacingClock {
 /// the oldest of them is a whole window old. So no window of that length,
 /// the first one included, ever holds more than `limit` requests.
 public actor RateLimiter {
-  public let limit: Int
+  public private(set) var limit: Int
   public let window: Duration
   private let clock: any PacingClock
   /// Send times of the latest requests, at most `limit`, oldest at `oldest`.
@@ -40,6 +40,16 @@ public actor RateLimiter {
     self.window = window
     self.clock = clock
     sendTimes.reserveCapacity(requestsPerMinute)
+  }
+
+  /// Lowers the limit, as when the account reports it allows fewer requests than assumed; a higher one is
+  /// ignored, so a server cannot talk the client into sending faster than it was set up to.
+  public func lower(to requestsPerMinute: Int) {
+    guard requestsPerMinute > 0, requestsPerMinute < limit else { return }
+    let oldestFirst = Array(sendTimes[oldest...] + sendTimes[..<oldest])
+    sendTimes = Array(oldestFirst.suffix(requestsPerMinute))
+    oldest = 0
+    limit = requestsPerMinute
   }
 
   /// Waits until a request may be sent, counts it as sent and returns when

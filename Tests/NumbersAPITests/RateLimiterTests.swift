@@ -75,6 +75,21 @@ struct RateLimiterTests {
     #expect(times.filter { $0 < .seconds(54) }.count == 80)
   }
 
+  @Test func aLowerLimitFromTheAccountTakesOverMidMinute() async throws {
+    let clock = SteppedClock()
+    let limiter = RateLimiter(requestsPerMinute: 80, clock: clock)
+    var times: [Duration] = []
+    for _ in 0..<10 {
+      times.append(try await limiter.acquire())
+      clock.advance(by: .seconds(1))
+    }
+    await limiter.lower(to: 12)
+    await limiter.lower(to: 500)  // a higher limit is ignored
+    for _ in 0..<100 { times.append(try await limiter.acquire()) }
+    #expect(await limiter.limit == 12)
+    #expect(busiestWindow(times, window: .seconds(60)) == 12)
+  }
+
   @Test func callersWaitingTogetherStillKeepTheLimit() async throws {
     let clock = SteppedClock()
     let limiter = RateLimiter(requestsPerMinute: 7, clock: clock)
