@@ -25,6 +25,9 @@ static inline int tcs_el_set_editor(EditLine *el, const char *mode) { return el_
 
 static inline int tcs_el_set_signal(EditLine *el, int on) { return el_set(el, EL_SIGNAL, on); }
 
+// 1: the terminal in libedit's raw mode now; 0: back to normal.
+static inline int tcs_el_prepare_terminal(EditLine *el, int raw) { return el_set(el, EL_PREP_TERM, raw); }
+
 static inline int tcs_el_add_function(EditLine *el, const char *name, const char *help,
                                       unsigned char (*function)(EditLine *, int)) {
   return el_set(el, EL_ADDFN, name, help, function);

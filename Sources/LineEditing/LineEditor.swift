@@ -93,6 +93,9 @@ public final class LineEditor: @unchecked Sendable {
     promptText = strdup(prompt)
     var count: Int32 = 0
     tcs_begin_reading()
+    // el_gets draws the prompt before it sets the terminal's mode: keys typed as the prompt shows
+    // would meet the terminal's own line editing (a Ctrl-D there is lost). Set the mode first.
+    tcs_el_prepare_terminal(editLine, 1)
     // A Ctrl-C pressed before this prompt was drawn is spent (it cancelled a command); any later one
     // ends this read, even if it lands while the prompt is drawn.
     _ = tcs_drain_interrupts()
