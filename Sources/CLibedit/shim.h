@@ -1,15 +1,19 @@
-// Wrappers for libedit's variadic calls, which Swift cannot make, and a
-// SIGINT flag. Each wrapper does one operation.
+// Wrappers for libedit's variadic calls, which Swift cannot make, and Ctrl-C
+// handling. Each wrapper does one operation.
 #ifndef TWOCS_CLIBEDIT_SHIM_H
 #define TWOCS_CLIBEDIT_SHIM_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <histedit.h>
+#include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 static inline EditLine *tcs_el_init(const char *program) { return el_init(program, stdin, stdout, stderr); }
 
@@ -20,6 +24,9 @@ static inline int tcs_el_set_prompt(EditLine *el, char *(*prompt)(EditLine *)) {
 static inline int tcs_el_set_editor(EditLine *el, const char *mode) { return el_set(el, EL_EDITOR, mode); }
 
 static inline int tcs_el_set_signal(EditLine *el, int on) { return el_set(el, EL_SIGNAL, on); }
+
+// 1: the terminal in libedit's raw mode now; 0: back to normal.
+static inline int tcs_el_prepare_terminal(EditLine *el, int raw) { return el_set(el, EL_PREP_TERM, raw); }
 
 static inline int tcs_el_add_function(EditLine *el, const char *name, const char *help,
                                       unsigned char (*function)(EditLine *, int)) {
@@ -72,31 +79,102 @@ static inline int tcs_history_clear(History *store) {
   return history(store, &event, H_CLEAR);
 }
 
-// SIGINT: a handler without SA_RESTART, so el_gets returns with EINTR, and a
-// flag the program polls to cancel a running command. The process has many
-// threads and the signal may land on any of them, so while a line is being
-// read the handler passes it on to the reading thread, whose read() must see it.
+// Ctrl-C. The handler sets a flag, which the program polls to cancel a running
+// command, and writes a byte to a pipe, which wakes the line reader below.
+// The statics exist once per Swift module that calls these: only LineEditing does.
 static inline volatile sig_atomic_t *tcs_interrupted(void) {
   static volatile sig_atomic_t interrupted = 0;
   return &interrupted;
 }
 
-// The kernel thread id of the thread in el_gets, or 0.
-static inline volatile sig_atomic_t *tcs_reader(void) {
-  static volatile sig_atomic_t reader = 0;
-  return &reader;
+// Read end, write end; both non-blocking.
+static inline int *tcs_interrupt_pipe(void) {
+  static int ends[2] = {-1, -1};
+  return ends;
 }
 
 static inline void tcs_on_interrupt(int signal_number) {
+  (void)signal_number;
+  int saved_errno = errno;
   *tcs_interrupted() = 1;
-  int reader = *tcs_reader();
-  if (reader != 0 && reader != (int)syscall(SYS_gettid)) {
-    syscall(SYS_tgkill, getpid(), reader, signal_number);
+  char byte = 0;
+  (void)!write(tcs_interrupt_pipe()[1], &byte, 1);
+  errno = saved_errno;
+}
+
+static inline int tcs_install_interrupt_handler(void) {
+  int *ends = tcs_interrupt_pipe();
+  if (ends[0] < 0) {
+    if (pipe(ends) != 0) return -1;
+    for (int i = 0; i < 2; i++) {
+      fcntl(ends[i], F_SETFL, fcntl(ends[i], F_GETFL) | O_NONBLOCK);
+      fcntl(ends[i], F_SETFD, FD_CLOEXEC);
+    }
+  }
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = tcs_on_interrupt;
+  sigemptyset(&action.sa_mask);
+  // Nothing waits for EINTR: other system calls carry on.
+  action.sa_flags = SA_RESTART;
+  return sigaction(SIGINT, &action, NULL);
+}
+
+static inline int tcs_take_interrupt(void) {
+  int was = *tcs_interrupted();
+  *tcs_interrupted() = 0;
+  return was;
+}
+
+// Empties the pipe; whether Ctrl-C was pressed since the last call.
+static inline int tcs_drain_interrupts(void) {
+  char bytes[64];
+  int any = 0;
+  while (read(tcs_interrupt_pipe()[0], bytes, sizeof bytes) > 0) any = 1;
+  return any;
+}
+
+// libedit's own reader blocks in read() and counts on a Ctrl-C interrupting
+// it, so a Ctrl-C that lands just before (while the prompt is drawn or a key
+// is handled) is lost. This one waits for a key and for the pipe at once, so
+// a Ctrl-C counts whenever it came: then it fails with EINTR and el_gets
+// returns NULL with count -1.
+static inline int tcs_read_character(EditLine *el, wchar_t *character) {
+  char bytes[MB_LEN_MAX];
+  size_t count = 0;
+  *character = 0;
+  for (;;) {
+    struct pollfd waits[2] = {{STDIN_FILENO, POLLIN, 0}, {tcs_interrupt_pipe()[0], POLLIN, 0}};
+    if (poll(waits, 2, -1) < 0) {
+      if (errno != EINTR) return -1;
+      // Another signal: libedit's handler resizes once per line; this catches later resizes.
+      el_resize(el);
+      continue;
+    }
+    if (waits[1].revents & POLLIN) {
+      errno = EINTR;
+      return -1;
+    }
+    ssize_t got = read(STDIN_FILENO, bytes + count, 1);
+    if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (got <= 0) return (int)got;
+    count += 1;
+    mbstate_t state;
+    memset(&state, 0, sizeof state);
+    size_t used = mbrtowc(character, bytes, count, &state);
+    if (used == (size_t)-2 && count < MB_LEN_MAX) continue;  // a character's first bytes
+    if (used == (size_t)-1 || used == (size_t)-2) {          // not UTF-8: drop it
+      count = 0;
+      continue;
+    }
+    return 1;
   }
 }
 
-// The reading thread may be a pool thread that blocks signals: unblock SIGINT
-// on it while it reads, and block it again after.
+static inline int tcs_el_read_interruptibly(EditLine *el) { return el_set(el, EL_GETCFN, tcs_read_character); }
+
+// Some thread must take SIGINT for the handler to run: the reading thread may
+// be a pool thread that blocks signals, so unblock SIGINT on it while it reads.
 static inline sigset_t *tcs_saved_mask(void) {
   static sigset_t saved;
   return &saved;
@@ -107,41 +185,8 @@ static inline void tcs_begin_reading(void) {
   sigemptyset(&interrupt);
   sigaddset(&interrupt, SIGINT);
   pthread_sigmask(SIG_UNBLOCK, &interrupt, tcs_saved_mask());
-  *tcs_reader() = (int)syscall(SYS_gettid);
 }
 
-static inline void tcs_end_reading(void) {
-  *tcs_reader() = 0;
-  pthread_sigmask(SIG_SETMASK, tcs_saved_mask(), NULL);
-}
-
-static inline int tcs_install_interrupt_handler(void) {
-  struct sigaction action;
-  memset(&action, 0, sizeof action);
-  action.sa_handler = tcs_on_interrupt;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = 0;
-  return sigaction(SIGINT, &action, NULL);
-}
-
-// Consumes a Ctrl-C that arrived while every thread blocked it, so it does not
-// interrupt the next read. Call it on a thread that blocks SIGINT.
-static inline void tcs_drain_pending_interrupts(void) {
-  sigset_t interrupt;
-  sigemptyset(&interrupt);
-  sigaddset(&interrupt, SIGINT);
-  sigset_t current;
-  pthread_sigmask(SIG_BLOCK, NULL, &current);
-  if (!sigismember(&current, SIGINT)) return;
-  struct timespec zero = {0, 0};
-  while (sigtimedwait(&interrupt, NULL, &zero) > 0) {
-  }
-}
-
-static inline int tcs_take_interrupt(void) {
-  int was = *tcs_interrupted();
-  *tcs_interrupted() = 0;
-  return was;
-}
+static inline void tcs_end_reading(void) { pthread_sigmask(SIG_SETMASK, tcs_saved_mask(), NULL); }
 
 #endif

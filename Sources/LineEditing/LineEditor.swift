@@ -49,6 +49,7 @@ public final class LineEditor: @unchecked Sendable {
     tcs_el_set_history(editLine, history)
     tcs_el_set_editor(editLine, "emacs")
     tcs_el_set_signal(editLine, 1)
+    tcs_el_read_interruptibly(editLine)
     tcs_el_set_client_data(editLine, Unmanaged.passUnretained(self).toOpaque())
     tcs_el_set_prompt(editLine) { editLine in
       guard let editor = LineEditor.editor(of: editLine) else { return nil }
@@ -91,13 +92,19 @@ public final class LineEditor: @unchecked Sendable {
     free(promptText)
     promptText = strdup(prompt)
     var count: Int32 = 0
-    tcs_drain_pending_interrupts()
-    _ = Self.takeInterrupt()
     tcs_begin_reading()
+    // el_gets draws the prompt before it sets the terminal's mode: keys typed as the prompt shows
+    // would meet the terminal's own line editing (a Ctrl-D there is lost). Set the mode first.
+    tcs_el_prepare_terminal(editLine, 1)
+    // A Ctrl-C pressed before this prompt was drawn is spent (it cancelled a command); any later one
+    // ends this read, even if it lands while the prompt is drawn.
+    _ = tcs_drain_interrupts()
+    _ = Self.takeInterrupt()
     let read = el_gets(editLine, &count)
+    let interrupted = tcs_drain_interrupts() != 0
     tcs_end_reading()
     guard let text = read else {
-      if count == -1 && errno == EINTR {
+      if count == -1 && interrupted {
         el_reset(editLine)
         _ = Self.takeInterrupt()
         return .interrupted

@@ -62,6 +62,35 @@ struct REPLTests {
     }
   }
 
+  /// A person may press Ctrl-C, or start typing, the moment a prompt shows: Ctrl-C on an empty
+  /// or a half-typed line always gives a fresh prompt, and no key typed then is lost.
+  @Test func ctrlCAndKeysTheMomentThePromptShows() async throws {
+    try await withTemporaryFolder { home in
+      let terminal = try PseudoTerminal(arguments: [], environment: environment(home: home))
+      #expect(terminal.waitFor("2cs[sandbox]> "), "no prompt: \(terminal.recent)")
+      for round in 0..<40 {
+        // No pause after the prompt: the keys go out as soon as it is seen.
+        terminal.send(round % 2 == 0 ? Self.controlC : "half a line \(round)" + Self.controlC)
+        guard terminal.waitFor("2cs[sandbox]> ", seconds: 5) else {
+          Issue.record("round \(round): no prompt after Ctrl-C: \(terminal.recent)")
+          return
+        }
+        // The output, not the echo, holds the sum.
+        terminal.send("print (1000 + \(round))\r")
+        guard terminal.waitFor("\(round + 1000)\n", seconds: 5), terminal.waitFor("2cs[sandbox]> ", seconds: 5)
+        else {
+          Issue.record("round \(round): keys lost after the prompt: \(terminal.recent)")
+          return
+        }
+      }
+      // Echoed twice: once by the terminal's own line editing, which had the keys before 2cs.
+      let twice = (0..<40).filter { terminal.screen.contains("print (1000 + \($0))\nprint (1000 + \($0))") }
+      #expect(twice.isEmpty, "typed before the terminal was in raw mode, rounds \(twice)")
+      terminal.send(Self.controlD)
+      #expect(terminal.exitStatus() == 0, "Ctrl-D as the prompt showed: \(terminal.recent)")
+    }
+  }
+
   @Test func historySurvivesARestartWithoutTheKey() async throws {
     try await withTemporaryFolder { home in
       let server = try ServedSandbox(arguments: ["--memory", "--api-key", "s3cr3t"])
