@@ -74,6 +74,8 @@ private struct Price: Sendable {
 /// One write: what it sends, how the question and the messages name it, and how 2cs can tell afterwards
 /// whether it took effect when its answer was lost.
 private struct Write: Sendable {
+  /// How messages and the journal name the write: the command, or a step of it ("purchase: reserve first").
+  var label: String
   var endpoint: Endpoint
   var body: JSONObject?
   /// What a done write did, for messages: "bought +12135551234".
@@ -105,18 +107,20 @@ private enum WriteOutcome: Sendable {
 /// the three outcomes (done, not done, unknown). A request is never sent twice.
 private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
   let session = try call.session
-  let command = call.signature.name
+  let label = write.label
+  // A Ctrl-C from here on counts towards the one that stops waiting for the outcome.
+  let interruptsBefore = session.interrupts.count
   // The mode decides whether to ask, and the journal records it: learn it before anything else.
   await session.identifyServer()
   var entry: JSONObject = [
     "time": .string(Date().formatted(.iso8601)), "mode": .string(session.mode.rawValue),
-    "command": .string(command), "method": .string(write.endpoint.method.rawValue),
+    "command": .string(label), "method": .string(write.endpoint.method.rawValue),
     "path": .string(write.endpoint.path),
   ]
   if let body = write.body { entry["body"] = .object(body) }
   if let number = write.number { entry["number"] = .string(number) }
 
-  if let spend = write.spend { try checkBudget(spend, command: command, session) }
+  if let spend = write.spend { try checkBudget(spend, command: label, session) }
 
   if session.isDryRun {
     var line = "dry run: \(write.endpoint.method.rawValue) \(write.endpoint.path)"
@@ -125,7 +129,7 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
     call.print(line)
     if let spend = write.spend { session.record(spend: spend.setup, spend.monthly, dryRun: true) }
     entry["outcome"] = "dry_run"
-    try journal(session, entry, sent: false)
+    try journalBeforeSending(session, entry)
     var result: Record = [
       "dry_run": .bool(true), "method": .string(write.endpoint.method.rawValue), "path": .string(write.endpoint.path),
     ]
@@ -137,36 +141,34 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
 
   // Journaled before the request leaves, so a run killed mid-write still leaves a trace of it.
   entry["outcome"] = "sending"
-  let sending = try journal(session, entry, sent: false)
+  let sending = try journalBeforeSending(session, entry)
   if Task.isCancelled {
     entry["outcome"] = "not_done"
     entry["error"] = "interrupted before sending"
-    try journal(session, entry, settling: sending)
-    throw CommandError(
-      "\(command) interrupted before the request was sent", help: write.nothingDone,
-      details: ["outcome": .string("not_done")])
+    journalOutcome(session, entry, settling: sending)
+    throw notSent("\(label) interrupted before the request was sent", help: write.nothingDone)
   }
 
-  let outcome = await settle(write, session: session, command: command)
+  let outcome = await settle(write, session: session, interruptsBefore: interruptsBefore)
   switch outcome {
   case .done(let result, let checked):
     if let spend = write.spend { session.record(spend: spend.setup, spend.monthly, dryRun: false) }
     entry["outcome"] = "done"
     if checked { entry["checked"] = true }
     entry["result"] = result.json
-    try journal(session, entry, settling: sending)
+    journalOutcome(session, entry, settling: sending)
     if checked {
-      session.warn("\(command): it went through (\(write.deed), seen in the account); it was not sent again.")
+      session.warn("\(label): it went through (\(write.deed), seen in the account); it was not sent again.")
     } else if Task.isCancelled {
       // The rest of the statement is interrupted: say here what the write did.
-      session.warn("\(command): done: \(write.deed)")
+      session.warn("\(label): done: \(write.deed)")
     }
     return result
   case .notDone(let error):
     entry["outcome"] = "not_done"
     entry["status"] = error.status.map(JSONValue.int) ?? .null
     entry["error"] = .string(error.message)
-    try journal(session, entry, settling: sending)
+    journalOutcome(session, entry, settling: sending)
     let why =
       if case .transport(.couldNotConnect) = error.kind { "the request never reached the server" } else {
         "the server refused it"
@@ -179,18 +181,24 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
     if let spend = write.spend { session.record(spend: spend.setup, spend.monthly, dryRun: false) }
     entry["outcome"] = "unknown"
     entry["error"] = .string(why)
-    try journal(session, entry, settling: sending)
+    journalOutcome(session, entry, settling: sending)
     throw CommandError(
-      "the outcome of \(command) is unknown: \(why)",
+      "the outcome of \(label) is unknown: \(why)",
       help:
         "it was not sent again\(write.spend == nil ? "" : ", and it counts against the budget"); find out with: \(write.check.howToFindOut)",
       endpoint: endpoint, details: ["outcome": .string("unknown"), "number": write.number.map(Value.string) ?? .null])
   }
 }
 
+/// A write refused before anything was sent: not done, for certain.
+private func notSent(_ message: String, help: String? = nil) -> CommandError {
+  CommandError(message, help: help, details: ["outcome": .string("not_done")])
+}
+
 /// Sends the request once, away from the command's cancellation: after the first Ctrl-C it waits for the
 /// answer (or looks at the account); a second Ctrl-C stops the waiting and leaves the outcome unknown.
-private func settle(_ write: Write, session: Session, command: String) async -> WriteOutcome {
+private func settle(_ write: Write, session: Session, interruptsBefore: Int) async -> WriteOutcome {
+  let label = write.label
   let client = session.client
   let delays = session.outcomeCheckDelays
   let warn = session.warn
@@ -205,7 +213,9 @@ private func settle(_ write: Write, session: Session, command: String) async -> 
     guard let verify = write.check.look else {
       return .unknown(why: "\(error.message), and nothing shows whether it went through", endpoint: error.endpoint)
     }
-    warn("\(command): \(error.message) after the request was sent; looking at the account to see what happened…")
+    // After a second Ctrl-C the outcome is already reported unknown: look no more.
+    if Task.isCancelled { return .unknown(why: "stopped waiting", endpoint: error.endpoint) }
+    warn("\(label): \(error.message) after the request was sent; looking at the account to see what happened…")
     var lastProblem = ""
     for delay in delays {
       do {
@@ -226,12 +236,11 @@ private func settle(_ write: Write, session: Session, command: String) async -> 
       endpoint: error.endpoint)
   }
 
-  let firstInterrupt = session.interrupts.count
   let answer = OneAnswer<WriteOutcome>()
   return await withTaskCancellationHandler {
     await withCheckedContinuation { continuation in
       answer.wait(with: continuation)
-      let token = session.interrupts.whenCount(reaches: firstInterrupt + 2) {
+      let token = session.interrupts.whenCount(reaches: interruptsBefore + 2) {
         attempt.cancel()
         answer.give(
           .unknown(why: "stopped waiting for the answer after a second Ctrl-C", endpoint: write.endpoint.name))
@@ -242,7 +251,7 @@ private func settle(_ write: Write, session: Session, command: String) async -> 
       }
     }
   } onCancel: {
-    warn("\(command): the request has left; waiting for its outcome (Ctrl-C again to stop waiting, leaving it unknown)")
+    warn("\(label): the request has left; waiting for its outcome (Ctrl-C again to stop waiting, leaving it unknown)")
   }
 }
 
@@ -276,14 +285,14 @@ private final class OneAnswer<Answer: Sendable>: Sendable {
 private func checkBudget(_ spend: Price, command: String, _ session: Session) throws {
   guard let budget = session.budget else { return }
   guard let setup = spend.setup, let monthly = spend.monthly else {
-    throw CommandError(
+    throw notSent(
       "\(command): the price is unknown, so the budget of \(budget) cannot be checked; nothing was sent",
       help: "pipe the group record in: groups … | first | purchase")
   }
   let already = session.isDryRun ? session.planned.total : session.spent.total
   let after = already.adding(setup)?.adding(monthly) ?? already
   if after > budget {
-    throw CommandError(
+    throw notSent(
       "\(command) would bring this session's spending to \(after) (setup plus first month), over the budget of \(budget); nothing was sent",
       help: session.ceiling.budget == nil
         ? "raise it with set budget=N, or turn it off with set budget=off"
@@ -298,63 +307,86 @@ private func confirm(_ question: String, _ call: Invocation) async throws {
   guard session.mode == .live, session.writesNeedConfirmation else { return }
   let command = call.signature.name
   if let confirmer = session.confirmer {
-    guard await confirmer(question) else { throw CommandError("\(command) cancelled: not confirmed; nothing was sent") }
+    guard await confirmer(question) else { throw notSent("\(command) cancelled: not confirmed; nothing was sent") }
   } else {
-    throw CommandError(
+    throw notSent(
       "\(command) on a live account needs confirmation; nothing was sent",
       help: "run the script with --yes (a script's `set confirm=off` cannot stand in for it)")
   }
 }
 
-/// Appends an entry; one that settles a `sending` entry names it. Returns the new entry's id.
+/// Journals a write before it is sent; when that fails, the write is not sent. Returns the entry's id.
 @discardableResult
-private func journal(_ session: Session, _ entry: JSONObject, sent: Bool = true, settling sending: String? = nil)
-  throws -> String
-{
+private func journalBeforeSending(_ session: Session, _ entry: JSONObject) throws -> String {
   do {
-    return try session.journal.append(.object(entry), settling: sending)
+    return try session.journal.append(.object(entry))
   } catch {
-    throw CommandError(
-      "\(error)",
-      help: sent ? "the write itself was carried out; see `numbers` or `reservations`" : "nothing was sent")
+    throw notSent("\(error)", help: "nothing was sent")
   }
 }
 
-/// The purchase result, with the number 2cs asked for added when the server did not say it.
-private func purchaseResult(_ answer: JSONValue, number: String?) -> Value {
+/// Journals a write's outcome. The outcome stands whatever the disk does, so a failure here is a warning.
+private func journalOutcome(_ session: Session, _ entry: JSONObject, settling sending: String) {
+  do {
+    try session.journal.append(.object(entry), settling: sending)
+  } catch {
+    let outcome = entry["outcome"]?.stringValue ?? "unknown"
+    session.warn("\(error); the write's outcome (\(outcome)) is not journaled, and `journal check` will ask again")
+  }
+}
+
+/// The purchase result, carrying `number`: the number the server says it sold, or else the one asked for.
+private func purchaseResult(_ answer: JSONValue, asked number: String?, warn: (String) -> Void) -> Value {
   guard case .record(var record) = Value(json: answer) else { return Value(json: answer) }
-  if record["number"] == nil, let number { record["number"] = .string(number) }
+  var sold = number
+  if case .list(let purchased)? = record["purchased"], case .string(let first)? = purchased.first {
+    if let number, !PhoneNumber.same(first, number) {
+      warn("purchase: the server says it sold \(first), not \(number) as asked; see numbers")
+    }
+    sold = first
+  }
+  if record["number"] == nil, let sold { record["number"] = .string(sold) }
   return .record(record)
 }
 
-/// A reservation made before a purchase, so the purchase names its number.
-private func reserveForPurchase(_ target: WriteTarget, _ call: Invocation) async throws -> String {
+/// Holding a number: `reserve`, and the step a purchase takes first in a group that does not let callers choose.
+private func reservation(_ target: WriteTarget, number: String?, label: String) -> Write {
   let groupID = target.groupID
-  let reservation: Value
+  return Write(
+    label: label, endpoint: .createReservation, body: target.body(number: number),
+    deed: "reserved \(number ?? "a number")", nothingDone: "nothing was reserved",
+    question: "Reserve \(number ?? "a random number") of group \(groupID) (\(target.priceText))?", number: number,
+    send: { client throws(NumbersAPIError) in
+      var value = Value(json: try await client.reserve(groupID: groupID, number: number))
+      if case .record(var record) = value {
+        record["group_id"] = .string(groupID)
+        value = .record(record)
+      }
+      return value
+    })
+}
+
+/// A reservation made before a purchase, so the purchase names its number. Whatever became of the
+/// reservation, a failure here means the purchase was not sent.
+private func reserveForPurchase(_ target: WriteTarget, _ call: Invocation) async throws -> String {
+  var step = reservation(target, number: nil, label: "purchase: reserve first")
+  step.confirmed = true
+  let held: Value
   do {
-    reservation = try await perform(
-      Write(
-        endpoint: .createReservation, body: target.body(number: nil), deed: "reserved a number",
-        nothingDone: "nothing was reserved", question: "", confirmed: true,
-        send: { client throws(NumbersAPIError) in
-          var value = Value(json: try await client.reserve(groupID: groupID))
-          if case .record(var record) = value {
-            record["group_id"] = .string(groupID)
-            value = .record(record)
-          }
-          return value
-        }), call)
+    held = try await perform(step, call)
   } catch var error as CommandError {
     error.message = "purchase: reserving a number first failed: " + error.message
     error.help = (error.help.map { $0 + "; " } ?? "") + "nothing was bought: the purchase was not sent"
+    error.details["reservation_outcome"] = error.details["outcome"] ?? .null
+    error.details["outcome"] = .string("not_done")
     throw error
   }
-  guard case .string(let number)? = reservation.field("number") else {
-    throw CommandError(
+  guard case .string(let number)? = held.field("number") else {
+    throw notSent(
       "purchase: the reservation made first has no number, so the purchase cannot name one; nothing was bought",
       help: "the reservation expires by itself; see reservations")
   }
-  try call.session.noteHolds(reservation)
+  try call.session.noteHolds(held)
   return number
 }
 
@@ -372,21 +404,7 @@ let apiWriteCommands: [Command] = [
       examples: [Example("groups US near=212 | first | reserve | get number", "hold a random New York number")])
   ) { call in
     let target = try WriteTarget(input: call.input, call: call, command: "reserve")
-    let groupID = target.groupID
-    let number = target.number
-    let result = try await perform(
-      Write(
-        endpoint: .createReservation, body: target.body(number: number),
-        deed: "reserved \(number ?? "a number")", nothingDone: "nothing was reserved",
-        question: "Reserve \(number ?? "a random number") of group \(groupID) (\(target.priceText))?", number: number,
-        send: { client throws(NumbersAPIError) in
-          var value = Value(json: try await client.reserve(groupID: groupID, number: number))
-          if case .record(var record) = value {
-            record["group_id"] = .string(groupID)
-            value = .record(record)
-          }
-          return value
-        }), call)
+    let result = try await perform(reservation(target, number: target.number, label: "reserve"), call)
     if result.field("dry_run") == nil { try call.session.noteHolds(result) }
     return result
   },
@@ -408,7 +426,7 @@ let apiWriteCommands: [Command] = [
     }
     let result = try await perform(
       Write(
-        endpoint: .cancelReservation(uuid: uuid), body: nil, deed: "cancelled reservation \(uuid)",
+        label: "cancel", endpoint: .cancelReservation(uuid: uuid), body: nil, deed: "cancelled reservation \(uuid)",
         nothingDone: "the reservation is still held", question: "Cancel reservation \(uuid)?",
         send: { client throws(NumbersAPIError) in Value(json: try await client.cancelReservation(uuid: uuid)) }), call)
     if result.field("dry_run") == nil { try call.session.releaseHold(uuid: uuid) }
@@ -447,11 +465,18 @@ let apiWriteCommands: [Command] = [
     if number == nil && !session.isDryRun {
       try checkBudget(target.price, command: "purchase", session)
       if target.allowsNumberSelection == true {
-        let offered = try await call.request { client throws(NumbersAPIError) in
-          try await client.availableNumbers(groupID: groupID)
+        let offered: [JSONValue]
+        do {
+          offered = try await call.request { client throws(NumbersAPIError) in
+            try await client.availableNumbers(groupID: groupID)
+          }
+        } catch var error as CommandError {
+          error.help = "picking a number failed, so nothing was bought"
+          error.details["outcome"] = .string("not_done")
+          throw error
         }
         guard let first = offered.first?["number"]?.stringValue else {
-          throw CommandError("purchase: group \(groupID) has no numbers left; nothing was bought")
+          throw notSent("purchase: group \(groupID) has no numbers left; nothing was bought")
         }
         number = first
       } else {
@@ -463,14 +488,16 @@ let apiWriteCommands: [Command] = [
       }
     }
     let chosen = number
+    let warn = session.warn
     let result = try await perform(
       Write(
-        endpoint: .purchase, body: target.body(number: chosen), deed: "bought \(chosen ?? "a number")",
+        label: "purchase", endpoint: .purchase, body: target.body(number: chosen),
+        deed: "bought \(chosen ?? "a number")",
         nothingDone: "nothing was bought",
         question: "Buy \(chosen ?? "a random number") of group \(groupID): \(target.priceText)?",
         spend: target.price, number: chosen, confirmed: confirmed,
         send: { client throws(NumbersAPIError) in
-          purchaseResult(try await client.purchase(groupID: groupID, number: chosen), number: chosen)
+          purchaseResult(try await client.purchase(groupID: groupID, number: chosen), asked: chosen, warn: warn)
         }), call)
     if result.field("dry_run") == nil, let chosen { session.releaseHold(number: chosen) }
     return result
@@ -521,7 +548,7 @@ let apiWriteCommands: [Command] = [
     let resolved = uuid
     return try await perform(
       Write(
-        endpoint: .releaseNumber(uuid: resolved), body: nil, deed: "released \(phone ?? resolved)",
+        label: "release", endpoint: .releaseNumber(uuid: resolved), body: nil, deed: "released \(phone ?? resolved)",
         nothingDone: "the number is still yours", question: "Release \(phone ?? resolved)? It cannot be undone.",
         number: phone,
         send: { client throws(NumbersAPIError) in Value(json: try await client.releaseNumber(uuid: resolved)) }), call)

@@ -247,8 +247,10 @@ struct EntryKeys {
 }
 
 /// Which `sending` entries are settled and by which entry, found in one pass:
-/// an outcome settles the entry its `settles` names or, written without it,
-/// the latest unsettled `sending` entry of the same time, method and path.
+/// an outcome settles the entry its `settles` names or, for journals written
+/// before entries had ids, the latest unsettled `sending` entry of the same
+/// time, method and path. An entry with an id and no `settles` (a dry run)
+/// settles nothing.
 struct Settlements: Sendable {
   /// For each settled `sending` entry's reference, the index of the latest entry settling it.
   private(set) var settlingIndex: [String: Int] = [:]
@@ -259,10 +261,11 @@ struct Settlements: Sendable {
     var sendingByRequest: [EntryKeys.RequestKey: [Int]] = [:]
     for (index, entry) in keys.enumerated() {
       if entry.outcome == "sending" {
-        sendingByRequest[entry.requestKey, default: []].append(index)
+        // Only entries written before ids are paired by request; later ones name what they settle.
+        if entry.id == nil { sendingByRequest[entry.requestKey, default: []].append(index) }
       } else if let reference = entry.settles {
         settlingIndex[reference] = index
-      } else {
+      } else if entry.id == nil {
         while let candidate = sendingByRequest[entry.requestKey]?.popLast() {
           let reference = keys[candidate].reference
           if settlingIndex[reference] != nil { continue }

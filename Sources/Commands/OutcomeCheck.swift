@@ -62,15 +62,14 @@ struct OutcomeCheck: Sendable {
     }
   }
 
-  /// The number's new status, when it is being released, released, or gone from the list.
+  /// The number's new status, once the list shows it being released or released. A number missing from the
+  /// list proves nothing: the list may be late or cut short.
   private static func released(_ uuid: String) -> Look {
     { client throws(NumbersAPIError) in
       let owned = try await client.ownedNumbers().first { $0["uuid"]?.stringValue == uuid }
-      let status = owned?["status_text"]?.stringValue
-      guard owned == nil || status == "PENDING_CANCELLATION" || status == "RELEASED" else { return nil }
-      return .record([
-        "success": .bool(true), "uuid": .string(uuid), "status_text": status.map(Value.string) ?? .null,
-      ])
+      guard let status = owned?["status_text"]?.stringValue, ["PENDING_CANCELLATION", "RELEASED"].contains(status)
+      else { return nil }
+      return .record(["success": .bool(true), "uuid": .string(uuid), "status_text": .string(status)])
     }
   }
 }

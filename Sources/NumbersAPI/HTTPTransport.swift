@@ -77,7 +77,10 @@ public final class HTTPTransport: Transport {
         return .connectionLost(String(describing: clientError))
       }
     }
-    if error is NIOConnectionError || error is ChannelError {
+    // Only failures of the connection phase prove the request never left; a channel closed later may have
+    // carried it.
+    if error is NIOConnectionError { return .couldNotConnect(String(describing: error)) }
+    if let channelError = error as? ChannelError, case .connectTimeout = channelError {
       return .couldNotConnect(String(describing: error))
     }
     if let ioError = error as? IOError, ioError.errnoCode == ECONNREFUSED {

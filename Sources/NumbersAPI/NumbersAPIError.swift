@@ -30,8 +30,7 @@ public struct NumbersAPIError: Error, Sendable, Equatable, CustomStringConvertib
   /// or a definite refusal (a 4xx answer), is certain not to have been.
   public var writeMayHaveHappened: Bool {
     switch kind {
-    case .transport(.couldNotConnect): false
-    case .transport: true
+    case .transport(let failure): failure.requestMayHaveArrived
     case .server(let status, _, _): !(400..<500).contains(status)
     case .malformedResponse: true
     }

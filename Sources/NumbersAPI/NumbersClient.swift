@@ -159,10 +159,12 @@ public struct NumbersClient: Sendable {
   static let mostOwnedNumberPages = 10_000
 
   /// The owned virtual number with this phone number, compared in E.164 whatever the spelling; nil when the
-  /// account does not list it (yet).
+  /// account does not list it (yet). A number the account gave up (released, or being released) does not
+  /// count: it may be sold to the account again.
   public func ownedNumber(_ phoneNumber: String) async throws(NumbersAPIError) -> JSONValue? {
     try await ownedNumbers().first { owned in
-      owned["phone_number"]?.stringValue.map { PhoneNumber.same($0, phoneNumber) } ?? false
+      let given = ["RELEASED", "PENDING_CANCELLATION"].contains(owned["status_text"]?.stringValue ?? "")
+      return !given && (owned["phone_number"]?.stringValue.map { PhoneNumber.same($0, phoneNumber) } ?? false)
     }
   }
 

@@ -36,13 +36,15 @@ public enum TransportFailure: Error, Sendable, Equatable {
   case connectionLost(String)
   /// No complete answer within the time allowed: the server may have acted on it.
   case timedOut
+  /// Given up on by the caller: the request may or may not have left.
   case cancelled
 
-  /// Whether the server may have received and acted on the request.
+  /// Whether the server may have received and acted on the request: only a connection never made proves
+  /// it did not.
   public var requestMayHaveArrived: Bool {
     switch self {
-    case .couldNotConnect, .cancelled: false
-    case .connectionLost, .timedOut: true
+    case .couldNotConnect: false
+    case .connectionLost, .timedOut, .cancelled: true
     }
   }
 }

@@ -7,7 +7,9 @@ import Synchronization
 #endif
 
 /// Where the API key comes from, first found first: `--api-key`, `TWOCHAT_API_KEY`, then the config file's
-/// `api_key` or `api_key_command` (of the `--profile` chosen, if any). Empty values count as unset.
+/// `api_key` or `api_key_command`. With `--profile`, the profile's key comes before `TWOCHAT_API_KEY`: a
+/// profile names a server and the account for it, and another account's key must not go there. Empty
+/// values count as unset.
 enum KeySource {
   case option(String)
   case environment(String)
@@ -15,15 +17,21 @@ enum KeySource {
   /// A shell command whose standard output is the key; `origin` names the file (and profile) it came from.
   case command(String, origin: String, othersCanWrite: Bool)
 
-  init?(option: String?, environment: [String: String], settings: ConfigurationFile.Settings?, othersCanWrite: Bool) {
+  init?(
+    option: String?, environment: [String: String], settings: ConfigurationFile.Settings?, profileChosen: Bool,
+    othersCanWrite: Bool
+  ) {
+    let fromEnvironment = environment["TWOCHAT_API_KEY"].flatMap { $0.isEmpty ? nil : KeySource.environment($0) }
+    var fromFile: KeySource?
+    if let key = settings?.apiKey, !key.isEmpty {
+      fromFile = .file(key)
+    } else if let settings, let command = settings.apiKeyCommand, !command.isEmpty {
+      fromFile = .command(command, origin: settings.origin, othersCanWrite: othersCanWrite)
+    }
     if let option, !option.isEmpty {
       self = .option(option)
-    } else if let fromEnvironment = environment["TWOCHAT_API_KEY"], !fromEnvironment.isEmpty {
-      self = .environment(fromEnvironment)
-    } else if let key = settings?.apiKey, !key.isEmpty {
-      self = .file(key)
-    } else if let settings, let command = settings.apiKeyCommand, !command.isEmpty {
-      self = .command(command, origin: settings.origin, othersCanWrite: othersCanWrite)
+    } else if let first = profileChosen ? fromFile ?? fromEnvironment : fromEnvironment ?? fromFile {
+      self = first
     } else {
       return nil
     }

@@ -35,7 +35,7 @@ struct Runtime {
     var key: String?
     if !options.sandbox,
       let source = KeySource(
-        option: options.apiKey, environment: environment, settings: settings,
+        option: options.apiKey, environment: environment, settings: settings, profileChosen: options.profile != nil,
         othersCanWrite: othersCanWriteConfiguration)
     {
       // Before the key is in memory: a core file would hold it.

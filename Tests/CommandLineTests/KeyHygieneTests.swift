@@ -150,6 +150,21 @@ struct KeyHygieneTests {
     }
   }
 
+  @Test func aChosenProfilesKeyComesBeforeTheEnvironment() async throws {
+    try await withTemporaryFolder { home in
+      let server = try ServedSandbox(arguments: ["--memory", "--api-key", "sk-profile"])
+      defer { server.kill(signal: SIGTERM) }
+      try writeConfiguration(
+        "[profile.served]\nbase_url = \"\(server.baseURL)\"\napi_key = \"sk-profile\"\n", home: home)
+      // Another account's key in the environment must not reach the profile's server.
+      let run = try run2cs(
+        ["--profile", "served", "-c", "print (info).mode"], home: home,
+        environment: ["TWOCHAT_API_KEY": "sk-other-account"])
+      #expect(run.status == 0, "\(run.standardError)")
+      #expect(run.standardOutput == "local\n")
+    }
+  }
+
   @Test func theConfigFileIsTOML() async throws {
     try await withTemporaryFolder { home in
       let server = try ServedSandbox(arguments: ["--memory", "--api-key", "sk-A\"quoted"])

@@ -89,17 +89,16 @@ struct JournalTests {
     }
   }
 
-  @Test func entriesWrittenWithoutSettlesAreMatchedByTimeMethodAndPath() async throws {
+  @Test func entriesWrittenBeforeIdsAreMatchedByTimeMethodAndPath() async throws {
     try await withTemporaryFolder { folder in
-      let journal = Journal(path: folder + "/journal.ndjson")
+      let path = folder + "/journal.ndjson"
       var outcome = try #require(Self.sending.objectValue)
       outcome["outcome"] = "ok"
       var later = try #require(Self.sending.objectValue)
       later["time"] = "2025-03-01T11:00:00Z"
-      try journal.append(Self.sending)
-      try journal.append(.object(outcome))
-      try journal.append(.object(later))
-      let contents = try journal.read()
+      let lines = [Self.sending, .object(outcome), .object(later)].map(\.jsonText)
+      try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+      let contents = try Journal(path: path).read()
       #expect(contents.unsettled.map(\.line) == [3])
       #expect(contents.settlement(of: contents.entries[0])?.line == 2)
     }
@@ -142,6 +141,20 @@ struct JournalTests {
         journal.unfinishedWritesNotice()
           == "journal: 2 writes were left unfinished (purchase of +12135550123 at 2025-03-01T10:00:00Z; "
           + "release of DID123 at 2025-03-01T10:00:00Z): run `journal check` to settle them")
+    }
+  }
+
+  @Test func aDryRunInTheSameSecondSettlesNothing() async throws {
+    try await withTemporaryFolder { folder in
+      let path = folder + "/journal.ndjson"
+      let lines = [
+        #"{"outcome":"sending","id":"live","time":"T1","method":"POST","path":"/open/numbers/purchase"}"#,
+        #"{"outcome":"dry_run","id":"plan","time":"T1","method":"POST","path":"/open/numbers/purchase"}"#,
+      ]
+      try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+      let journal = Journal(path: path)
+      #expect(try journal.read().unsettled.map(\.reference) == ["live"])
+      #expect(journal.unfinishedWritesNotice() != nil)
     }
   }
 
