@@ -60,32 +60,11 @@ struct InteractiveSession {
         guard !statement.allSatisfy(\.isWhitespace) else { continue }
         editor.remember(statement)
         if !(apiKey.map { statement.contains($0) } ?? false) { session.statements.append(statement) }
-        let outcome = await runCancellably(parsed)
+        let outcome = await runtime.runInterruptibly(parsed)
         if case .exited(let status) = outcome { return status }
         _ = report(outcome)
       }
     }
-  }
-
-  /// Runs a statement; Ctrl-C cancels it (and its HTTP request) and returns to the prompt. A write whose
-  /// request has left waits on for its outcome until a second Ctrl-C, so every press is counted.
-  private func runCancellably(_ parsed: Engine.Parsed) async -> Engine.Outcome {
-    _ = LineEditor.takeInterrupt()
-    let engine = runtime.engine
-    let interrupts = session.interrupts
-    let task = Task { await engine.run(parsed) }
-    let watcher = Task {
-      while !Task.isCancelled {
-        if LineEditor.takeInterrupt() {
-          task.cancel()
-          interrupts.note()
-        }
-        try? await Task.sleep(for: .milliseconds(20))
-      }
-    }
-    let outcome = await task.value
-    watcher.cancel()
-    return outcome
   }
 
   /// `2cs[sandbox]> ` (or `local`, `live`), or `2cs[sandbox · 2 held 07:41]> ` while reservations are held.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Commands
 import Foundation
 import Language
+import LineEditing
 
 #if canImport(Glibc)
   import Glibc
@@ -58,7 +59,10 @@ struct Run: AsyncParsableCommand {
   private func execute(bytes: [UInt8], name: String, _ runtime: Runtime, emptyIsError: Bool) async -> Int32 {
     switch loadSource(bytes, name: name, emptyIsError: emptyIsError) {
     case .success(let source):
-      return report(await runtime.engine.run(runtime.engine.parse(source.text, name: source.name)))
+      // Ctrl-C stops the script; a write in flight first learns its outcome (a second press stops waiting).
+      LineEditor.installInterruptHandler()
+      let parsed = runtime.engine.parse(source.text, name: source.name)
+      return report(await runtime.runInterruptibly(parsed, stopsOnThirdPress: true))
     case .failure(let invalid):
       writeError(invalid.diagnostic.rendered(in: invalid.source))
       return 2

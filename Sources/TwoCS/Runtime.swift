@@ -1,6 +1,7 @@
 import Commands
 import Foundation
 import Language
+import LineEditing
 import NumbersAPI
 import Sandbox
 
@@ -139,6 +140,34 @@ struct Runtime {
           + "on the way could read it; use https://, or http:// only to 127.0.0.1, ::1 or localhost", status: 2)
     }
     return url
+  }
+
+  /// Runs a program; Ctrl-C cancels it (and its HTTP requests). A write whose request has left waits on for
+  /// its outcome until a second Ctrl-C, so every press is counted. Call `LineEditor.installInterruptHandler()`
+  /// first. A script (`stopsOnThirdPress`) that does not stop is ended by a third press.
+  func runInterruptibly(_ parsed: Engine.Parsed, stopsOnThirdPress: Bool = false) async -> Engine.Outcome {
+    _ = LineEditor.takeInterrupt()
+    let engine = self.engine
+    let interrupts = session.interrupts
+    let task = Task { await engine.run(parsed) }
+    let watcher = Task {
+      var presses = 0
+      while !Task.isCancelled {
+        if LineEditor.takeInterrupt() {
+          presses += 1
+          task.cancel()
+          interrupts.note()
+          if stopsOnThirdPress && presses >= 3 {
+            writeError("2cs: stopped by a third Ctrl-C; see `journal` for any write left unfinished")
+            exit(130)
+          }
+        }
+        try? await Task.sleep(for: .milliseconds(20))
+      }
+    }
+    let outcome = await task.value
+    watcher.cancel()
+    return outcome
   }
 
   /// Writes what is left to disk and closes connections.

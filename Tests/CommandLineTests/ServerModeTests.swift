@@ -60,7 +60,7 @@ struct ServerModeTests {
       #expect(terminal.waitFor("2cs local session"), "banner: \(terminal.recent)")
       #expect(terminal.waitForPrompt("2cs[local]> "), "prompt: \(terminal.recent)")
       terminal.send("info | get mode\r")
-      #expect(terminal.waitFor("local"), "info: \(terminal.recent)")
+      #expect(terminal.waitFor("\nlocal\n"), "info: \(terminal.recent)")
       #expect(terminal.waitForPrompt("2cs[local]> "), "prompt: \(terminal.recent)")
       terminal.send("\u{4}")
       #expect(terminal.exitStatus() == 0)
