@@ -54,9 +54,9 @@ private struct WriteTarget {
 
   var price: Price { Price(setup: setup, monthly: monthly) }
 
+  /// The price, for the question a live write asks.
   var priceText: String {
-    guard let setup, let monthly else { return "price unknown (pipe the group record in to see it)" }
-    return "setup \(setup), then \(monthly) a month"
+    setup == nil || monthly == nil ? "price unknown (pipe the group record in to see it)" : price.text
   }
 }
 

@@ -2,16 +2,22 @@ import Foundation
 import Language
 import NumbersAPI
 
-/// `journal check`: settles, by looking at the account, each write the journal left `sending` (2cs stopped
-/// before it learned the outcome) or `unknown`. Returns one record per write looked at.
-func checkJournal(_ session: Session) async throws -> Value {
+/// The journal, its torn lines told as warnings.
+func readJournal(_ session: Session, command: String) throws -> JournalContents {
   let contents: JournalContents
   do {
     contents = try session.journal.read()
   } catch {
-    throw CommandError("journal check: \(error)")
+    throw CommandError("\(command): \(error)")
   }
   for warning in contents.warnings(path: session.journal.path ?? "journal") { session.warn(warning) }
+  return contents
+}
+
+/// `journal check`: settles, by looking at the account, each write the journal left `sending` (2cs stopped
+/// before it learned the outcome) or `unknown`. Returns one record per write looked at.
+func checkJournal(_ session: Session) async throws -> Value {
+  let contents = try readJournal(session, command: "journal check")
   let open = contents.entries.filter { entry in
     entry.outcome == "sending" && [nil, "unknown"].contains(contents.settlement(of: entry)?.outcome)
   }
@@ -19,7 +25,10 @@ func checkJournal(_ session: Session) async throws -> Value {
   for sending in open {
     let was = contents.settlement(of: sending)?.outcome ?? "sending"
     let number = sending.fields["number"]?.stringValue ?? sending.fields["body"]?["number"]?.stringValue
-    let check = endpoint(of: sending).map { OutcomeCheck(endpoint: $0, number: number) }
+    let endpoint = sending.fields["method"]?.stringValue.flatMap { method in
+      sending.fields["path"]?.stringValue.flatMap { Endpoint(writeMethod: method, path: $0) }
+    }
+    let check = endpoint.map { OutcomeCheck(endpoint: $0, number: number) }
     var now = "unknown"
     var why = "nothing in the account shows whether it happened"
     var result: Value?
@@ -52,24 +61,4 @@ func checkJournal(_ session: Session) async throws -> Value {
     report.append(.record(line))
   }
   return .list(report)
-}
-
-/// The endpoint a journal entry was sent to, from its method and path.
-private func endpoint(of entry: JournalEntry) -> Endpoint? {
-  guard let method = entry.fields["method"]?.stringValue, let path = entry.fields["path"]?.stringValue else {
-    return nil
-  }
-  func uuid(after prefix: String) -> String? {
-    guard path.hasPrefix(prefix) else { return nil }
-    return String(path.dropFirst(prefix.count)).removingPercentEncoding
-  }
-  switch method {
-  case "POST" where path == Endpoint.purchase.path: return .purchase
-  case "POST" where path == Endpoint.createReservation.path: return .createReservation
-  case "DELETE":
-    if let uuid = uuid(after: Endpoint.createReservation.path + "/") { return .cancelReservation(uuid: uuid) }
-    if let uuid = uuid(after: Endpoint.ownedNumbers.path + "/") { return .releaseNumber(uuid: uuid) }
-    return nil
-  default: return nil
-  }
 }

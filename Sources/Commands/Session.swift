@@ -132,12 +132,6 @@ public final class Session: @unchecked Sendable {
     _ = try? await client.info()
   }
 
-  /// `--yes` on the command line.
-  public var assumeYes: Bool {
-    get { ceiling.assumeYes }
-    set { ceiling.assumeYes = newValue }
-  }
-
   /// Whether writes are only shown: the command line's `--dry-run` or the script's `set dry_run=on`.
   public var isDryRun: Bool { ceiling.dryRun || settings.dryRun }
 

@@ -164,13 +164,7 @@ let sessionCommands: [Command] = [
   ) { call in
     let session = try call.session
     if call.string("action") == "check" { return try await checkJournal(session) }
-    let contents: JournalContents
-    do {
-      contents = try session.journal.read()
-    } catch {
-      throw CommandError("journal: \(error)")
-    }
-    for warning in contents.warnings(path: session.journal.path ?? "journal") { session.warn(warning) }
+    let contents = try readJournal(session, command: "journal")
     return .list(contents.entries.map { Value(json: .object($0.fields)) })
   },
   Command(
@@ -202,7 +196,7 @@ let sessionCommands: [Command] = [
   ) { call in
     let session = try call.session
     let question = call.string("question") ?? ""
-    if session.assumeYes { return .bool(true) }
+    if !session.writesNeedConfirmation { return .bool(true) }
     guard let confirmer = session.confirmer else {
       throw CommandError("confirm needs a terminal to ask at", help: "run with --yes to answer yes")
     }

@@ -33,6 +33,28 @@ public enum Endpoint: Sendable, Hashable {
     }
   }
 
+  /// The write a method and path (as `path` spells it) name, as a journal entry records them; nil for a read
+  /// or a path that is no endpoint.
+  public init?(writeMethod method: String, path: String) {
+    func uuid(after prefix: String) -> String? {
+      guard path.hasPrefix(prefix) else { return nil }
+      return percentDecoded(path.dropFirst(prefix.count), plusIsSpace: false)
+    }
+    switch method {
+    case "POST" where path == Endpoint.purchase.path: self = .purchase
+    case "POST" where path == Endpoint.createReservation.path: self = .createReservation
+    case "DELETE":
+      if let uuid = uuid(after: Endpoint.createReservation.path + "/") {
+        self = .cancelReservation(uuid: uuid)
+      } else if let uuid = uuid(after: Endpoint.ownedNumbers.path + "/") {
+        self = .releaseNumber(uuid: uuid)
+      } else {
+        return nil
+      }
+    default: return nil
+    }
+  }
+
   /// `METHOD /path` as errors and traces name it.
   public var name: String { "\(method.rawValue) \(path)" }
 }

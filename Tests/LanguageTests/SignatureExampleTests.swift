@@ -33,7 +33,7 @@ struct SignatureExampleTests {
 
     let harness = try LanguageHarness()
     harness.engine.workingDirectory = folder
-    harness.session.assumeYes = true
+    harness.session.ceiling.assumeYes = true
     let setup = await harness.engine.run(
       "groups US near=305 | first | purchase; groups US near=312 | first | reserve", name: "setup")
     guard case .finished = setup else {
