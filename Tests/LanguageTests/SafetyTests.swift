@@ -40,7 +40,7 @@ struct SafetyTests {
     let output = await harness.run("groups US near=213 | first | available | first | purchase")
     #expect(output.contains("purchase cancelled: not confirmed"))
     #expect(asked.text.hasPrefix("Buy +1213"))
-    #expect(asked.text.contains("setup 0.00, then 1.15 a month"))
+    #expect(asked.text.contains("setup 0.00, monthly 1.15"))
   }
 
   @Test func theSandboxDoesNotAsk() async throws {
