@@ -12,6 +12,8 @@ private struct WriteTarget {
   var needsDocuments = false
   /// Whether the group lets a caller choose the number (`available` works); nil when 2cs has not seen the group.
   var allowsNumberSelection: Bool?
+  /// Whether the price is what the server said of the group in this session, not what a piped record claims.
+  var priceFromServer = false
 
   init(input: Value, call: Invocation, command: String) throws {
     if case .list(let items) = input {
@@ -40,7 +42,10 @@ private struct WriteTarget {
     self.groupID = groupID
     if let number = call.string("number") { self.number = number }
     if let known = try? call.session.knownGroup(groupID) {
-      if setup == nil || monthly == nil { (setup, monthly) = (known.setup, known.monthly) }
+      // What the server said of the group in this session wins over what a record claims.
+      if let knownSetup = known.setup, let knownMonthly = known.monthly {
+        (setup, monthly, priceFromServer) = (knownSetup, knownMonthly, true)
+      }
       needsDocuments = needsDocuments || known.needsDocuments
       allowsNumberSelection = allowsNumberSelection ?? known.allowsNumberSelection
     }
@@ -52,7 +57,7 @@ private struct WriteTarget {
     return body
   }
 
-  var price: Price { Price(setup: setup, monthly: monthly) }
+  var price: Price { Price(setup: setup, monthly: monthly, fromServer: priceFromServer) }
 
   /// The price, for the question a live write asks.
   var priceText: String {
@@ -64,6 +69,8 @@ private struct WriteTarget {
 private struct Price: Sendable {
   var setup: DecimalNumber?
   var monthly: DecimalNumber?
+  /// Whether the server gave it in this session; a budget trusts nothing else.
+  var fromServer: Bool
 
   var text: String {
     guard let setup, let monthly else { return "price unknown" }
@@ -114,8 +121,8 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
   await session.identifyServer()
   var entry: JSONObject = [
     "time": .string(Date().formatted(.iso8601)), "mode": .string(session.mode.rawValue),
-    "command": .string(label), "method": .string(write.endpoint.method.rawValue),
-    "path": .string(write.endpoint.path),
+    "command": .string(label), "server": .string(session.client.transport.displayBaseURL),
+    "method": .string(write.endpoint.method.rawValue), "path": .string(write.endpoint.path),
   ]
   if let body = write.body { entry["body"] = .object(body) }
   if let number = write.number { entry["number"] = .string(number) }
@@ -289,6 +296,11 @@ private func checkBudget(_ spend: Price, command: String, _ session: Session) th
       "\(command): the price is unknown, so the budget of \(budget) cannot be checked; nothing was sent",
       help: "pipe the group record in: groups … | first | purchase")
   }
+  guard spend.fromServer else {
+    throw notSent(
+      "\(command): the price comes from a record, not from the server in this session, so the budget of \(budget) cannot be checked; nothing was sent",
+      help: "list the group first, so 2cs knows its price: groups … | first | purchase")
+  }
   let already = session.isDryRun ? session.planned.total : session.spent.total
   let after = already.adding(setup)?.adding(monthly) ?? already
   if after > budget {
@@ -336,14 +348,28 @@ private func journalOutcome(_ session: Session, _ entry: JSONObject, settling se
 }
 
 /// The purchase result, carrying `number`: the number the server says it sold, or else the one asked for.
-private func purchaseResult(_ answer: JSONValue, asked number: String?, warn: (String) -> Void) -> Value {
+/// An answer that says success but lists nothing bought, or the number as failed, is not taken at its word:
+/// it is an unreadable answer, and the account is looked at.
+private func purchaseResult(_ answer: JSONValue, asked number: String?, warn: (String) -> Void)
+  throws(NumbersAPIError) -> Value
+{
   guard case .record(var record) = Value(json: answer) else { return Value(json: answer) }
   var sold = number
-  if case .list(let purchased)? = record["purchased"], case .string(let first)? = purchased.first {
-    if let number, !PhoneNumber.same(first, number) {
-      warn("purchase: the server says it sold \(first), not \(number) as asked; see numbers")
+  let listedAsFailed =
+    if case .list(let failed)? = record["failed"], let number {
+      failed.contains { if case .string(let text) = $0 { PhoneNumber.same(text, number) } else { false } }
+    } else { false }
+  if case .list(let purchased)? = record["purchased"] {
+    if case .string(let first)? = purchased.first {
+      if let number, !PhoneNumber.same(first, number) {
+        warn("purchase: the server says it sold \(first), not \(number) as asked; see numbers")
+      }
+      sold = first
+    } else if listedAsFailed || purchased.isEmpty {
+      throw NumbersAPIError(
+        .malformedResponse(status: 201, detail: "the answer says success but lists no number bought"),
+        endpoint: Endpoint.purchase.name)
     }
-    sold = first
   }
   if record["number"] == nil, let sold { record["number"] = .string(sold) }
   return .record(record)
@@ -462,7 +488,19 @@ let apiWriteCommands: [Command] = [
     }
     var number = target.number
     var confirmed = false
-    if number == nil && !session.isDryRun {
+    if let chosen = number, !session.isDryRun {
+      // A number the account already has would make a lost answer look like a purchase: refuse it up front.
+      try checkBudget(target.price, command: "purchase", session)
+      let owned: JSONValue?
+      do {
+        owned = try await call.request { client throws(NumbersAPIError) in try await client.ownedNumber(chosen) }
+      } catch var error as CommandError {
+        error.help = "looking at your numbers first failed, so nothing was bought"
+        error.details["outcome"] = .string("not_done")
+        throw error
+      }
+      if owned != nil { throw notSent("purchase: \(chosen) is already yours; nothing was sent") }
+    } else if number == nil && !session.isDryRun {
       try checkBudget(target.price, command: "purchase", session)
       if target.allowsNumberSelection == true {
         let offered: [JSONValue]
@@ -497,7 +535,7 @@ let apiWriteCommands: [Command] = [
         question: "Buy \(chosen ?? "a random number") of group \(groupID): \(target.priceText)?",
         spend: target.price, number: chosen, confirmed: confirmed,
         send: { client throws(NumbersAPIError) in
-          purchaseResult(try await client.purchase(groupID: groupID, number: chosen), asked: chosen, warn: warn)
+          try purchaseResult(await client.purchase(groupID: groupID, number: chosen), asked: chosen, warn: warn)
         }), call)
     if result.field("dry_run") == nil, let chosen { session.releaseHold(number: chosen) }
     return result

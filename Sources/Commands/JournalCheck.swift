@@ -22,8 +22,19 @@ func checkJournal(_ session: Session) async throws -> Value {
     entry.outcome == "sending" && [nil, "unknown"].contains(contents.settlement(of: entry)?.outcome)
   }
   var report: [Value] = []
+  let server = session.client.transport.displayBaseURL
   for sending in open {
     let was = contents.settlement(of: sending)?.outcome ?? "sending"
+    // Another server's account says nothing about this write.
+    if let sentTo = sending.fields["server"]?.stringValue, sentTo != server {
+      report.append(
+        .record([
+          "line": .int(sending.line), "write": .string(sending.summary), "was": .string(was),
+          "now": .string("not checked"),
+          "find_out": .string("it was sent to \(sentTo), not \(server): run journal check against that server"),
+        ]))
+      continue
+    }
     let number = sending.fields["number"]?.stringValue ?? sending.fields["body"]?["number"]?.stringValue
     let endpoint = sending.fields["method"]?.stringValue.flatMap { method in
       sending.fields["path"]?.stringValue.flatMap { Endpoint(writeMethod: method, path: $0) }

@@ -36,6 +36,23 @@ public struct NumbersAPIError: Error, Sendable, Equatable, CustomStringConvertib
     }
   }
 
+  /// The error with the key blanked out of what the server said: a server may echo the key it was sent,
+  /// and messages reach the screen and the journal. Keys too short to be real are left alone, as blanking them
+  /// would garble the text.
+  func redacting(_ key: APIKey) -> NumbersAPIError {
+    guard key.secret.count >= 8 else { return self }
+    var redacted = self
+    switch kind {
+    case .server(let status, let message, let retryAfter):
+      redacted.kind = .server(
+        status: status, message: message.replacing(key.secret, with: "***"), retryAfterSeconds: retryAfter)
+    case .malformedResponse(let status, let detail):
+      redacted.kind = .malformedResponse(status: status, detail: detail.replacing(key.secret, with: "***"))
+    case .transport: break
+    }
+    return redacted
+  }
+
   public var message: String {
     switch kind {
     case .server(_, let message, _): message

@@ -277,7 +277,11 @@ public struct NumbersClient: Sendable {
     settings.trace?(
       TraceRecord(
         request: request, transport: transport, outcome: .answered(response.head.status.code), started: started))
-    return try Self.decode(response, endpoint: endpoint)
+    do throws(NumbersAPIError) {
+      return try Self.decode(response, endpoint: endpoint)
+    } catch {
+      throw error.redacting(apiKey)
+    }
   }
 
   /// Turns an HTTP answer into its success body, or into the typed error its status and envelope describe.

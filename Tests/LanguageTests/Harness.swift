@@ -19,7 +19,13 @@ struct LanguageHarness {
     var text: String { lines.withLock { $0.joined(separator: "\n") } }
   }
 
-  init(journal: String? = nil, mode: Session.Mode = .sandbox, faults: String? = nil) throws {
+  /// What a server that rewrites the sandbox's answers does to one.
+  typealias Rewrite = @Sendable (APIRequest, APIResponse) -> APIResponse
+
+  init(
+    journal: String? = nil, mode: Session.Mode = .sandbox, faults: String? = nil, apiKey: String = "test",
+    rewrite: Rewrite? = nil
+  ) throws {
     var configuration = SandboxConfiguration()
     configuration.requestsPerMinute = nil
     configuration.clock = ManualClock()
@@ -31,14 +37,13 @@ struct LanguageHarness {
     settings.retry.sleep = { _ in }
     let transcript = Transcript()
     // `local` is a sandbox that says what it is, as `2cs sandbox serve` does; `live` one that does not.
-    let transport =
-      mode == .local
-      ? InProcessTransport { request in
-        guard case .respond(var response) = await sandbox.handle(request) else { return .dropConnection }
-        SandboxIdentification.mark(&response.head.headerFields)
-        return .respond(response)
-      } : sandbox.inProcessTransport()
-    let client = NumbersClient(transport: transport, apiKey: APIKey("test"), settings: settings)
+    let identifies = mode == .local
+    let transport = InProcessTransport { request in
+      guard case .respond(var response) = await sandbox.handle(request) else { return .dropConnection }
+      if identifies { SandboxIdentification.mark(&response.head.headerFields) }
+      return .respond(rewrite?(request, response) ?? response)
+    }
+    let client = NumbersClient(transport: transport, apiKey: APIKey(apiKey), settings: settings)
     session = Session(
       connection: mode == .sandbox ? .embeddedSandbox : .server, client: client, journal: Journal(path: journal),
       tracing: Tracing(enabled: false) { transcript.add("trace: " + $0) })

@@ -144,6 +144,21 @@ struct JournalTests {
     }
   }
 
+  @Test func journalCheckLeavesAnotherServersWritesAlone() async throws {
+    try await withTemporaryFolder { folder in
+      let path = folder + "/journal.ndjson"
+      // A release sent to another server: this account's list would say nothing about it.
+      let line =
+        #"{"outcome":"sending","id":"r1","time":"T1","server":"https://api.example.net","command":"release","#
+        + #""method":"DELETE","path":"/open/voip/virtual-numbers/DIDaa3995b2-0ac5-4ebd-9d4c-34b29bff8b4b"}"#
+      try (line + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+      let harness = try LanguageHarness(journal: path)
+      let output = await harness.run("journal check | get now")
+      #expect(output.contains("not checked"), "\(output)")
+      #expect(try Journal(path: path).read().unsettled.map(\.reference) == ["r1"])
+    }
+  }
+
   @Test func aDryRunInTheSameSecondSettlesNothing() async throws {
     try await withTemporaryFolder { folder in
       let path = folder + "/journal.ndjson"

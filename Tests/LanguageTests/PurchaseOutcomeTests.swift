@@ -90,10 +90,11 @@ struct PurchaseOutcomeTests {
     let output = await harness.run(
       """
       let n = groups US | where allow_number_selection | first | available | first
-      $n | purchase | get success
-      try { $n | purchase } catch err { print "second: $err.outcome $err.status" }
+      $n | reserve | get number | print
+      try { purchase group=grp_missing number=$n.number } catch err { print "missing: $err.outcome $err.status" }
       """)
-    #expect(output.contains("true\nsecond: not_done 409"), "\(output)")
+    #expect(output.contains("missing: not_done 404"), "\(output)")
+    #expect(!output.contains("unknown"))
   }
 
   @Test func anUnknownOutcomeIsJournaledAndCountsAgainstTheBudget() async throws {
@@ -152,5 +153,74 @@ struct InterruptedWriteTests {
     #expect(output.contains("waiting for its outcome (Ctrl-C again to stop waiting"), "\(output)")
     #expect(output.contains("the outcome of purchase is unknown: stopped waiting"), "\(output)")
     #expect(output.hasSuffix("exit: 1"))
+  }
+}
+
+/// What a hostile user or a sloppy server tried, and what holds.
+@Suite("Purchases that cannot be fooled")
+struct UnfooledPurchaseTests {
+  @Test func aNumberAlreadyYoursIsRefusedBeforeSending() async throws {
+    // Were it sent and its answer lost, the account would show the number and 2cs would call it bought.
+    let harness = try LanguageHarness(faults: "only=POST,after=1,drop=100%")
+    let output = await harness.run(
+      """
+      let n = groups US | where allow_number_selection | first | available | first
+      let b = $n | purchase
+      try { purchase group=$n.group_id number=$n.number } catch err { print "again: $err.outcome $err.message" }
+      """)
+    #expect(output.contains("again: not_done purchase: +1"), "\(output)")
+    #expect(output.contains(" is already yours; nothing was sent"))
+    #expect(await harness.sandbox.receivedCount(.post, "/open/numbers/purchase") == 1)
+  }
+
+  @Test func aBudgetTrustsTheServersPriceNotARecords() async throws {
+    let harness = try LanguageHarness()
+    harness.session.ceiling.budget = DecimalNumber(2)
+    let output = await harness.run(
+      """
+      let g = groups US | where allow_number_selection | first
+      for i in (range 0 3) {
+        {id: $g.id, country: "US", allow_number_selection: true, price: {setup_price: 0, monthly_price: 0}} | purchase | get number | print
+      }
+      """)
+    #expect(output.contains("over the budget of 2; nothing was sent"), "\(output)")
+    #expect(await harness.sandbox.receivedCount(.post, "/open/numbers/purchase") == 1)
+    let stranger = try LanguageHarness()
+    stranger.session.ceiling.budget = DecimalNumber(2)
+    let forged = await stranger.run(
+      "{id: grp_ac3585abd3b8, allow_number_selection: true, price: {setup_price: 0, monthly_price: 0}} | purchase")
+    #expect(forged.contains("the price comes from a record, not from the server"), "\(forged)")
+    #expect(await stranger.sandbox.receivedCount(.post, "/open/numbers/purchase") == 0)
+  }
+
+  @Test func anAnswerThatListsTheNumberAsFailedIsCheckedInTheAccount() async throws {
+    // The server bought the number, then said it failed.
+    let harness = try LanguageHarness(rewrite: { request, response in
+      guard request.head.path == "/open/numbers/purchase" else { return response }
+      let number = (try? JSONValue(parsing: request.body))?["number"] ?? .null
+      return APIResponse(status: .created, json: ["success": true, "purchased": [], "failed": [number]])
+    })
+    let output = await harness.run("groups US | where allow_number_selection | first | purchase | get number")
+    #expect(output.contains("warning: purchase: it went through"), "\(output)")
+    #expect(output.hasSuffix("exit: 0"))
+  }
+
+  @Test func aKeyTheServerEchoesIsBlankedInErrorsAndTheJournal() async throws {
+    try await withTemporaryFolder { folder in
+      let key = "sk-live-0123456789"
+      let harness = try LanguageHarness(
+        journal: folder + "/journal.ndjson", apiKey: key,
+        rewrite: { request, response in
+          guard request.head.path == "/open/numbers/purchase" else { return response }
+          return APIResponse(
+            status: .badRequest,
+            json: ["success": false, "error": true, "error_message": .string("bad key \(key) for this group")])
+        })
+      let output = await harness.run("groups US | where allow_number_selection | first | purchase")
+      #expect(output.contains("bad key *** for this group"), "\(output)")
+      #expect(!output.contains(key))
+      let journal = try String(contentsOfFile: folder + "/journal.ndjson", encoding: .utf8)
+      #expect(!journal.contains(key))
+    }
   }
 }
