@@ -82,6 +82,8 @@ public struct Journal: Sendable {
     _ = flock(descriptor, LOCK_EX)
     var status = stat()
     guard fstat(descriptor, &status) == 0 else { throw JournalError(path: path, detail: lastErrorText()) }
+    // A journal others can read (made by hand, or by an older tool) is made private again.
+    if status.st_mode & 0o077 != 0 { _ = fchmod(descriptor, 0o600) }
     let sizeBefore = status.st_size
     var bytes = line
     if sizeBefore > 0 {

@@ -156,7 +156,7 @@ public struct NumbersClient: Sendable {
   }
 
   /// Enough pages for any account; a bound so a server that never sends an empty page cannot keep 2cs reading.
-  static let mostOwnedNumberPages = 10_000
+  static let mostOwnedNumberPages = 1_000
 
   /// The owned virtual number with this phone number, compared in E.164 whatever the spelling; nil when the
   /// account does not list it (yet). A number the account gave up (released, or being released) does not

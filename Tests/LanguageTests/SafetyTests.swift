@@ -106,6 +106,11 @@ struct SafetyTests {
       #expect(output.contains("sending\ndone\nsending\nnot_done\ndry_run\n"), "\(output)")
       let attributes = try FileManager.default.attributesOfItem(atPath: path)
       #expect((attributes[.posixPermissions] as? Int) == 0o600)
+      // A journal others could read is made private at the next write.
+      try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+      _ = await harness.run("set dry_run=on; $g | reserve")
+      let again = try FileManager.default.attributesOfItem(atPath: path)
+      #expect((again[.posixPermissions] as? Int) == 0o600)
     }
   }
 }
