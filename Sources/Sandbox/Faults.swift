@@ -74,31 +74,15 @@ public struct FaultPlan: Sendable, Equatable {
           throw .invalidFaults("latency '\(value)' is not a duration such as 250ms or 5s")
         }
         latency = duration
-      case "retry-after":
-        guard let seconds = Int(value), seconds >= 0 else {
-          throw .invalidFaults("retry-after '\(value)' is not a whole number of seconds")
-        }
-        retryAfterSeconds = seconds
-      case "after":
-        guard let count = Int(value), count >= 0 else {
-          throw .invalidFaults("after '\(value)' is not a whole number of requests")
-        }
-        after = count
+      case "retry-after": retryAfterSeconds = try Self.wholeNumber(value, of: key, meaning: "seconds")
+      case "after": after = try Self.wholeNumber(value, of: key, meaning: "requests")
       case "only":
         guard ["GET", "POST", "DELETE"].contains(value.uppercased()) else {
           throw .invalidFaults("only '\(value)' is not GET, POST or DELETE")
         }
         onlyMethod = value.uppercased()
-      case "list-late":
-        guard let count = Int(value), count >= 0 else {
-          throw .invalidFaults("list-late '\(value)' is not a whole number of answers")
-        }
-        listLate = count
-      case "page-cap":
-        guard let count = Int(value), count >= 1 else {
-          throw .invalidFaults("page-cap '\(value)' is not a whole number from 1")
-        }
-        pageCap = count
+      case "list-late": listLate = try Self.wholeNumber(value, of: key, meaning: "answers")
+      case "page-cap": pageCap = try Self.wholeNumber(value, of: key, meaning: "numbers a page", atLeast: 1)
       case "seed":
         guard let number = UInt64(value) else { throw .invalidFaults("seed '\(value)' is not a whole number") }
         seed = number
@@ -112,6 +96,16 @@ public struct FaultPlan: Sendable, Equatable {
         faults[kind] = frequency
       }
     }
+  }
+
+  /// `value` as a whole number of at least `atLeast`, or an error naming the setting and what it counts.
+  private static func wholeNumber(_ value: String, of key: String, meaning: String, atLeast minimum: Int = 0)
+    throws(SandboxError) -> Int
+  {
+    guard let number = Int(value), number >= minimum else {
+      throw .invalidFaults("\(key) '\(value)' is not a whole number of \(meaning) (from \(minimum))")
+    }
+    return number
   }
 
   private static func frequency(_ text: String) -> Frequency? {
