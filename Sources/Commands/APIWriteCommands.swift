@@ -392,6 +392,22 @@ private func reservation(_ target: WriteTarget, number: String?, label: String) 
     })
 }
 
+/// The first number `available` offers in a group, or nil when it offers none or refuses (the group may not
+/// let callers choose after all): then a reservation picks the number instead.
+private func firstOffered(in groupID: String, _ call: Invocation) async throws -> String? {
+  do {
+    let offered = try await call.request { client throws(NumbersAPIError) in
+      try await client.availableNumbers(groupID: groupID)
+    }
+    return offered.first?["number"]?.stringValue
+  } catch var error as CommandError {
+    if error.status == 400 { return nil }
+    error.help = "picking a number failed, so nothing was bought"
+    error.details["outcome"] = .string("not_done")
+    throw error
+  }
+}
+
 /// A reservation made before a purchase, so the purchase names its number. Whatever became of the
 /// reservation, a failure here means the purchase was not sent.
 private func reserveForPurchase(_ target: WriteTarget, _ call: Invocation) async throws -> String {
@@ -401,8 +417,9 @@ private func reserveForPurchase(_ target: WriteTarget, _ call: Invocation) async
   do {
     held = try await perform(step, call)
   } catch var error as CommandError {
-    error.message = "purchase: reserving a number first failed: " + error.message
-    error.help = (error.help.map { $0 + "; " } ?? "") + "nothing was bought: the purchase was not sent"
+    error.help =
+      "purchase reserves a number first, and that failed"
+      + (error.help.map { " (\($0))" } ?? "") + "; nothing was bought: the purchase was not sent"
     error.details["reservation_outcome"] = error.details["outcome"] ?? .null
     error.details["outcome"] = .string("not_done")
     throw error
@@ -503,22 +520,8 @@ let apiWriteCommands: [Command] = [
       if owned != nil { throw notSent("purchase: \(chosen) is already yours; nothing was sent") }
     } else if number == nil && !session.isDryRun {
       try checkBudget(target.price, command: "purchase", session)
-      if target.allowsNumberSelection == true {
-        let offered: [JSONValue]
-        do {
-          offered = try await call.request { client throws(NumbersAPIError) in
-            try await client.availableNumbers(groupID: groupID)
-          }
-        } catch var error as CommandError {
-          error.help = "picking a number failed, so nothing was bought"
-          error.details["outcome"] = .string("not_done")
-          throw error
-        }
-        guard let first = offered.first?["number"]?.stringValue else {
-          throw notSent("purchase: group \(groupID) has no numbers left; nothing was bought")
-        }
-        number = first
-      } else {
+      if target.allowsNumberSelection == true { number = try await firstOffered(in: groupID, call) }
+      if number == nil {
         try await confirm(
           "Buy a random number of group \(groupID): \(target.priceText)? (2cs reserves it first, free, to know which number it buys)",
           call)
