@@ -173,6 +173,15 @@ struct UnfooledPurchaseTests {
     #expect(await harness.sandbox.receivedCount(.post, "/open/numbers/purchase") == 1)
   }
 
+  @Test func aGroupThatRefusesChoosingGetsItsNumberReservedInstead() async throws {
+    let harness = try LanguageHarness()
+    // The record claims the Orlando group lets callers choose; `available` refuses, so 2cs reserves one.
+    let output = await harness.run("{id: grp_ebecf4c87a9d, allow_number_selection: true} | purchase | get number")
+    #expect(output.contains("+1407"), "\(output)")
+    #expect(output.hasSuffix("exit: 0"))
+    #expect(await harness.sandbox.receivedCount(.post, "/open/numbers/reservations") == 1)
+  }
+
   @Test func aBudgetTrustsTheServersPriceNotARecords() async throws {
     let harness = try LanguageHarness()
     harness.session.ceiling.budget = DecimalNumber(2)
