@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -23,20 +24,32 @@ struct InterruptedPurchaseTests {
       let process = Process()
       process.executableURL = URL(fileURLWithPath: try builtBinary())
       process.arguments = [
-        "--base-url", server.baseURL, "-c",
+        "--base-url", server.baseURL, "--trace", "-c",
         "let g = groups US | where allow_number_selection | first; $g | purchase | get number",
       ]
       process.environment = environment(home: home).merging(["TWOCHAT_API_KEY": "k"]) { $1 }
       let errors = Pipe()
       process.standardError = errors
       process.standardOutput = Pipe()
+      let stderr = Mutex("")
+      errors.fileHandleForReading.readabilityHandler = { handle in
+        let text = String(decoding: handle.availableData, as: UTF8.self)
+        stderr.withLock { $0 += text }
+      }
       try process.run()
-      try await Task.sleep(for: .milliseconds(1500))
+      // The number is picked with `available`; its trace line shows, and the purchase leaves right after.
+      let deadline = Date().addingTimeInterval(20)
+      while !stderr.withLock({ $0.contains("/open/numbers/available") }) && Date() < deadline {
+        try await Task.sleep(for: .milliseconds(20))
+      }
+      try await Task.sleep(for: .milliseconds(500))
       process.interrupt()
-      let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
       process.waitUntilExit()
-      #expect(stderr.contains("waiting for its outcome"), "\(stderr)")
-      #expect(stderr.contains("purchase: done: bought +1"), "\(stderr)")
+      try await Task.sleep(for: .milliseconds(100))
+      errors.fileHandleForReading.readabilityHandler = nil
+      let said = stderr.withLock { $0 }
+      #expect(said.contains("waiting for its outcome"), "\(said)")
+      #expect(said.contains("purchase: done: bought +1"), "\(said)")
       let owned = try run2cs(
         ["--base-url", server.baseURL, "-c", "numbers | count"], home: home, environment: ["TWOCHAT_API_KEY": "k"])
       #expect(owned.standardOutput == "1\n", "\(owned.standardError)")
