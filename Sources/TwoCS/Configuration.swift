@@ -20,7 +20,14 @@ struct ConfigurationFile {
     var origin: String
   }
 
-  static let knownKeys = ["api_key", "api_key_command", "base_url"]
+  /// The settings a table may hold.
+  enum Key: String, CaseIterable {
+    case apiKey = "api_key"
+    case apiKeyCommand = "api_key_command"
+    case baseURL = "base_url"
+  }
+
+  static var knownKeys: [String] { Key.allCases.map(\.rawValue) }
 
   let path: String
   let topLevel: Settings
@@ -101,18 +108,18 @@ struct ConfigurationFile {
 
 extension ConfigurationFile.Settings {
   fileprivate mutating func set(_ key: String, to value: any TOMLValueConvertible) throws(ConfigurationError) {
-    let known = ConfigurationFile.knownKeys.joined(separator: ", ")
-    guard ConfigurationFile.knownKeys.contains(key) else {
+    guard let setting = ConfigurationFile.Key(rawValue: key) else {
+      let known = ConfigurationFile.knownKeys.joined(separator: ", ")
       let hint = origin.hasSuffix("]") ? "" : ", and [profile.NAME] tables"
       throw ConfigurationError("\(origin): unknown setting '\(key)'; known: \(known)\(hint)")
     }
     guard let text = value.string else {
       throw ConfigurationError("\(origin): \(key) must be a string, in quotes")
     }
-    switch key {
-    case "api_key": apiKey = text
-    case "api_key_command": apiKeyCommand = text
-    default: baseURL = text
+    switch setting {
+    case .apiKey: apiKey = text
+    case .apiKeyCommand: apiKeyCommand = text
+    case .baseURL: baseURL = text
     }
     if apiKey != nil && apiKeyCommand != nil {
       throw ConfigurationError("\(origin): give api_key or api_key_command, not both")

@@ -19,8 +19,8 @@ struct TwoCS: AsyncParsableCommand {
         2cs scripts/examples/purchase-flow.2cs         a script
         2cs check scripts/examples/*.2cs               check scripts without running them
 
-      Running takes -c, --output, --api-key, --base-url, --profile, --sandbox, --yes, --dry-run, --budget \
-      and --trace: see `2cs run --help`. In the language, `help` lists the commands.
+      The options for running (a one-liner, the key, the server, dry run, budget, trace) are in \
+      `2cs run --help`. In the language, `help` lists the commands.
       """,
     subcommands: [Run.self, Check.self, SandboxCommand.self],
     defaultSubcommand: Run.self
