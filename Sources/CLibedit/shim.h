@@ -117,7 +117,13 @@ static inline int tcs_install_interrupt_handler(void) {
   sigemptyset(&action.sa_mask);
   // Nothing waits for EINTR: other system calls carry on.
   action.sa_flags = SA_RESTART;
-  return sigaction(SIGINT, &action, NULL);
+  if (sigaction(SIGINT, &action, NULL) != 0) return -1;
+  // A parent may have started 2cs with SIGINT blocked (the mask is inherited): let at least this thread
+  // take it, or Ctrl-C would stay pending and never reach the handler.
+  sigset_t interrupt;
+  sigemptyset(&interrupt);
+  sigaddset(&interrupt, SIGINT);
+  return pthread_sigmask(SIG_UNBLOCK, &interrupt, NULL);
 }
 
 static inline int tcs_take_interrupt(void) {

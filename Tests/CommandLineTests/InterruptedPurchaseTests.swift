@@ -19,7 +19,7 @@ struct InterruptedPurchaseTests {
 
   @Test func aScriptInterruptedMidPurchaseWaitsForTheOutcome() async throws {
     try await withTemporaryFolder { home in
-      let server = try ServedSandbox(arguments: ["--memory", "--api-key", "k", "--faults", "only=POST,latency=4s"])
+      let server = try ServedSandbox(arguments: ["--memory", "--api-key", "k", "--faults", "only=POST,latency=8s"])
       defer { server.kill(signal: SIGTERM) }
       let process = Process()
       process.executableURL = URL(fileURLWithPath: try builtBinary())
@@ -38,16 +38,17 @@ struct InterruptedPurchaseTests {
       }
       try process.run()
       // The number is picked with `available`; its trace line shows, and the purchase leaves right after.
+      // Blocking waits: on a loaded machine the test's own tasks may wait seconds for a thread.
       let deadline = Date().addingTimeInterval(20)
       while !stderr.withLock({ $0.contains("/open/numbers/available") }) && Date() < deadline {
-        try await Task.sleep(for: .milliseconds(20))
+        usleep(20_000)
       }
-      try await Task.sleep(for: .milliseconds(500))
+      usleep(500_000)
       process.interrupt()
       process.waitUntilExit()
-      try await Task.sleep(for: .milliseconds(100))
       errors.fileHandleForReading.readabilityHandler = nil
-      let said = stderr.withLock { $0 }
+      let rest = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      let said = stderr.withLock { $0 } + rest
       #expect(said.contains("waiting for its outcome"), "\(said)")
       #expect(said.contains("purchase: done: bought +1"), "\(said)")
       let owned = try run2cs(
@@ -62,8 +63,8 @@ struct InterruptedPurchaseTests {
 
   @Test func aPurchaseTheServerCompletesIsReportedAsDone() async throws {
     try await withTemporaryFolder { home in
-      // Every POST takes four seconds before the server acts on it.
-      let server = try ServedSandbox(arguments: ["--memory", "--api-key", "k", "--faults", "only=POST,latency=4s"])
+      // Every POST takes eight seconds before the server acts on it.
+      let server = try ServedSandbox(arguments: ["--memory", "--api-key", "k", "--faults", "only=POST,latency=8s"])
       defer { server.kill(signal: SIGTERM) }
       let terminal = try PseudoTerminal(
         arguments: ["--base-url", server.baseURL, "--trace"],
@@ -74,7 +75,7 @@ struct InterruptedPurchaseTests {
       terminal.send("$g | purchase | get number\r")
       // The number is picked with `available`; its trace line shows, and the purchase leaves right after.
       #expect(terminal.waitFor("/open/numbers/available"), "\(terminal.recent)")
-      try await Task.sleep(for: .milliseconds(500))
+      usleep(500_000)
       terminal.send("\u{3}")
       #expect(terminal.waitFor("waiting for its outcome"), "no word of waiting: \(terminal.recent)")
       #expect(terminal.waitFor("purchase: done: bought +1"), "the number bought: \(terminal.recent)")
