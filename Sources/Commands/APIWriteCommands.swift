@@ -535,7 +535,9 @@ let apiWriteCommands: [Command] = [
       Write(
         label: "purchase", endpoint: .purchase, body: target.body(number: chosen),
         deed: "bought \(chosen ?? "a number")",
-        nothingDone: "nothing was bought",
+        nothingDone: confirmed && chosen != nil
+          ? "nothing was bought; \(chosen ?? "") stays reserved for you until the reservation expires (reservations)"
+          : "nothing was bought",
         question: "Buy \(chosen ?? "a random number") of group \(groupID): \(target.priceText)?",
         spend: target.price, number: chosen, confirmed: confirmed,
         send: { client throws(NumbersAPIError) in

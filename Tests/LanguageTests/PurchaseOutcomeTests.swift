@@ -182,6 +182,14 @@ struct UnfooledPurchaseTests {
     #expect(await harness.sandbox.receivedCount(.post, "/open/numbers/reservations") == 1)
   }
 
+  @Test func aPurchaseRefusedAfterReservingSaysTheNumberStaysHeld() async throws {
+    // The reservation goes through; the purchase meets a 429.
+    let harness = try LanguageHarness(faults: "only=POST,after=1,429=1")
+    let output = await harness.run("groups US | where not allow_number_selection | first | purchase")
+    #expect(output.contains("stays reserved for you until the reservation expires"), "\(output)")
+    #expect(await harness.run("reservations | count").contains("1\nexit: 0"))
+  }
+
   @Test func aBudgetTrustsTheServersPriceNotARecords() async throws {
     let harness = try LanguageHarness()
     harness.session.ceiling.budget = DecimalNumber(2)
