@@ -192,7 +192,7 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
     throw CommandError(
       "the outcome of \(label) is unknown: \(why)",
       help:
-        "it was not sent again\(write.spend == nil ? "" : ", and it counts against the budget"); find out with: \(write.check.howToFindOut)",
+        "it was not sent again\(write.spend == nil ? "" : ", and it counts against the budget"); find out with: \(write.check.howToFindOut), or later with: journal check",
       endpoint: endpoint, details: ["outcome": .string("unknown"), "number": write.number.map(Value.string) ?? .null])
   }
 }
