@@ -17,6 +17,9 @@ struct LanguageHarness {
     private let lines = Mutex<[String]>([])
     func add(_ line: String) { lines.withLock { $0.append(line) } }
     var text: String { lines.withLock { $0.joined(separator: "\n") } }
+    var count: Int { lines.withLock { $0.count } }
+    /// What was added from line `start` on.
+    func text(from start: Int) -> String { lines.withLock { $0[min(start, $0.count)...].joined(separator: "\n") } }
   }
 
   /// What a server that rewrites the sandbox's answers does to one.
@@ -59,8 +62,9 @@ struct LanguageHarness {
     self.transcript = transcript
   }
 
-  /// Runs `source` and returns what it printed, then its errors, then `exit: N`.
+  /// Runs `source` and returns what this run printed, then its errors, then `exit: N`.
   func run(_ source: String, name: String = "test.2cs") async -> String {
+    let start = transcript.count
     let outcome = await engine.run(source, name: name)
     let status: Int32
     switch outcome {
@@ -74,7 +78,7 @@ struct LanguageHarness {
       status = 1
     }
     transcript.add("exit: \(status)")
-    return transcript.text
+    return transcript.text(from: start)
   }
 }
 
