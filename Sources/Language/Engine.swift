@@ -27,6 +27,9 @@ public final class Engine: @unchecked Sendable {
 
   private(set) var registry: [String: Command] = [:]
   var userCommands: [String: UserCommand] = [:]
+  /// How many `source`d files are running inside each other; a file that sources itself stops at the limit.
+  private var sourceDepth = 0
+  static let maximumSourceDepth = 64
   let globals = Scope(parent: nil)
   private var patterns: [String: CompiledPattern] = [:]
 
@@ -116,6 +119,13 @@ public final class Engine: @unchecked Sendable {
 
   /// Runs another file's text in `scope`, as `source` does; its definitions and variables stay.
   func runNested(_ text: String, name: String, scope: Scope) async throws -> Value {
+    guard sourceDepth < Self.maximumSourceDepth else {
+      throw CommandError(
+        "files source each other more than \(Self.maximumSourceDepth) deep (\(name) again?)",
+        help: "a file that sources itself, directly or through others, never ends")
+    }
+    sourceDepth += 1
+    defer { sourceDepth -= 1 }
     let parsed = parse(text, name: name)
     guard parsed.diagnostics.isEmpty else {
       throw CommandError(

@@ -493,7 +493,12 @@ struct Parser {
     _ operatorFor: (Token.Kind) -> BinaryOperator?, operand: (inout Parser) throws -> Expression
   ) throws -> Expression {
     var left = try operand(&self)
+    // Each operator deepens the tree on its left, and evaluating it recurses that deep: count it as nesting.
+    var chained = 0
+    defer { depth -= chained }
     while let operation = operatorFor(peek(.operator).kind) {
+      try enter(peek(.operator))
+      chained += 1
       advance(.operator)
       skipNewlines()
       let right = try operand(&self)

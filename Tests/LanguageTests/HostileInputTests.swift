@@ -1,0 +1,26 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Input that once crashed 2cs or ran away with memory ends in an error with a place instead.
+@Suite("Hostile input")
+struct HostileInputTests {
+  @Test func aFileThatSourcesItselfStops() async throws {
+    try await withTemporaryFolder { folder in
+      let file = folder + "/again.2cs"
+      try "source \(file)\n".write(toFile: file, atomically: true, encoding: .utf8)
+      let output = try await LanguageHarness().run("source \(file)")
+      #expect(output.contains("files source each other more than 64 deep"), "\(output.suffix(400))")
+      #expect(output.hasSuffix("exit: 1"))
+    }
+  }
+
+  @Test func aLongOperatorChainIsAnErrorNotACrash() async throws {
+    let chain = Array(repeating: "1", count: 3000).joined(separator: " + ")
+    let output = try await LanguageHarness().run("let x = \(chain)")
+    #expect(output.contains("nesting deeper than 128 levels"), "\(output.prefix(300))")
+    #expect(output.hasSuffix("exit: 2"))
+    #expect(
+      try await LanguageHarness().run(Array(repeating: "1", count: 100).joined(separator: " + ")) == "100\nexit: 0")
+  }
+}
