@@ -104,24 +104,6 @@ struct JournalTests {
     }
   }
 
-  @Test func everyWriteOfTheWritePathIsSettled() async throws {
-    try await withTemporaryFolder { folder in
-      let path = folder + "/journal.ndjson"
-      let harness = try LanguageHarness(journal: path)
-      _ = await harness.run(
-        """
-        let g = groups US near=415 | first
-        $g | purchase
-        $g | purchase
-        try { purchase group=grp_missing } catch { }
-        """)
-      let contents = try Journal(path: path).read()
-      #expect(contents.entries.count == 6)
-      #expect(contents.unsettled.isEmpty)
-      #expect(Journal(path: path).unfinishedWritesNotice() == nil)
-    }
-  }
-
   @Test func aWriteLeftSendingIsNamedInTheNoticeOnStart() async throws {
     try await withTemporaryFolder { folder in
       let journal = Journal(path: folder + "/journal.ndjson")

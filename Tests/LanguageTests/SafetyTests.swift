@@ -104,6 +104,9 @@ struct SafetyTests {
         """)
       let output = await harness.run("journal | get outcome")
       #expect(output.contains("sending\ndone\nsending\nnot_done\ndry_run\n"), "\(output)")
+      // Every outcome names the entry it settles, so nothing is left to report on the next start.
+      #expect(try Journal(path: path).read().unsettled.isEmpty)
+      #expect(Journal(path: path).unfinishedWritesNotice() == nil)
       let attributes = try FileManager.default.attributesOfItem(atPath: path)
       #expect((attributes[.posixPermissions] as? Int) == 0o600)
       // A journal others could read is made private at the next write.
