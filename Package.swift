@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "2cs", targets: ["TwoCS"]),
+    .library(name: "NumbersContract", targets: ["NumbersContract"]),
     .library(name: "NumbersAPI", targets: ["NumbersAPI"]),
     .library(name: "Language", targets: ["Language"]),
   ],
@@ -15,16 +16,28 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/LebJe/TOMLKit", .upToNextMinor(from: "0.6.0")),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
   ],
   targets: [
     .target(
+      name: "NumbersContract",
+      dependencies: [
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "OrderedCollections", package: "swift-collections"),
+      ]
+    ),
+    .target(
       name: "NumbersAPI",
       dependencies: [
+        "NumbersContract",
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
-    .target(name: "Sandbox", dependencies: ["NumbersAPI"]),
+    .target(
+      name: "Sandbox",
+      dependencies: ["NumbersContract", .product(name: "HTTPTypes", package: "swift-http-types")]
+    ),
     .target(
       name: "Language",
       swiftSettings: [
@@ -33,7 +46,7 @@ let package = Package(
         .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
       ]
     ),
-    .target(name: "Commands", dependencies: ["Language", "NumbersAPI"]),
+    .target(name: "Commands", dependencies: ["Language", "NumbersContract", "NumbersAPI"]),
     .systemLibrary(
       name: "CLibedit",
       pkgConfig: "libedit",
@@ -44,27 +57,29 @@ let package = Package(
     .executableTarget(
       name: "TwoCS",
       dependencies: [
-        "NumbersAPI", "Sandbox", "Language", "Commands", "LineEditing", "CProcessControl",
+        "NumbersContract", "NumbersAPI", "Sandbox", "Language", "Commands", "LineEditing", "CProcessControl",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "TOMLKit", package: "TOMLKit"),
       ]
     ),
     .executableTarget(name: "Benchmarks", dependencies: ["Language", "Commands"]),
-    .target(name: "TestSupport", dependencies: ["NumbersAPI"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["NumbersContract", "NumbersAPI"], path: "Tests/TestSupport"),
     .testTarget(
       name: "NumbersAPITests",
-      dependencies: ["NumbersAPI", "TestSupport", .product(name: "HTTPTypes", package: "swift-http-types")]
+      dependencies: [
+        "NumbersContract", "NumbersAPI", "TestSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
+      ]
     ),
     .testTarget(
       name: "LanguageTests",
-      dependencies: ["Language", "Commands", "Sandbox", "NumbersAPI", "TestSupport"],
+      dependencies: ["Language", "Commands", "Sandbox", "NumbersContract", "NumbersAPI", "TestSupport"],
       exclude: ["Golden"]
     ),
     .testTarget(
       name: "CommandLineTests",
       dependencies: [
-        "TwoCS", "NumbersAPI", "Commands", "TestSupport",
+        "TwoCS", "NumbersContract", "NumbersAPI", "Commands", "TestSupport",
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Hummingbird", package: "hummingbird"),
       ],
@@ -73,7 +88,7 @@ let package = Package(
     .testTarget(
       name: "SandboxTests",
       dependencies: [
-        "Sandbox", "NumbersAPI", "TwoCS", "TestSupport", "Commands", "Language",
+        "Sandbox", "NumbersContract", "NumbersAPI", "TwoCS", "TestSupport", "Commands", "Language",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
       ]

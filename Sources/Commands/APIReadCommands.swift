@@ -1,5 +1,6 @@
 import Language
 import NumbersAPI
+import NumbersContract
 
 /// Country codes the tab completion offers.
 let knownCountries = ["US", "CA", "GB", "DE", "FR", "ES", "BR", "MX", "AU", "JP"]

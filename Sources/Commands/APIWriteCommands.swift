@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import NumbersAPI
+import NumbersContract
 import Synchronization
 
 /// What a write is about, gathered from its arguments and the piped record.

@@ -1,5 +1,6 @@
 import Foundation
 public import NumbersAPI
+public import NumbersContract
 
 #if canImport(Glibc)
   import Glibc

@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import NumbersAPI
+import NumbersContract
 
 /// The journal, its torn lines told as warnings.
 func readJournal(_ session: Session, command: String) throws -> JournalContents {

@@ -1,5 +1,6 @@
 import Language
 import NumbersAPI
+import NumbersContract
 
 /// How 2cs sees in the account whether a write took effect when its answer was lost: the write path asks
 /// right away, and `journal check` asks later for writes the journal left unsettled.

@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import NumbersAPI
+import NumbersContract
 
 #if canImport(Glibc)
   import Glibc

@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import NumbersAPI
+import NumbersContract
 
 private func onOff(_ value: String?) -> Bool? { value.map { $0 == "on" } }
 

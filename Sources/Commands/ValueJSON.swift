@@ -1,8 +1,9 @@
 public import Language
 public import NumbersAPI
+public import NumbersContract
 
 /// API prices arrive as decimal strings; the language holds them as numbers that keep their digits.
-let priceFields: Set<String> = ["setup_price", "monthly_price", "ppm"]
+let priceFields = Set(PriceField.allCases.map(\.rawValue))
 
 extension Value {
   /// A language value from JSON: numbers stay exact, and price strings become numbers.
@@ -20,7 +21,7 @@ extension Value {
       return .string(text)
     case .array(let items): return .list(items.map { converting($0, key: nil) })
     case .object(let object):
-      return .record(Record(object.fields.map { Record.Field(key: $0.key, value: converting($0.value, key: $0.key)) }))
+      return .record(Record(object.map { Record.Field(key: $0.key, value: converting($0.value, key: $0.key)) }))
     }
   }
 
@@ -33,7 +34,7 @@ extension Value {
     case .string(let text): .string(text)
     case .list(let items): .array(items.map(\.json))
     case .record(let record):
-      .object(JSONObject(record.fields.map { JSONObject.Field(key: $0.key, value: $0.value.json) }))
+      .object(JSONObject(uniqueKeysWithValues: record.fields.map { ($0.key, $0.value.json) }))
     case .block: .string("{ block }")
     case .error(let error): Value.record(error.record).json
     }

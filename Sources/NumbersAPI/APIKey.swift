@@ -1,9 +1,8 @@
+import NumbersContract
+
 /// The account's secret. It prints as `***` everywhere (descriptions, dumps,
 /// string interpolation), so it cannot leak into output by accident.
 public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-  /// The header that carries the key on every request.
-  public static let headerName = "X-User-API-Key"
-
   public let secret: String
 
   public init(_ secret: String) { self.secret = secret }

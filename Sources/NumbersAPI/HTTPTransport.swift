@@ -3,6 +3,7 @@ import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NumbersContract
 
 /// Sends requests over HTTP with AsyncHTTPClient. Call `shutdown()` when done.
 public final class HTTPTransport: Transport {

@@ -1,3 +1,5 @@
+import NumbersContract
+
 /// Everything that can go wrong with one API call, with the endpoint it was for.
 public struct NumbersAPIError: Error, Sendable, Equatable, CustomStringConvertible {
   public enum Kind: Sendable, Equatable {

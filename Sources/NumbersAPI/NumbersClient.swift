@@ -1,4 +1,5 @@
 import HTTPTypes
+import NumbersContract
 
 /// How a client behaves: time-outs, pacing, retries and tracing.
 public struct ClientSettings: Sendable {
@@ -247,7 +248,7 @@ public struct NumbersClient: Sendable {
     if !pairs.isEmpty { path += "?" + pairs.joined(separator: "&") }
     var fields = HTTPFields()
     fields[.accept] = "application/json"
-    if let keyField = HTTPField.Name(APIKey.headerName) { fields[keyField] = apiKey.secret }
+    if let keyField = HTTPField.Name(Authentication.headerName) { fields[keyField] = apiKey.secret }
     var bytes: [UInt8] = []
     if let body {
       fields[.contentType] = "application/json"

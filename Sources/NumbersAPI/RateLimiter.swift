@@ -1,3 +1,5 @@
+import NumbersContract
+
 /// Where a rate limiter reads the time and waits. Time is a duration since a
 /// fixed origin, so a test can run hours of pacing on a clock it moves itself.
 public protocol PacingClock: Sendable {

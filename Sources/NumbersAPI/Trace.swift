@@ -1,3 +1,5 @@
+import NumbersContract
+
 /// One HTTP exchange as `--trace` shows it: an equivalent `curl` command with
 /// the key shown as `***`, then the status (or failure) and the time taken.
 public struct TraceRecord: Sendable {
@@ -29,7 +31,7 @@ public struct TraceRecord: Sendable {
     if request.head.method != .get { words += ["-X", request.head.method.rawValue] }
     words.append(shellQuoted(baseURL + (request.head.path ?? "/")))
     for field in request.head.headerFields where field.name.canonicalName != "accept" {
-      let value = field.name.rawName.lowercased() == APIKey.headerName.lowercased() ? "***" : field.value
+      let value = field.name.rawName.lowercased() == Authentication.headerName.lowercased() ? "***" : field.value
       words += ["-H", shellQuoted("\(field.name.rawName): \(value)")]
     }
     if !request.body.isEmpty {

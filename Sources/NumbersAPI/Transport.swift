@@ -1,32 +1,5 @@
 public import HTTPTypes
-
-/// One HTTP request as the client and every transport see it.
-public struct APIRequest: Sendable {
-  public var head: HTTPRequest
-  public var body: [UInt8]
-
-  public init(head: HTTPRequest, body: [UInt8] = []) {
-    self.head = head
-    self.body = body
-  }
-}
-
-/// One HTTP response as the client and every transport see it.
-public struct APIResponse: Sendable {
-  public var head: HTTPResponse
-  public var body: [UInt8]
-
-  public init(head: HTTPResponse, body: [UInt8] = []) {
-    self.head = head
-    self.body = body
-  }
-
-  public init(status: HTTPResponse.Status, json: JSONValue, headerFields: HTTPFields = [:]) {
-    var fields = headerFields
-    fields[.contentType] = "application/json"
-    self.init(head: HTTPResponse(status: status, headerFields: fields), body: json.jsonBytes)
-  }
-}
+public import NumbersContract
 
 /// Why a request got no HTTP response.
 public enum TransportFailure: Error, Sendable, Equatable {
@@ -56,13 +29,6 @@ public protocol Transport: Sendable {
   func send(_ request: APIRequest, timeout: Duration) async throws(TransportFailure) -> APIResponse
 }
 
-/// What an in-process server does with a request: answer it, or drop the
-/// connection as a broken network would.
-public enum ServerOutcome: Sendable {
-  case respond(APIResponse)
-  case dropConnection
-}
-
 /// Calls a server function directly with the same request bytes an HTTP
 /// server would receive; the embedded sandbox runs through this.
 public struct InProcessTransport: Transport {
@@ -82,5 +48,12 @@ public struct InProcessTransport: Transport {
     case .respond(let response): return response
     case .dropConnection: throw .connectionLost("the server closed the connection without answering")
     }
+  }
+}
+
+extension APIServer {
+  /// A transport that calls this server in-process with the same request and response bytes as HTTP.
+  public func inProcessTransport() -> InProcessTransport {
+    InProcessTransport { request in await self.handle(request) }
   }
 }

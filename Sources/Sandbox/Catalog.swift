@@ -1,4 +1,4 @@
-import NumbersAPI
+import NumbersContract
 
 /// The sandbox's numbers for sale: made from `catalogSpec` and a seed, the
 /// same every time for the same seed.
@@ -164,24 +164,26 @@ extension Price {
 
 extension RequirementSpec {
   func json(country: String, type: DIDType) -> JSONValue {
-    [
-      "id": .string("\(country.lowercased())_\(type.name)_\(id)"), "name": .string(name),
-      "description": .string(description), "type": .string(kind), "iso_country_code": .string(country),
-      "did_type": .string(type.name),
-    ]
+    Sandbox.object([
+      RequirementField.id: .string("\(country.lowercased())_\(type.name)_\(id)"), .name: .string(name),
+      .description: .string(description), .type: .string(kind), .country: .string(country),
+      .didType: .string(type.name),
+    ])
   }
 }
 
 extension Catalog.Group {
   var json: JSONValue {
-    var price: JSONObject = ["setup_price": .string(self.price.setup), "monthly_price": .string(self.price.monthly)]
-    if let perMinute = self.price.perMinute { price["ppm"] = .string(perMinute) }
-    return [
-      "id": .string(id), "prefix": .string(prefix), "location": .string(location), "price": .object(price),
-      "type": .string(type.name),
-      "requirements": .array(requirements.map { $0.json(country: country, type: type) }),
-      "allow_number_selection": .bool(allowsSelection), "is_eligible_for_free_number": .bool(freeNumberEligible),
-      "features": .array(features.map(JSONValue.string)),
-    ]
+    var price = JSONObject()
+    price[PriceField.setup] = .string(self.price.setup)
+    price[PriceField.monthly] = .string(self.price.monthly)
+    if let perMinute = self.price.perMinute { price[PriceField.perMinute] = .string(perMinute) }
+    return Sandbox.object([
+      GroupField.id: .string(id), .prefix: .string(prefix), .location: .string(location), .price: .object(price),
+      .type: .string(type.name),
+      .requirements: .array(requirements.map { $0.json(country: country, type: type) }),
+      .allowNumberSelection: .bool(allowsSelection), .isEligibleForFreeNumber: .bool(freeNumberEligible),
+      .features: .array(features.map(JSONValue.string)),
+    ])
   }
 }

@@ -1,3 +1,5 @@
+import NumbersContract
+
 /// The hand-written shape of the sandbox's catalog: countries, regions,
 /// cities with their area codes, and the non-geographic groups. `Catalog`
 /// turns it into records with ids and number pools.
@@ -59,17 +61,6 @@ struct RequirementSpec {
   var name: String
   var description: String
   var kind: String
-}
-
-enum DIDType: Int, CaseIterable, Sendable {
-  case local = 1, mobile, tollfree, national, global, sharedcost
-
-  var name: String { String(describing: self) }
-
-  init?(name: String) {
-    guard let match = DIDType.allCases.first(where: { $0.name == name }) else { return nil }
-    self = match
-  }
 }
 
 private let proofOfAddress = RequirementSpec(

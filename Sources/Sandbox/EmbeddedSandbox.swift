@@ -1,10 +1,10 @@
 import Foundation
-public import NumbersAPI
+public import NumbersContract
 import Synchronization
 
 /// The sandbox as a program embeds it: made on the first request, so a run
 /// that never calls the API never reads the state file or builds the catalog.
-public final class EmbeddedSandbox: Sendable {
+public final class EmbeddedSandbox: APIServer {
   private let configuration: SandboxConfiguration
   private let instance = Mutex<Result<Sandbox, SandboxError>?>(nil)
 
@@ -19,15 +19,13 @@ public final class EmbeddedSandbox: Sendable {
     }
   }
 
-  /// A transport to the sandbox; if its state cannot be read, every request is answered 500 saying why.
-  public var transport: InProcessTransport {
-    InProcessTransport { request in
-      switch self.sandbox() {
-      case .success(let sandbox): return await sandbox.handle(request)
-      case .failure(let error):
-        let envelope: JSONValue = ["success": false, "error": true, "error_message": .string(error.description)]
-        return .respond(APIResponse(status: .internalServerError, json: envelope))
-      }
+  /// Answers as the sandbox does; if its state cannot be read, every request is answered 500 saying why.
+  public func handle(_ request: APIRequest) async -> ServerOutcome {
+    switch sandbox() {
+    case .success(let sandbox): return await sandbox.handle(request)
+    case .failure(let error):
+      return .respond(
+        APIResponse(status: .internalServerError, json: ErrorEnvelope.json(message: error.description)))
     }
   }
 

@@ -1,4 +1,4 @@
-import NumbersAPI
+import NumbersContract
 
 /// An error answer of the sandbox. Every message is made here, by name, so the
 /// wording of the envelope stays consistent.
@@ -7,11 +7,28 @@ struct Failure: Error {
   var message: String
   var retryAfterSeconds: Int?
 
-  static func missingParameter(_ name: String) -> Failure {
+  static func missingParameter(_ name: QueryParameter) -> Failure { missing(name.rawValue) }
+  static func missingParameter(_ name: PurchaseBodyField) -> Failure { missing(name.rawValue) }
+
+  private static func missing(_ name: String) -> Failure {
     Failure(status: 400, message: "\(name) is required")
   }
 
-  static func invalidParameter(_ name: String, _ value: String, expected: String) -> Failure {
+  static func invalidParameter(_ name: QueryParameter, _ value: String, expected: String) -> Failure {
+    invalid(name.rawValue, value, expected: expected)
+  }
+
+  static func invalidParameter(_ name: PurchaseBodyField, _ value: String, expected: String) -> Failure {
+    invalid(name.rawValue, value, expected: expected)
+  }
+
+  /// The id a path ends with, such as a virtual number's uuid, is not one.
+  static func invalidParameter(pathID value: String, expected: String) -> Failure {
+    invalid("uuid", value, expected: expected)
+  }
+
+  /// A parameter by the name the request gave it, which may be none of the contract's.
+  static func invalid(_ name: String, _ value: String, expected: String) -> Failure {
     Failure(status: 400, message: "\(name) must be \(expected) (got '\(value)')")
   }
 
@@ -31,7 +48,7 @@ struct Failure: Error {
     Failure(status: 405, message: "\(method) is not allowed on \(path)")
   }
 
-  static let missingKey = Failure(status: 401, message: "missing \(APIKey.headerName) header")
+  static let missingKey = Failure(status: 401, message: "missing \(Authentication.headerName) header")
   static let wrongKey = Failure(status: 401, message: "invalid API key")
 
   static func conflict(_ message: String) -> Failure {
@@ -56,6 +73,6 @@ struct Failure: Error {
   }
 
   var envelope: JSONValue {
-    ["success": false, "error": true, "error_message": .string(message)]
+    ErrorEnvelope.json(message: message)
   }
 }

@@ -1,23 +1,30 @@
 import Foundation
-import NumbersAPI
+import NumbersContract
 
 extension Sandbox {
-  static func success(_ data: JSONObject, status: Int = 200) -> APIResponse {
-    APIResponse(status: .init(code: status), json: ["success": true, "data": .object(data)])
+  static func success(_ name: DataField, _ value: JSONValue, status: Int = 200) -> APIResponse {
+    var data = JSONObject()
+    data[name] = value
+    return APIResponse(status: .init(code: status), json: SuccessEnvelope.json(data: data))
   }
 
   static func successTopLevel(_ fields: JSONObject, status: Int = 200) -> APIResponse {
-    var body: JSONObject = ["success": true]
-    for field in fields { body[field.key] = field.value }
-    return APIResponse(status: .init(code: status), json: .object(body))
+    APIResponse(status: .init(code: status), json: SuccessEnvelope.json(topLevel: fields))
+  }
+
+  /// A JSON object of the contract's fields, in the order given.
+  static func object<Name: FieldName>(_ fields: KeyValuePairs<Name, JSONValue>) -> JSONValue {
+    var object = JSONObject()
+    for (name, value) in fields { object[name] = value }
+    return .object(object)
   }
 
   // MARK: Catalog
 
   func country(_ call: CallContext) throws -> Catalog.Country {
-    let code = try call.requiredParameter("country")
+    let code = try call.requiredParameter(.country)
     guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
-      throw Failure.invalidParameter("country", code, expected: "an upper-case ISO 3166 country code such as US")
+      throw Failure.invalidParameter(.country, code, expected: "an upper-case ISO 3166 country code such as US")
     }
     guard let country = catalog.countries[code] else { throw Failure.notFound("country \(code)") }
     return country
@@ -25,34 +32,36 @@ extension Sandbox {
 
   func regions(_ call: CallContext) throws -> APIResponse {
     let country = try country(call)
-    let regions = catalog.regions.filter { $0.country == country.code }.map { region -> JSONValue in
-      ["id": .int(region.id), "region_name": .string(region.name), "iso_country_code": .string(region.country)]
+    let regions = catalog.regions.filter { $0.country == country.code }.map { region in
+      Self.object([RegionField.id: .int(region.id), .name: .string(region.name), .country: .string(region.country)])
     }
-    return Self.success(["regions": .array(regions)])
+    return Self.success(.regions, .array(regions))
   }
 
   func cities(_ call: CallContext) throws -> APIResponse {
     let country = try country(call)
-    let regionID = try call.integerParameter("region", expected: "a region id (a whole number)")
+    let regionID = try call.integerParameter(.region, expected: "a region id (a whole number)")
     if let regionID, !catalog.regions.contains(where: { $0.id == regionID && $0.country == country.code }) {
       throw Failure.notFound("region \(regionID) in \(country.code)")
     }
     let cities = catalog.cities.filter { $0.country == country.code && (regionID == nil || $0.regionID == regionID) }
-      .map { city -> JSONValue in
-        ["id": .int(city.id), "city_name": .string(city.name), "iso_country_code": .string(city.country)]
+      .map { city in
+        Self.object([CityField.id: .int(city.id), .name: .string(city.name), .country: .string(city.country)])
       }
-    return Self.success(["cities": .array(cities)])
+    return Self.success(.cities, .array(cities))
   }
 
   func didTypes() -> APIResponse {
-    let types = DIDType.allCases.map { type -> JSONValue in ["id": .int(type.rawValue), "name": .string(type.name)] }
-    return Self.success(["did_types": .array(types)])
+    let types = DIDType.allCases.map { type in
+      Self.object([DIDTypeField.id: .int(type.rawValue), .name: .string(type.name)])
+    }
+    return Self.success(.didTypes, .array(types))
   }
 
   func groups(_ call: CallContext) throws -> APIResponse {
     let country = try country(call)
-    let regionID = try call.integerParameter("region_id", expected: "a region id (a whole number)")
-    let cityID = try call.integerParameter("city_id", expected: "a city id (a whole number)")
+    let regionID = try call.integerParameter(.regionID, expected: "a region id (a whole number)")
+    let cityID = try call.integerParameter(.cityID, expected: "a city id (a whole number)")
     if let regionID, !catalog.regions.contains(where: { $0.id == regionID && $0.country == country.code }) {
       throw Failure.notFound("region \(regionID) in \(country.code)")
     }
@@ -60,20 +69,20 @@ extension Sandbox {
       throw Failure.notFound("city \(cityID) in \(country.code)")
     }
     var type: DIDType?
-    if let name = call.parameter("did_type"), name != "all" {
+    if let name = call.parameter(.didType), name != DIDType.allTypesName {
       guard let known = DIDType(name: name) else {
         let names = DIDType.allCases.map(\.name).joined(separator: ", ")
-        throw Failure.invalidParameter("did_type", name, expected: "one of \(names) or all")
+        throw Failure.invalidParameter(.didType, name, expected: "one of \(names) or \(DIDType.allTypesName)")
       }
       type = known
     }
-    let nearby = call.parameter("city_name_or_prefix")
+    let nearby = call.parameter(.cityNameOrPrefix)
     let groups = catalog.groups.filter { group in
       group.country == country.code && (type == nil || group.type == type)
         && (regionID == nil || group.regionID == regionID) && (cityID == nil || group.cityID == cityID)
         && (nearby.map { Self.group(group, isNear: $0) } ?? true)
     }
-    return Self.success(["groups": .array(groups.map(\.json))])
+    return Self.success(.groups, .array(groups.map(\.json)))
   }
 
   /// A city name's beginning (any case) or the digits a group's numbers start with.
@@ -90,33 +99,35 @@ extension Sandbox {
   func requirements(_ call: CallContext) throws -> APIResponse {
     let country = try country(call)
     var types = DIDType.allCases
-    if let text = call.parameter("did_type") {
+    if let text = call.parameter(.didType) {
       guard let id = Int(text), let type = DIDType(rawValue: id) else {
         throw Failure.invalidParameter(
-          "did_type", text, expected: "a DID type id from /open/numbers/did-types (1 to 6)")
+          .didType, text, expected: "a DID type id from /open/numbers/did-types (1 to 6)")
       }
       types = [type]
     }
     let items = types.flatMap { type in
       catalog.requirements(country: country.code, type: type).map { $0.json(country: country.code, type: type) }
     }
-    return Self.success(["requirements": .array(items)])
+    return Self.success(.requirements, .array(items))
   }
 
   func available(_ call: CallContext, account: String) throws -> APIResponse {
     try refresh()
-    let group = try group(id: try call.requiredParameter("group_id"))
+    let group = try group(id: try call.requiredParameter(.groupID))
     var contains: String?
-    if let text = call.parameter("number_contains") {
+    if let text = call.parameter(.numberContains) {
       guard text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-        throw Failure.invalidParameter("number_contains", text, expected: "digits only")
+        throw Failure.invalidParameter(.numberContains, text, expected: "digits only")
       }
       contains = text
     }
     guard group.allowsSelection else { throw Failure.selectionNotAllowed(groupID: group.id) }
     let free = freeNumbers(in: group, state: state).filter { contains == nil || $0.e164.contains(contains ?? "") }
-    let items = free.map { number -> JSONValue in ["id": .string(number.id), "number": .string(number.e164)] }
-    return Self.success(["numbers": .array(items)])
+    let items = free.map { number in
+      Self.object([AvailableNumberField.id: .string(number.id), .number: .string(number.e164)])
+    }
+    return Self.success(.numbers, .array(items))
   }
 
   // MARK: Reservations and purchases
@@ -142,15 +153,17 @@ extension Sandbox {
     -> (group: Catalog.Group, number: Catalog.PoolNumber?)
   {
     let body = try call.bodyObject()
-    guard let groupValue = body["group_id"], groupValue != .null else { throw Failure.missingParameter("group_id") }
+    guard let groupValue = body[PurchaseBodyField.groupID], groupValue != .null else {
+      throw Failure.missingParameter(PurchaseBodyField.groupID)
+    }
     guard let groupID = groupValue.stringValue ?? (groupValue.intValue.map(String.init)) else {
-      throw Failure.invalidParameter("group_id", groupValue.jsonText, expected: "a group id string")
+      throw Failure.invalidParameter(PurchaseBodyField.groupID, groupValue.jsonText, expected: "a group id string")
     }
     let group = try group(id: groupID)
-    guard let numberValue = body["number"], numberValue != .null else { return (group, nil) }
+    guard let numberValue = body[PurchaseBodyField.number], numberValue != .null else { return (group, nil) }
     guard let number = numberValue.stringValue, !number.isEmpty else {
       throw Failure.invalidParameter(
-        "number", numberValue.jsonText, expected: "a phone number in E.164, like +12135550123")
+        PurchaseBodyField.number, numberValue.jsonText, expected: "a phone number in E.164, like +12135550123")
     }
     let moment = now
     let reserved = state.reservations.contains { reservation in
@@ -206,11 +219,11 @@ extension Sandbox {
       state.reservations.append(reservation)
       return reservation
     }
-    let details: JSONValue = [
-      "uuid": .string(reservation.uuid), "number": .string(reservation.number),
-      "created_at": .string(reservation.createdAt.apiText), "expires_at": .string(reservation.expiresAt.apiText),
-    ]
-    return Self.success(["reservation_details": details], status: 201)
+    let details = Self.object([
+      ReservationDetailsField.uuid: .string(reservation.uuid), .number: .string(reservation.number),
+      .createdAt: .string(reservation.createdAt.apiText), .expiresAt: .string(reservation.expiresAt.apiText),
+    ])
+    return Self.success(.reservationDetails, details, status: 201)
   }
 
   func listReservations(account: String) throws -> APIResponse {
@@ -219,19 +232,19 @@ extension Sandbox {
     let items = state.reservations.filter { $0.account == account && $0.expiresAt > moment }.compactMap {
       reservation -> JSONValue? in
       guard let group = catalog.group(id: reservation.groupID) else { return nil }
-      return [
-        "uuid": .string(reservation.uuid), "number": .string(reservation.number), "did_group_id": .string(group.id),
-        "did_type": .string(group.type.name), "iso_country_code": .string(group.country),
-        "location": .string(group.location), "setup_price": .string(group.price.setup),
-        "monthly_price": .string(group.price.monthly), "ppm": group.price.perMinute.json,
-        "reservation_date": .string(reservation.createdAt.apiText),
-        "reservation_end_date": .string(reservation.expiresAt.apiText),
-        "needs_registration": .bool(!group.requirements.isEmpty),
-        "supports_sms_in": .bool(group.features.contains("sms_in")),
-        "supports_sms_out": .bool(group.features.contains("sms_out")),
-      ]
+      return Self.object([
+        ReservationField.uuid: .string(reservation.uuid), .number: .string(reservation.number),
+        .groupID: .string(group.id), .didType: .string(group.type.name), .country: .string(group.country),
+        .location: .string(group.location), .setupPrice: .string(group.price.setup),
+        .monthlyPrice: .string(group.price.monthly), .ppm: group.price.perMinute.json,
+        .reservationDate: .string(reservation.createdAt.apiText),
+        .reservationEndDate: .string(reservation.expiresAt.apiText),
+        .needsRegistration: .bool(!group.requirements.isEmpty),
+        .supportsSMSIn: .bool(group.features.contains("sms_in")),
+        .supportsSMSOut: .bool(group.features.contains("sms_out")),
+      ])
     }
-    return Self.success(["reservations": .array(items)])
+    return Self.success(.reservations, .array(items))
   }
 
   func cancelReservation(uuid: String, account: String) throws -> APIResponse {
@@ -244,7 +257,9 @@ extension Sandbox {
       else { throw Failure.notFound("reservation \(uuid)") }
       return state.reservations.remove(at: index).number
     }
-    return Self.successTopLevel(["message": .string("reservation \(uuid) cancelled; \(number) is available again")])
+    var answer = JSONObject()
+    answer[MessageField.message] = .string("reservation \(uuid) cancelled; \(number) is available again")
+    return Self.successTopLevel(answer)
   }
 
   func purchase(_ call: CallContext, account: String) throws -> APIResponse {
@@ -268,39 +283,42 @@ extension Sandbox {
       return owned
     }
     if configuration.faults.listLate > 0 { unlistedNumbers[bought.uuid] = configuration.faults.listLate }
-    return Self.successTopLevel(
-      ["purchased": [.string(bought.number)], "failed": [], "numbers": [virtualNumberJSON(bought)]], status: 201)
+    var answer = JSONObject()
+    answer[PurchaseField.purchased] = [.string(bought.number)]
+    answer[PurchaseField.failed] = []
+    answer[PurchaseField.numbers] = [virtualNumberJSON(bought)]
+    return Self.successTopLevel(answer, status: 201)
   }
 
   // MARK: Owned numbers
 
-  func status(of owned: SandboxState.OwnedNumber) -> String {
+  func status(of owned: SandboxState.OwnedNumber) -> VirtualNumberStatus {
     if let released = owned.releasedAt {
-      return now.timeIntervalSince(released) >= configuration.releaseDelay ? "RELEASED" : "PENDING_CANCELLATION"
+      return now.timeIntervalSince(released) >= configuration.releaseDelay ? .released : .pendingCancellation
     }
     let needsDocuments = catalog.group(id: owned.groupID).map { !$0.requirements.isEmpty } ?? false
-    return needsDocuments ? "AWAITING_REGISTRATION" : "ACTIVE"
+    return needsDocuments ? .awaitingRegistration : .active
   }
 
   func virtualNumberJSON(_ owned: SandboxState.OwnedNumber) -> JSONValue {
     let group = catalog.group(id: owned.groupID)
     let formatted = group.flatMap { catalog.poolEntry(for: owned.number, in: $0)?.formatted } ?? owned.number
-    return [
-      "uuid": .string(owned.uuid), "phone_number": .string(owned.number),
-      "formatted_phone_number": .string(formatted), "iso_country_code": group.map { .string($0.country) } ?? .null,
-      "region_name": (group?.regionName ?? group?.countryName).json,
-      "friendly_name": group.map { .string($0.location) } ?? .null,
-      "provider_type": "sandbox", "did_type": group.map { .string($0.type.name) } ?? .null,
-      "status_text": .string(status(of: owned)), "created_at": .string(owned.createdAt.apiText),
-    ]
+    return Self.object([
+      VirtualNumberField.uuid: .string(owned.uuid), .phoneNumber: .string(owned.number),
+      .formattedPhoneNumber: .string(formatted), .country: group.map { .string($0.country) } ?? .null,
+      .regionName: (group?.regionName ?? group?.countryName).json,
+      .friendlyName: group.map { .string($0.location) } ?? .null,
+      .providerType: "sandbox", .didType: group.map { .string($0.type.name) } ?? .null,
+      .status: .string(status(of: owned).rawValue), .createdAt: .string(owned.createdAt.apiText),
+    ])
   }
 
   func ownedNumbers(_ call: CallContext, account: String) throws -> APIResponse {
     try refresh()
-    let page = try call.integerParameter("page_number", expected: "a page number counted from 0") ?? 0
-    let asked = try call.integerParameter("results_per_page", expected: "a whole number from 1 to 100") ?? 50
+    let page = try call.integerParameter(.pageNumber, expected: "a page number counted from 0") ?? 0
+    let asked = try call.integerParameter(.resultsPerPage, expected: "a whole number from 1 to 100") ?? 50
     guard (1...100).contains(asked) else {
-      throw Failure.invalidParameter("results_per_page", String(asked), expected: "a whole number from 1 to 100")
+      throw Failure.invalidParameter(.resultsPerPage, String(asked), expected: "a whole number from 1 to 100")
     }
     let faults = configuration.faults
     let perPage = min(asked, faults.pageCap ?? asked)
@@ -311,19 +329,22 @@ extension Sandbox {
     if faults.numbersWithoutPlus {
       numbers = numbers.map { number in
         var object = number.objectValue ?? [:]
-        object["phone_number"] = object["phone_number"]?.stringValue.map { .string(String($0.drop { $0 == "+" })) }
+        object[VirtualNumberField.phoneNumber] = object[VirtualNumberField.phoneNumber]?.stringValue.map {
+          .string(String($0.drop { $0 == "+" }))
+        }
         return .object(object)
       }
     }
-    var body: JSONObject = faults.omitCount ? [:] : ["count": .int(mine.count)]
-    body["page"] = .int(page)
-    body["numbers"] = .array(numbers)
+    var body = JSONObject()
+    if !faults.omitCount { body[OwnedNumbersPageField.count] = .int(mine.count) }
+    body[OwnedNumbersPageField.page] = .int(page)
+    body[OwnedNumbersPageField.numbers] = .array(numbers)
     return Self.successTopLevel(body)
   }
 
   func release(uuid: String, account: String) throws -> APIResponse {
     guard uuid.hasPrefix("DID"), uuid.count == 39, UUID(uuidString: String(uuid.dropFirst(3))) != nil else {
-      throw Failure.invalidParameter("uuid", uuid, expected: "DID followed by a 36-character UUID")
+      throw Failure.invalidParameter(pathID: uuid, expected: "DID followed by a 36-character UUID")
     }
     let moment = now
     try commit { state in
@@ -342,18 +363,20 @@ extension Sandbox {
     let number = Int(account.split(separator: "-").last ?? "1") ?? 1
     var random = SeededRandom(seed: state.seed, "account", account)
     let created = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01
-    return Self.successTopLevel([
-      "account": [
-        "name": .string("Sandbox account \(number)"), "uuid": .string(random.uuid()), "on_trial": false,
-        "blocked": false, "created_at": .string(created.apiText),
-        "expires_at": .string(created.addingTimeInterval(3 * 365 * 86_400).apiText),
-      ],
-      "limits": ["requests_per_minute": configuration.requestsPerMinute.map(JSONValue.int) ?? .null],
-      "usage": [
-        "api_request_count": .int(usage(of: account)), "max_api_request_count": .int(100_000),
-        "owned_numbers": .int(state.owned.filter { $0.account == account && $0.releasedAt == nil }.count),
-      ],
-      SandboxIdentification.infoField: .string(SandboxIdentification.infoValue),
+    var answer = JSONObject()
+    answer[InfoField.account] = Self.object([
+      AccountField.name: .string("Sandbox account \(number)"), .uuid: .string(random.uuid()), .onTrial: false,
+      .blocked: false, .createdAt: .string(created.apiText),
+      .expiresAt: .string(created.addingTimeInterval(3 * 365 * 86_400).apiText),
     ])
+    answer[InfoField.limits] = Self.object([
+      LimitsField.requestsPerMinute: configuration.requestsPerMinute.map(JSONValue.int) ?? .null
+    ])
+    answer[InfoField.usage] = Self.object([
+      UsageField.apiRequestCount: .int(usage(of: account)), .maxAPIRequestCount: .int(100_000),
+      .ownedNumbers: .int(state.owned.filter { $0.account == account && $0.releasedAt == nil }.count),
+    ])
+    answer[InfoField.server] = .string(SandboxIdentification.infoValue)
+    return Self.successTopLevel(answer)
   }
 }

@@ -1,12 +1,12 @@
 import Foundation
 public import HTTPTypes
-public import NumbersAPI
+public import NumbersContract
 
 /// The simulated Numbers API: a function from a request to a response, kept
 /// as an actor so any number of clients can use it at once and a number is
 /// never sold twice. The embedded mode calls `handle` directly; `2cs sandbox
 /// serve` hosts the same function over HTTP.
-public actor Sandbox {
+public actor Sandbox: APIServer {
   public let configuration: SandboxConfiguration
   let catalog: Catalog
   var state: SandboxState
@@ -21,7 +21,7 @@ public actor Sandbox {
   var unlistedNumbers: [String: Int] = [:]
   /// Answers of the catalog endpoints by path and query: the catalog never changes, so neither do they.
   private var catalogAnswers: [String: APIResponse] = [:]
-  private static let keyField = HTTPField.Name(APIKey.headerName)
+  private static let keyField = HTTPField.Name(Authentication.headerName)
 
   public init(configuration: SandboxConfiguration = SandboxConfiguration()) throws(SandboxError) {
     self.configuration = configuration
@@ -35,11 +35,6 @@ public actor Sandbox {
   /// Forgets all reservations, purchases and usage kept in `stateFile`.
   public static func reset(stateFile: String) throws(SandboxError) {
     try StateStore(path: stateFile).remove()
-  }
-
-  /// A transport that calls this sandbox in-process with the same request and response bytes as HTTP.
-  public nonisolated func inProcessTransport() -> InProcessTransport {
-    InProcessTransport { request in await self.handle(request) }
   }
 
   /// How many requests arrived for `method path` (without the query).
@@ -138,48 +133,22 @@ public actor Sandbox {
   }
 
   private func route(_ call: CallContext, account: String) throws -> APIResponse {
-    let method = call.method
-    switch call.path {
-    case "/open/numbers/regions":
-      try call.allow(.get, method)
-      return try catalogAnswer(call) { try regions(call) }
-    case "/open/numbers/cities":
-      try call.allow(.get, method)
-      return try catalogAnswer(call) { try cities(call) }
-    case "/open/numbers/did-types":
-      try call.allow(.get, method)
-      return try catalogAnswer(call) { didTypes() }
-    case "/open/numbers/groups":
-      try call.allow(.get, method)
-      return try catalogAnswer(call) { try groups(call) }
-    case "/open/numbers/requirements":
-      try call.allow(.get, method)
-      return try catalogAnswer(call) { try requirements(call) }
-    case "/open/numbers/available":
-      try call.allow(.get, method)
-      return try available(call, account: account)
-    case "/open/numbers/reservations":
-      try call.allow([.get, .post], method)
-      return method == .post ? try reserve(call, account: account) : try listReservations(account: account)
-    case "/open/numbers/purchase":
-      try call.allow(.post, method)
-      return try purchase(call, account: account)
-    case "/open/voip/virtual-numbers":
-      try call.allow(.get, method)
-      return try ownedNumbers(call, account: account)
-    case "/open/info":
-      try call.allow(.get, method)
-      return info(account: account)
-    default:
-      if let uuid = call.trailingSegment(after: "/open/numbers/reservations/") {
-        try call.allow(.delete, method)
-        return try cancelReservation(uuid: uuid, account: account)
-      }
-      if let uuid = call.trailingSegment(after: "/open/voip/virtual-numbers/") {
-        try call.allow(.delete, method)
-        return try release(uuid: uuid, account: account)
-      }
-      throw Failure.noSuchEndpoint(method.rawValue, call.path)
+    switch Endpoint.resolve(method: call.method, path: call.path) {
+    case .noSuchPath: throw Failure.noSuchEndpoint(call.method.rawValue, call.path)
+    case .methodNotAllowed: throw Failure.methodNotAllowed(call.method.rawValue, call.path)
+    case .endpoint(.regions): return try catalogAnswer(call) { try regions(call) }
+    case .endpoint(.cities): return try catalogAnswer(call) { try cities(call) }
+    case .endpoint(.didTypes): return try catalogAnswer(call) { didTypes() }
+    case .endpoint(.groups): return try catalogAnswer(call) { try groups(call) }
+    case .endpoint(.requirements): return try catalogAnswer(call) { try requirements(call) }
+    case .endpoint(.available): return try available(call, account: account)
+    case .endpoint(.createReservation): return try reserve(call, account: account)
+    case .endpoint(.listReservations): return try listReservations(account: account)
+    case .endpoint(.cancelReservation(let uuid)): return try cancelReservation(uuid: uuid, account: account)
+    case .endpoint(.purchase): return try purchase(call, account: account)
+    case .endpoint(.ownedNumbers): return try ownedNumbers(call, account: account)
+    case .endpoint(.releaseNumber(let uuid)): return try release(uuid: uuid, account: account)
+    case .endpoint(.info): return info(account: account)
     }
   }
 
@@ -244,39 +213,24 @@ struct CallContext {
       for pair in target[target.index(after: mark)...].split(separator: "&") {
         let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         guard let name = percentDecoded(parts[0]), let value = percentDecoded(parts.count > 1 ? parts[1] : "")
-        else { throw Failure.invalidParameter(String(parts[0]), String(pair), expected: "percent-encoded UTF-8") }
+        else { throw Failure.invalid(String(parts[0]), String(pair), expected: "percent-encoded UTF-8") }
         if query[name] == nil { query[name] = value }
       }
     }
   }
 
-  func allow(_ allowed: HTTPRequest.Method, _ method: HTTPRequest.Method) throws {
-    try allow([allowed], method)
-  }
-
-  func allow(_ allowed: [HTTPRequest.Method], _ method: HTTPRequest.Method) throws {
-    guard allowed.contains(method) else { throw Failure.methodNotAllowed(method.rawValue, path) }
-  }
-
-  func trailingSegment(after prefix: String) -> String? {
-    guard path.hasPrefix(prefix) else { return nil }
-    let rest = path.dropFirst(prefix.count)
-    guard !rest.isEmpty, !rest.contains("/") else { return nil }
-    return percentDecoded(rest, plusIsSpace: false)
-  }
-
   /// A query parameter, with empty values counted as missing.
-  func parameter(_ name: String) -> String? {
-    guard let value = query[name], !value.isEmpty else { return nil }
+  func parameter(_ name: QueryParameter) -> String? {
+    guard let value = query[name.rawValue], !value.isEmpty else { return nil }
     return value
   }
 
-  func requiredParameter(_ name: String) throws -> String {
+  func requiredParameter(_ name: QueryParameter) throws -> String {
     guard let value = parameter(name) else { throw Failure.missingParameter(name) }
     return value
   }
 
-  func integerParameter(_ name: String, expected: String) throws -> Int? {
+  func integerParameter(_ name: QueryParameter, expected: String) throws -> Int? {
     guard let text = parameter(name) else { return nil }
     guard let value = Int(text), value >= 0 else { throw Failure.invalidParameter(name, text, expected: expected) }
     return value
@@ -284,11 +238,10 @@ struct CallContext {
 
   /// The JSON object of a POST body.
   func bodyObject() throws -> JSONObject {
-    guard !body.isEmpty else { throw Failure.invalidBody("expected a JSON object with group_id") }
+    let expected = "expected a JSON object with \(PurchaseBodyField.groupID.rawValue)"
+    guard !body.isEmpty else { throw Failure.invalidBody(expected) }
     do {
-      guard let object = try JSONValue(parsing: body).objectValue else {
-        throw Failure.invalidBody("expected a JSON object with group_id")
-      }
+      guard let object = try JSONValue(parsing: body).objectValue else { throw Failure.invalidBody(expected) }
       return object
     } catch let error as JSONSyntaxError {
       throw Failure.invalidBody("not JSON: \(error)")

@@ -1,5 +1,6 @@
 import Foundation
 import NumbersAPI
+import NumbersContract
 
 #if canImport(Glibc)
   import Glibc

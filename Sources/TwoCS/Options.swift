@@ -3,6 +3,7 @@ import Commands
 import Foundation
 import Language
 import NumbersAPI
+import NumbersContract
 import Sandbox
 
 #if canImport(Glibc)

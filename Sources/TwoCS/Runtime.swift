@@ -3,6 +3,7 @@ import Foundation
 import Language
 import LineEditing
 import NumbersAPI
+import NumbersContract
 import Sandbox
 
 #if canImport(Glibc)
@@ -62,7 +63,7 @@ struct Runtime {
       configuration.stateFile = SandboxConfiguration.defaultStateFile(environment: environment)
       let embedded = EmbeddedSandbox(configuration: configuration)
       sandbox = embedded
-      transportForClient = embedded.transport
+      transportForClient = embedded.inProcessTransport()
       transport = nil
       connection = .embeddedSandbox
     } else {

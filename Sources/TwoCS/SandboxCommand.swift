@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import NumbersAPI
+import NumbersContract
 import Sandbox
 
 struct SandboxCommand: AsyncParsableCommand {

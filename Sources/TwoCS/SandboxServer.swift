@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NumbersAPI
+import NumbersContract
 import Sandbox
 
 /// Hosts a `Sandbox` over HTTP with Hummingbird: the same handler the embedded mode calls directly.

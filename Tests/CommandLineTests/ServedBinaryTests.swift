@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import NumbersAPI
+import NumbersContract
 import TestSupport
 import Testing
 
@@ -21,7 +22,7 @@ struct ServedBinaryTests {
     let transport = HTTPTransport(baseURL: server.baseURL)
     defer { Task { await transport.shutdown() } }
     var fields = HTTPFields()
-    fields[HTTPField.Name(APIKey.headerName)!] = "k"
+    fields[HTTPField.Name(Authentication.headerName)!] = "k"
     let path = "/open/numbers/groups?country=GB"
     let withKey = try await transport.send(
       APIRequest(head: HTTPRequest(method: .get, scheme: nil, authority: nil, path: path, headerFields: fields)),

@@ -1,6 +1,7 @@
 import Commands
 import Foundation
 import NumbersAPI
+import NumbersContract
 import TestSupport
 import Testing
 

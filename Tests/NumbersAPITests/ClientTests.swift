@@ -1,5 +1,6 @@
 import HTTPTypes
 import NumbersAPI
+import NumbersContract
 import Synchronization
 import TestSupport
 import Testing

@@ -1,4 +1,5 @@
 import NumbersAPI
+import NumbersContract
 import Sandbox
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import NumbersAPI
+import NumbersContract
 import Sandbox
 import TestSupport
 import Testing

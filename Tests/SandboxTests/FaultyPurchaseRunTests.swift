@@ -2,6 +2,7 @@ import Commands
 import Foundation
 import Language
 import NumbersAPI
+import NumbersContract
 import Sandbox
 import Synchronization
 import TestSupport

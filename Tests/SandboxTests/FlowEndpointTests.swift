@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import NumbersAPI
+import NumbersContract
 import Sandbox
 import Testing
 
@@ -221,7 +222,7 @@ struct FlowEndpointTests {
     try await withTransport(via, sandbox) { transport in
       func send(_ method: HTTPRequest.Method, _ path: String, body: String = "") async throws -> (Int, JSONValue) {
         var fields = HTTPFields()
-        fields[HTTPField.Name(APIKey.headerName)!] = testKey
+        fields[HTTPField.Name(Authentication.headerName)!] = testKey
         let head = HTTPRequest(method: method, scheme: nil, authority: nil, path: path, headerFields: fields)
         let response = try await transport.send(APIRequest(head: head, body: Array(body.utf8)), timeout: .seconds(5))
         return (response.head.status.code, try JSONValue(parsing: response.body))

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NumbersAPI
+import NumbersContract
 import Sandbox
 import TestSupport
 import Testing

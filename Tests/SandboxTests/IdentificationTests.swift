@@ -1,4 +1,5 @@
 import NumbersAPI
+import NumbersContract
 import Sandbox
 import TestSupport
 import Testing
@@ -32,7 +33,7 @@ struct IdentificationTests {
   func infoNamesTheServer(via: Via) async throws {
     try await withClient(via) { client, _ in
       let info = try await client.info()
-      #expect(info[SandboxIdentification.infoField]?.stringValue == "2cs sandbox")
+      #expect(info[InfoField.server]?.stringValue == "2cs sandbox")
     }
   }
 }

@@ -40,7 +40,7 @@ extension JSONValue {
         return
       }
       output += "{"
-      for (position, field) in object.fields.enumerated() {
+      for (position, field) in object.enumerated() {
         if position > 0 { output += "," }
         JSONValue.newline(&output, indent: indent, level: level + 1)
         JSONValue.writeQuoted(field.key, to: &output)

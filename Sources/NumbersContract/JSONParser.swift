@@ -70,11 +70,11 @@ private struct JSONReader {
 
   mutating func readObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
     index += 1
-    var fields: [JSONObject.Field] = []
+    var fields = JSONObject()
     skipWhitespace()
     if current == UInt8(ascii: "}") {
       index += 1
-      return .object(JSONObject(fields))
+      return .object(fields)
     }
     while true {
       skipWhitespace()
@@ -85,17 +85,13 @@ private struct JSONReader {
       index += 1
       skipWhitespace()
       let value = try readValue(depth: depth + 1)
-      if let existing = fields.firstIndex(where: { $0.key == key }) {
-        fields[existing].value = value
-      } else {
-        fields.append(JSONObject.Field(key: key, value: value))
-      }
+      fields[key] = value
       skipWhitespace()
       switch current {
       case UInt8(ascii: ","): index += 1
       case UInt8(ascii: "}"):
         index += 1
-        return .object(JSONObject(fields))
+        return .object(fields)
       default: throw error("expected ',' or '}' in an object")
       }
     }

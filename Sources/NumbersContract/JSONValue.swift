@@ -1,3 +1,5 @@
+public import OrderedCollections
+
 /// A JSON document as the server sent it: object fields keep their order and
 /// numbers keep their literal text, so `"3.50"` and `3.50` print back unchanged
 /// and no value ever passes through binary floating point.
@@ -46,44 +48,9 @@ public enum JSONValue: Sendable, Hashable {
   public static func int(_ value: Int) -> JSONValue { .number(String(value)) }
 }
 
-/// An ordered JSON object. Lookups are linear, which suits the small records
-/// the API returns and keeps the server's field order for display.
-public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
-  public struct Field: Sendable, Hashable {
-    public var key: String
-    public var value: JSONValue
-
-    public init(key: String, value: JSONValue) {
-      self.key = key
-      self.value = value
-    }
-  }
-
-  public private(set) var fields: [Field]
-
-  public init(_ fields: [Field] = []) { self.fields = fields }
-
-  public init(dictionaryLiteral elements: (String, JSONValue)...) {
-    self.fields = []
-    for (key, value) in elements { self[key] = value }
-  }
-
-  public var count: Int { fields.count }
-  public var keys: [String] { fields.map(\.key) }
-
-  public subscript(key: String) -> JSONValue? {
-    get { fields.first { $0.key == key }?.value }
-    set {
-      if let index = fields.firstIndex(where: { $0.key == key }) {
-        if let newValue { fields[index].value = newValue } else { fields.remove(at: index) }
-      } else if let newValue {
-        fields.append(Field(key: key, value: newValue))
-      }
-    }
-  }
-
-  public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
-}
+/// An ordered JSON object: it keeps the server's field order for display. The same ordered map holds the
+/// language's records, so a value crosses between them field by field, in order.
+public typealias JSONObject = OrderedDictionary<String, JSONValue>
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral,
   ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral

@@ -1,0 +1,198 @@
+public import HTTPTypes
+
+/// The calls of the Numbers API purchase flow: each one's method, path and parameters, written once for the
+/// client that sends them, the sandbox that answers them and the OpenAPI description.
+public enum Endpoint: Sendable, Hashable {
+  case regions, cities, didTypes, groups, requirements, available
+  case createReservation, listReservations, cancelReservation(uuid: String)
+  case purchase
+  case ownedNumbers, releaseNumber(uuid: String)
+  case info
+
+  /// An endpoint without the id its path carries: what a call is, whatever it is about.
+  public enum Route: String, Sendable, Hashable, CaseIterable {
+    case regions, cities, didTypes, groups, requirements, available
+    case createReservation, listReservations, cancelReservation
+    case purchase
+    case ownedNumbers, releaseNumber
+    case info
+
+    public var method: HTTPRequest.Method {
+      switch self {
+      case .createReservation, .purchase: .post
+      case .cancelReservation, .releaseNumber: .delete
+      default: .get
+      }
+    }
+
+    /// The path, with `{uuid}` standing for the id of a path that carries one.
+    public var pathTemplate: String {
+      switch self {
+      case .regions: Self.numbers + "/regions"
+      case .cities: Self.numbers + "/cities"
+      case .didTypes: Self.numbers + "/did-types"
+      case .groups: Self.numbers + "/groups"
+      case .requirements: Self.numbers + "/requirements"
+      case .available: Self.numbers + "/available"
+      case .createReservation, .listReservations: Self.reservations
+      case .cancelReservation: Self.reservations + "/" + Self.uuidPlaceholder
+      case .purchase: Self.numbers + "/purchase"
+      case .ownedNumbers: Self.virtualNumbers
+      case .releaseNumber: Self.virtualNumbers + "/" + Self.uuidPlaceholder
+      case .info: "/open/info"
+      }
+    }
+
+    static let uuidPlaceholder = "{uuid}"
+    private static let numbers = "/open/numbers"
+    private static let reservations = numbers + "/reservations"
+    private static let virtualNumbers = "/open/voip/virtual-numbers"
+
+    /// The path before the id, for a route whose path ends with one.
+    var pathBeforeID: String? {
+      guard pathTemplate.hasSuffix(Self.uuidPlaceholder) else { return nil }
+      return String(pathTemplate.dropLast(Self.uuidPlaceholder.count))
+    }
+
+    /// Whether a call may change the account; such a call is sent once, never retried.
+    public var isWrite: Bool { method != .get }
+
+    /// `METHOD /path` with the template, as documentation names it.
+    public var name: String { "\(method.rawValue) \(pathTemplate)" }
+  }
+
+  public var route: Route {
+    switch self {
+    case .regions: .regions
+    case .cities: .cities
+    case .didTypes: .didTypes
+    case .groups: .groups
+    case .requirements: .requirements
+    case .available: .available
+    case .createReservation: .createReservation
+    case .listReservations: .listReservations
+    case .cancelReservation: .cancelReservation
+    case .purchase: .purchase
+    case .ownedNumbers: .ownedNumbers
+    case .releaseNumber: .releaseNumber
+    case .info: .info
+    }
+  }
+
+  public var method: HTTPRequest.Method { route.method }
+
+  /// The id the path carries, if any.
+  public var uuid: String? {
+    switch self {
+    case .cancelReservation(let uuid), .releaseNumber(let uuid): uuid
+    default: nil
+    }
+  }
+
+  public var path: String {
+    guard let prefix = route.pathBeforeID else { return route.pathTemplate }
+    return prefix + percentEncoded(uuid ?? "")
+  }
+
+  /// What a method and a path (without its query) ask for.
+  public enum Resolution: Sendable, Equatable {
+    case endpoint(Endpoint)
+    /// The path names an endpoint, but not with this method; these are the methods it takes.
+    case methodNotAllowed([HTTPRequest.Method])
+    /// No endpoint has this path, or its id is not percent-encoded UTF-8.
+    case noSuchPath
+  }
+
+  public static func resolve(method: HTTPRequest.Method, path: String) -> Resolution {
+    var methods: [HTTPRequest.Method] = []
+    for route in Route.allCases {
+      guard let endpoint = endpoint(of: route, path: path) else { continue }
+      if route.method == method { return .endpoint(endpoint) }
+      methods.append(route.method)
+    }
+    return methods.isEmpty ? .noSuchPath : .methodNotAllowed(methods)
+  }
+
+  /// The endpoint of `route` that `path` names, if it names one.
+  private static func endpoint(of route: Route, path: String) -> Endpoint? {
+    guard let prefix = route.pathBeforeID else {
+      guard path == route.pathTemplate else { return nil }
+      return switch route {
+      case .regions: .regions
+      case .cities: .cities
+      case .didTypes: .didTypes
+      case .groups: .groups
+      case .requirements: .requirements
+      case .available: .available
+      case .createReservation: .createReservation
+      case .listReservations: .listReservations
+      case .purchase: .purchase
+      case .ownedNumbers: .ownedNumbers
+      case .info: .info
+      case .cancelReservation, .releaseNumber: nil
+      }
+    }
+    let id = path.dropFirst(prefix.count)
+    guard path.hasPrefix(prefix), !id.isEmpty, !id.contains("/"),
+      let uuid = percentDecoded(id, plusIsSpace: false)
+    else { return nil }
+    return route == .cancelReservation ? .cancelReservation(uuid: uuid) : .releaseNumber(uuid: uuid)
+  }
+
+  /// The write a method and path (as `path` spells it) name, as a journal entry records them; nil for a read
+  /// or a path that is no endpoint.
+  public init?(writeMethod method: String, path: String) {
+    guard case .endpoint(let endpoint) = Self.resolve(method: HTTPRequest.Method(method) ?? .get, path: path),
+      endpoint.route.isWrite
+    else { return nil }
+    self = endpoint
+  }
+
+  /// `METHOD /path` as errors and traces name it.
+  public var name: String { "\(method.rawValue) \(path)" }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+public func percentEncoded(_ text: String) -> String {
+  var output = ""
+  for byte in text.utf8 {
+    switch byte {
+    case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+      UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+      UInt8(ascii: "~"):
+      output.unicodeScalars.append(Unicode.Scalar(byte))
+    default:
+      let hex = String(byte, radix: 16, uppercase: true)
+      output += "%" + (hex.count == 1 ? "0" + hex : hex)
+    }
+  }
+  return output
+}
+
+/// Decodes `%XX` escapes and, in query strings, `+` as a space. Nil for malformed escapes or bytes that are not UTF-8.
+public func percentDecoded(_ text: Substring, plusIsSpace: Bool = true) -> String? {
+  var bytes: [UInt8] = []
+  bytes.reserveCapacity(text.utf8.count)
+  var iterator = text.utf8.makeIterator()
+  while let byte = iterator.next() {
+    switch byte {
+    case UInt8(ascii: "%"):
+      guard let high = iterator.next().flatMap(hexDigit), let low = iterator.next().flatMap(hexDigit) else {
+        return nil
+      }
+      bytes.append(high << 4 | low)
+    case UInt8(ascii: "+") where plusIsSpace: bytes.append(UInt8(ascii: " "))
+    default: bytes.append(byte)
+    }
+  }
+  return String(validating: bytes, as: UTF8.self)
+}
+
+private func hexDigit(_ byte: UInt8) -> UInt8? {
+  switch byte {
+  case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+  case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+  case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+  default: nil
+  }
+}
