@@ -17,6 +17,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/LebJe/TOMLKit", .upToNextMinor(from: "0.6.0")),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     .target(
@@ -32,11 +35,24 @@ let package = Package(
         "NumbersContract",
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
       ]
     ),
     .target(
       name: "Sandbox",
       dependencies: ["NumbersContract", .product(name: "HTTPTypes", package: "swift-http-types")]
+    ),
+    .target(
+      name: "SandboxServer",
+      dependencies: [
+        "Sandbox", "NumbersContract",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     .target(
       name: "Language",
@@ -57,9 +73,11 @@ let package = Package(
     .executableTarget(
       name: "TwoCS",
       dependencies: [
-        "NumbersContract", "NumbersAPI", "Sandbox", "Language", "Commands", "LineEditing", "CProcessControl",
+        "NumbersContract", "NumbersAPI", "Sandbox", "SandboxServer", "Language", "Commands", "LineEditing",
+        "CProcessControl",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "TOMLKit", package: "TOMLKit"),
       ]
     ),
@@ -82,15 +100,18 @@ let package = Package(
         "TwoCS", "NumbersContract", "NumbersAPI", "Commands", "TestSupport",
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       exclude: ["Malformed"]
     ),
     .testTarget(
       name: "SandboxTests",
       dependencies: [
-        "Sandbox", "NumbersContract", "NumbersAPI", "TwoCS", "TestSupport", "Commands", "Language",
+        "Sandbox", "SandboxServer", "NumbersContract", "NumbersAPI", "TestSupport", "Commands", "Language",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Yams", package: "Yams"),
       ]
     ),
   ]

@@ -4,16 +4,18 @@ import NumbersContract
 
 /// Country codes the tab completion offers.
 let knownCountries = ["US", "CA", "GB", "DE", "FR", "ES", "BR", "MX", "AU", "JP"]
-let didTypeNames = ["local", "mobile", "tollfree", "national", "global", "sharedcost"]
+let didTypeNames = DIDType.allCases.map(\.name)
 
 private let country = Parameter(
-  "country", .string, positional: true, summary: "ISO country code, e.g. US", suggestions: knownCountries)
+  QueryParameter.country.rawValue, .string, positional: true, summary: "ISO country code, e.g. US",
+  suggestions: knownCountries)
 private let countryOrGroup = Parameter(
-  "country", .any, positional: true, summary: "ISO country code, or a group record", suggestions: knownCountries)
+  QueryParameter.country.rawValue, .any, positional: true, summary: "ISO country code, or a group record",
+  suggestions: knownCountries)
 
 /// The country from the argument or from piped text, upper-cased.
 private func countryCode(_ call: Invocation, from input: Value? = nil) throws -> String {
-  if let given = call.string("country") { return given.uppercased() }
+  if let given = call.string(country.name) { return given.uppercased() }
   if case .string(let piped) = input ?? call.input { return piped.uppercased() }
   throw CommandError(
     "\(call.signature.name) needs a country", help: "give one (\(call.signature.name) US) or pipe a country code in")
@@ -46,7 +48,7 @@ let apiReadCommands: [Command] = [
     Signature(
       name: "cities", category: .api, summary: "Cities of a country, or of one region.",
       parameters: [
-        country, Parameter("region", .integer, summary: "a region id from regions"),
+        country, Parameter(QueryParameter.region.rawValue, .integer, summary: "a region id from regions"),
       ], input: "a region record (its country and id), or a country code string",
       output: "a list of {id, city_name, iso_country_code}",
       examples: [
@@ -54,11 +56,11 @@ let apiReadCommands: [Command] = [
         Example("cities DE | count", "German cities with numbers", result: "4"),
       ])
   ) { call in
-    var regionID = call.integer("region")
-    var code = call.string("country")?.uppercased()
+    var regionID = call.integer(QueryParameter.region.rawValue)
+    var code = call.string(country.name)?.uppercased()
     if case .record(let region) = call.input {
-      code = code ?? region["iso_country_code"].flatMap { if case .string(let text) = $0 { text } else { nil } }
-      if regionID == nil, case .number(let id)? = region["id"] { regionID = id.intValue }
+      code = code ?? region[RegionField.country].flatMap { if case .string(let text) = $0 { text } else { nil } }
+      if regionID == nil, case .number(let id)? = region[RegionField.id] { regionID = id.intValue }
     }
     guard let code = code ?? (try? countryCode(call)) else {
       throw CommandError(
@@ -84,11 +86,15 @@ let apiReadCommands: [Command] = [
       name: "groups", category: .api, summary: "Number groups (catalogs of numbers) with prices and features.",
       parameters: [
         country,
-        Parameter("region_id", .integer, aliases: ["region"], summary: "only groups in this region"),
-        Parameter("city_id", .integer, aliases: ["city"], summary: "only groups in this city"),
-        Parameter("city_name_or_prefix", .string, aliases: ["near"], summary: "a city name's start or an area code"),
         Parameter(
-          "did_type", .choice(didTypeNames + ["all"]), aliases: ["type"], summary: "a DID type name, or all"),
+          QueryParameter.regionID.rawValue, .integer, aliases: ["region"], summary: "only groups in this region"),
+        Parameter(QueryParameter.cityID.rawValue, .integer, aliases: ["city"], summary: "only groups in this city"),
+        Parameter(
+          QueryParameter.cityNameOrPrefix.rawValue, .string, aliases: ["near"],
+          summary: "a city name's start or an area code"),
+        Parameter(
+          QueryParameter.didType.rawValue, .choice(didTypeNames + [DIDType.allTypesName]), aliases: ["type"],
+          summary: "a DID type name, or all"),
       ],
       input: "a region or city record (its country and id), or a country code string",
       output: "a list of groups; each carries `country`, the country asked for",
@@ -102,20 +108,22 @@ let apiReadCommands: [Command] = [
   ) { call in
     let session = try call.session
     var query = GroupQuery(country: "")
-    query.regionID = call.integer("region_id")
-    query.cityID = call.integer("city_id")
-    query.cityNameOrPrefix = call.string("city_name_or_prefix")
-    query.didType = call.string("did_type")
-    var code = call.string("country")?.uppercased()
+    query.regionID = call.integer(QueryParameter.regionID.rawValue)
+    query.cityID = call.integer(QueryParameter.cityID.rawValue)
+    query.cityNameOrPrefix = call.string(QueryParameter.cityNameOrPrefix.rawValue)
+    query.didType = call.string(QueryParameter.didType.rawValue)
+    var code = call.string(country.name)?.uppercased()
     switch call.input {
     case .record(let place):
-      code = code ?? place["iso_country_code"].flatMap { if case .string(let text) = $0 { text } else { nil } }
-      let id = place["id"].flatMap { if case .number(let number) = $0 { number.intValue } else { nil } }
-      if place["city_name"] != nil, query.cityID == nil {
+      code = code ?? place[RegionField.country].flatMap { if case .string(let text) = $0 { text } else { nil } }
+      let id = place[RegionField.id].flatMap { if case .number(let number) = $0 { number.intValue } else { nil } }
+      let isCity = place[CityField.name] != nil
+      let isRegion = place[RegionField.name] != nil
+      if isCity, query.cityID == nil {
         query.cityID = id
-      } else if place["region_name"] != nil, query.regionID == nil {
+      } else if isRegion, query.regionID == nil {
         query.regionID = id
-      } else if place["city_name"] == nil && place["region_name"] == nil {
+      } else if !isCity && !isRegion {
         throw CommandError("groups takes a region or city record, got \(call.input.summary)")
       }
     case .string(let text): code = code ?? text.uppercased()
@@ -125,7 +133,7 @@ let apiReadCommands: [Command] = [
     guard let code else { throw CommandError("groups needs a country", help: "groups US, or groups country=US") }
     query.country = code
     let groups = try await call.request { client throws(NumbersAPIError) in try await client.groups(query) }
-    let result = list(groups, adding: ("country", .string(code)))
+    let result = list(groups, adding: (AddedField.country.rawValue, .string(code)))
     if case .list(let items) = result { session.remember(groups: items) }
     return result
   },
@@ -137,7 +145,8 @@ let apiReadCommands: [Command] = [
       parameters: [
         countryOrGroup,
         Parameter(
-          "did_type", .any, aliases: ["type"], summary: "a DID type name or id", suggestions: didTypeNames),
+          QueryParameter.didType.rawValue, .any, aliases: ["type"], summary: "a DID type name or id",
+          suggestions: didTypeNames),
       ],
       input: "a group record (its country and type)", output: "a list of requirement records",
       examples: [
@@ -146,15 +155,16 @@ let apiReadCommands: [Command] = [
       ])
   ) { call in
     let session = try call.session
-    var code = call.string("country")?.uppercased()
-    var typeValue = call["did_type"]
-    let groupRecord: Value = if case .record = call["country"] ?? .null { call["country"] ?? .null } else { call.input }
+    var code = call.string(country.name)?.uppercased()
+    var typeValue = call[QueryParameter.didType.rawValue]
+    let groupRecord: Value =
+      if case .record = call[country.name] ?? .null { call[country.name] ?? .null } else { call.input }
     if case .list(let items) = groupRecord {
       throw CommandError("requirements takes one group, not a list of \(items.count)", help: "use first, or for")
     }
     if case .record(let group) = groupRecord {
-      if code == nil, case .string(let text)? = group["country"] { code = text }
-      if typeValue == nil { typeValue = group["type"] }
+      if code == nil, case .string(let text)? = group[AddedField.country] { code = text }
+      if typeValue == nil { typeValue = group[GroupField.type] }
       guard code != nil else {
         throw CommandError(
           "requirements cannot tell the group's country", help: "give it: requirements country=DE type=local")
@@ -180,8 +190,10 @@ let apiReadCommands: [Command] = [
     Signature(
       name: "available", category: .api, summary: "Numbers of a group that can be chosen (if it allows selection).",
       parameters: [
-        Parameter("group_id", .any, aliases: ["group"], positional: true, summary: "a group record or id"),
-        Parameter("number_contains", .string, aliases: ["contains"], summary: "digits the number must contain"),
+        groupParameter,
+        Parameter(
+          QueryParameter.numberContains.rawValue, .string, aliases: ["contains"],
+          summary: "digits the number must contain"),
       ],
       input: "a group record", output: "a list of {id, number}; each carries `group_id`",
       examples: [
@@ -190,11 +202,12 @@ let apiReadCommands: [Command] = [
           result: "5")
       ])
   ) { call in
-    let groupID = try groupIdentifier(call.input, argument: call["group_id"], command: "available")
+    let groupID = try groupIdentifier(call.input, argument: call[groupParameter.name], command: "available")
     let numbers = try await call.request { client throws(NumbersAPIError) in
-      try await client.availableNumbers(groupID: groupID, numberContains: call.string("number_contains"))
+      try await client.availableNumbers(
+        groupID: groupID, numberContains: call.string(QueryParameter.numberContains.rawValue))
     }
-    return list(numbers, adding: ("group_id", .string(groupID)))
+    return list(numbers, adding: (AddedField.groupID.rawValue, .string(groupID)))
   },
 
   Command(
@@ -225,13 +238,17 @@ let apiReadCommands: [Command] = [
     let session = try call.session
     var value = Value(json: try await call.request { client throws(NumbersAPIError) in try await client.info() })
     if case .record(var record) = value {
-      record["success"] = nil
-      record["mode"] = .string(session.mode.rawValue)
+      record[EnvelopeField.success] = nil
+      record[AddedField.mode] = .string(session.mode.rawValue)
       value = .record(record)
     }
     return value
   },
 ]
+
+/// The group a command is about: a record or an id, given or piped.
+let groupParameter = Parameter(
+  PurchaseBodyField.groupID.rawValue, .any, aliases: ["group"], positional: true, summary: "a group record or id")
 
 /// The group id from an argument (a record or an id) or from a piped group or number record.
 func groupIdentifier(_ input: Value, argument: Value?, command: String) throws -> String {
@@ -239,8 +256,12 @@ func groupIdentifier(_ input: Value, argument: Value?, command: String) throws -
     switch value {
     case .string(let text): return text
     case .record(let record):
-      for key in ["group_id", "did_group_id"] { if case .string(let id)? = record[key] { return id } }
-      if record["prefix"] != nil || record["allow_number_selection"] != nil, case .string(let id)? = record["id"] {
+      for key in [AddedField.groupID.rawValue, ReservationField.groupID.rawValue] {
+        if case .string(let id)? = record[key] { return id }
+      }
+      if record[GroupField.prefix] != nil || record[GroupField.allowNumberSelection] != nil,
+        case .string(let id)? = record[GroupField.id]
+      {
         return id
       }
       return nil
@@ -250,7 +271,8 @@ func groupIdentifier(_ input: Value, argument: Value?, command: String) throws -
   if let argument {
     guard let id = identifier(argument) else {
       throw CommandError(
-        "\(command): group_id must be a group record or an id, got \(argument.summary)", parameter: "group_id")
+        "\(command): group_id must be a group record or an id, got \(argument.summary)",
+        parameter: groupParameter.name)
     }
     return id
   }

@@ -4,6 +4,9 @@ import NumbersAPI
 import NumbersContract
 import Synchronization
 
+/// The parameter of `reserve` and `purchase` that names the number, as the request body does.
+private let numberParameterName = PurchaseBodyField.number.rawValue
+
 /// What a write is about, gathered from its arguments and the piped record.
 private struct WriteTarget {
   var groupID: String
@@ -23,17 +26,19 @@ private struct WriteTarget {
         help: "pick one with first (… | first | \(command)) or go through them with: for g in … { \(command) … }")
     }
     if case .record(let record) = input {
-      let price = record["price"] ?? input
-      setup = price.field("setup_price")?.decimal
-      monthly = price.field("monthly_price")?.decimal
-      if case .list(let requirements)? = record["requirements"], !requirements.isEmpty { needsDocuments = true }
-      if case .bool(true)? = record["needs_registration"] { needsDocuments = true }
-      if case .string(let number)? = record["number"] { self.number = number }
-      allowsNumberSelection = record["allow_number_selection"]?.bool
+      let price = record[GroupField.price] ?? input
+      setup = price.field(PriceField.setup)?.decimal
+      monthly = price.field(PriceField.monthly)?.decimal
+      if case .list(let requirements)? = record[GroupField.requirements], !requirements.isEmpty {
+        needsDocuments = true
+      }
+      if case .bool(true)? = record[ReservationField.needsRegistration] { needsDocuments = true }
+      if case .string(let number)? = record[AvailableNumberField.number] { self.number = number }
+      allowsNumberSelection = record[GroupField.allowNumberSelection]?.bool
     }
     var groupID: String?
-    if call.given("group_id") || input != .null {
-      groupID = try? groupIdentifier(input, argument: call["group_id"], command: command)
+    if call.given(groupParameter.name) || input != .null {
+      groupID = try? groupIdentifier(input, argument: call[groupParameter.name], command: command)
     }
     guard let groupID else {
       throw CommandError(
@@ -41,7 +46,7 @@ private struct WriteTarget {
         help: "pipe a group, a number from available or a reservation in, or give group=ID")
     }
     self.groupID = groupID
-    if let number = call.string("number") { self.number = number }
+    if let number = call.string(numberParameterName) { self.number = number }
     if let known = try? call.session.knownGroup(groupID) {
       // What the server said of the group in this session wins over what a record claims.
       if let knownSetup = known.setup, let knownMonthly = known.monthly {
@@ -53,8 +58,9 @@ private struct WriteTarget {
   }
 
   func body(number: String?) -> JSONObject {
-    var body: JSONObject = ["group_id": .string(groupID)]
-    if let number { body["number"] = .string(number) }
+    var body = JSONObject()
+    body[PurchaseBodyField.groupID] = .string(groupID)
+    if let number { body[PurchaseBodyField.number] = .string(number) }
     return body
   }
 
@@ -357,10 +363,10 @@ private func purchaseResult(_ answer: JSONValue, asked number: String?, warn: (S
   guard case .record(var record) = Value(json: answer) else { return Value(json: answer) }
   var sold = number
   let listedAsFailed =
-    if case .list(let failed)? = record["failed"], let number {
+    if case .list(let failed)? = record[PurchaseField.failed], let number {
       failed.contains { if case .string(let text) = $0 { PhoneNumber.same(text, number) } else { false } }
     } else { false }
-  if case .list(let purchased)? = record["purchased"] {
+  if case .list(let purchased)? = record[PurchaseField.purchased] {
     if case .string(let first)? = purchased.first {
       if let number, !PhoneNumber.same(first, number) {
         warn("purchase: the server says it sold \(first), not \(number) as asked; see numbers")
@@ -372,7 +378,7 @@ private func purchaseResult(_ answer: JSONValue, asked number: String?, warn: (S
         endpoint: Endpoint.purchase.name)
     }
   }
-  if record["number"] == nil, let sold { record["number"] = .string(sold) }
+  if record[AddedField.number] == nil, let sold { record[AddedField.number] = .string(sold) }
   return .record(record)
 }
 
@@ -386,7 +392,7 @@ private func reservation(_ target: WriteTarget, number: String?, label: String) 
     send: { client throws(NumbersAPIError) in
       var value = Value(json: try await client.reserve(groupID: groupID, number: number))
       if case .record(var record) = value {
-        record["group_id"] = .string(groupID)
+        record[AddedField.groupID] = .string(groupID)
         value = .record(record)
       }
       return value
@@ -400,7 +406,7 @@ private func firstOffered(in groupID: String, _ call: Invocation) async throws -
     let offered = try await call.request { client throws(NumbersAPIError) in
       try await client.availableNumbers(groupID: groupID)
     }
-    return offered.first?["number"]?.stringValue
+    return offered.first?[AvailableNumberField.number]?.stringValue
   } catch var error as CommandError {
     if error.status == 400 { return nil }
     error.help = "picking a number failed, so nothing was bought"
@@ -425,7 +431,7 @@ private func reserveForPurchase(_ target: WriteTarget, _ call: Invocation) async
     error.details["outcome"] = .string("not_done")
     throw error
   }
-  guard case .string(let number)? = held.field("number") else {
+  guard case .string(let number)? = held.field(ReservationDetailsField.number) else {
     throw notSent(
       "purchase: the reservation made first has no number, so the purchase cannot name one; nothing was bought",
       help: "the reservation expires by itself; see reservations")
@@ -439,8 +445,7 @@ let apiWriteCommands: [Command] = [
     Signature(
       name: "reserve", category: .api, summary: "Hold a number (a random one of the group, or a chosen one).",
       parameters: [
-        Parameter("group_id", .any, aliases: ["group"], positional: true, summary: "a group record or id"),
-        Parameter("number", .string, summary: "the number to hold, in E.164"),
+        groupParameter, Parameter(numberParameterName, .string, summary: "the number to hold, in E.164"),
       ],
       input: "a group record, or a number record from available",
       output: "the reservation {uuid, number, created_at, expires_at}; it carries `group_id`",
@@ -464,7 +469,9 @@ let apiWriteCommands: [Command] = [
     if case .list(let items) = call.input {
       throw CommandError("cancel takes one reservation, not a list of \(items.count)", help: "use first, or for")
     }
-    if uuid == nil, case .record(let record) = call.input, case .string(let id)? = record["uuid"] { uuid = id }
+    if uuid == nil, case .record(let record) = call.input, case .string(let id)? = record[ReservationField.uuid] {
+      uuid = id
+    }
     guard let uuid else {
       throw CommandError("cancel needs a reservation", help: "reservations | first | cancel, or cancel UUID")
     }
@@ -482,8 +489,7 @@ let apiWriteCommands: [Command] = [
       name: "purchase", category: .api,
       summary: "Buy a number: a random one of a group, a chosen one, or a reserved one.",
       parameters: [
-        Parameter("group_id", .any, aliases: ["group"], positional: true, summary: "a group record or id"),
-        Parameter("number", .string, summary: "the number to buy, in E.164"),
+        groupParameter, Parameter(numberParameterName, .string, summary: "the number to buy, in E.164"),
       ],
       input: "a group, a number from available, or a reservation",
       output: "the server's purchase result; it carries `number`, the number bought",
@@ -563,15 +569,15 @@ let apiWriteCommands: [Command] = [
     case .list(let items):
       throw CommandError("release takes one number, not a list of \(items.count)", help: "use first, or for")
     case .record(let record) where key == nil:
-      if case .string(let uuid)? = record["uuid"], record["phone_number"] != nil {
+      if case .string(let uuid)? = record[VirtualNumberField.uuid], record[VirtualNumberField.phoneNumber] != nil {
         key = uuid
-      } else if case .list(let bought)? = record["numbers"], case .record(let owned)? = bought.first,
-        case .string(let uuid)? = owned["uuid"]
+      } else if case .list(let bought)? = record[PurchaseField.numbers], case .record(let owned)? = bought.first,
+        case .string(let uuid)? = owned[VirtualNumberField.uuid]
       {
         key = uuid
-      } else if case .string(let phone)? = record["number"] {
+      } else if case .string(let phone)? = record[AddedField.number] {
         key = phone
-      } else if case .list(let bought)? = record["purchased"], case .string(let phone)? = bought.first {
+      } else if case .list(let bought)? = record[PurchaseField.purchased], case .string(let phone)? = bought.first {
         key = phone
       }
     default: break
@@ -584,7 +590,7 @@ let apiWriteCommands: [Command] = [
     if key.hasPrefix("+") || key.allSatisfy({ $0.isNumber || " ()-.".contains($0) }) {
       // A phone number: find its uuid among the owned numbers.
       let owned = try await call.request { client throws(NumbersAPIError) in try await client.ownedNumber(key) }
-      guard let found = owned?["uuid"]?.stringValue else {
+      guard let found = owned?[VirtualNumberField.uuid]?.stringValue else {
         throw CommandError("release: \(key) is not one of your numbers")
       }
       uuid = found

@@ -143,9 +143,9 @@ public struct JournalEntry: Sendable, Equatable {
     let command = fields["command"]?.stringValue
     let request = [fields["method"]?.stringValue, fields["path"]?.stringValue].compactMap { $0 }
     var text = command ?? (request.isEmpty ? "a write" : request.joined(separator: " "))
-    if let number = fields["body"]?["number"]?.stringValue {
+    if let number = fields["body"]?[PurchaseBodyField.number]?.stringValue {
       text += " of \(number)"
-    } else if let group = fields["body"]?["group_id"]?.stringValue {
+    } else if let group = fields["body"]?[PurchaseBodyField.groupID]?.stringValue {
       text += " from group \(group)"
     } else if command != nil, fields["method"]?.stringValue == "DELETE",
       let uuid = fields["path"]?.stringValue?.split(separator: "/").last

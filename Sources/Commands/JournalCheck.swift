@@ -36,7 +36,7 @@ func checkJournal(_ session: Session) async throws -> Value {
         ]))
       continue
     }
-    let number = sending.fields["number"]?.stringValue ?? sending.fields["body"]?["number"]?.stringValue
+    let number = sending.fields["number"]?.stringValue ?? sending.fields["body"]?[PurchaseBodyField.number]?.stringValue
     let endpoint = sending.fields["method"]?.stringValue.flatMap { method in
       sending.fields["path"]?.stringValue.flatMap { Endpoint(writeMethod: method, path: $0) }
     }

@@ -17,7 +17,8 @@ struct OutcomeCheck: Sendable {
     switch endpoint {
     case .purchase:
       look = number.map(Self.owned)
-      howToFindOut = number.map { "numbers | where phone_number == \"\($0)\"" } ?? "numbers"
+      howToFindOut =
+        number.map { "numbers | where \(VirtualNumberField.phoneNumber.rawValue) == \"\($0)\"" } ?? "numbers"
     case .createReservation:
       look = number.map(Self.held)
       howToFindOut = "reservations"
@@ -38,8 +39,9 @@ struct OutcomeCheck: Sendable {
     { client throws(NumbersAPIError) in
       guard let owned = try await client.ownedNumber(number) else { return nil }
       return .record([
-        "success": .bool(true), "purchased": .list([.string(number)]), "numbers": .list([Value(json: owned)]),
-        "number": .string(number), "checked_after_lost_answer": .bool(true),
+        EnvelopeField.success.rawValue: .bool(true), PurchaseField.purchased.rawValue: .list([.string(number)]),
+        PurchaseField.numbers.rawValue: .list([Value(json: owned)]), AddedField.number.rawValue: .string(number),
+        AddedField.checkedAfterLostAnswer.rawValue: .bool(true),
       ])
     }
   }
@@ -48,7 +50,7 @@ struct OutcomeCheck: Sendable {
   private static func held(_ number: String) -> Look {
     { client throws(NumbersAPIError) in
       let held = try await client.reservations().first { reservation in
-        reservation["number"]?.stringValue.map { PhoneNumber.same($0, number) } ?? false
+        reservation[ReservationField.number]?.stringValue.map { PhoneNumber.same($0, number) } ?? false
       }
       return held.map { Value(json: $0) }
     }
@@ -57,9 +59,13 @@ struct OutcomeCheck: Sendable {
   /// A note that the reservation is gone, when it is no longer listed.
   private static func cancelled(_ uuid: String) -> Look {
     { client throws(NumbersAPIError) in
-      let held = try await client.reservations().contains { $0["uuid"]?.stringValue == uuid }
+      let held = try await client.reservations().contains { $0[ReservationField.uuid]?.stringValue == uuid }
       return held
-        ? nil : .record(["success": .bool(true), "message": .string("reservation \(uuid) is no longer held")])
+        ? nil
+        : .record([
+          EnvelopeField.success.rawValue: .bool(true),
+          MessageField.message.rawValue: .string("reservation \(uuid) is no longer held"),
+        ])
     }
   }
 
@@ -67,10 +73,14 @@ struct OutcomeCheck: Sendable {
   /// list proves nothing: the list may be late or cut short.
   private static func released(_ uuid: String) -> Look {
     { client throws(NumbersAPIError) in
-      let owned = try await client.ownedNumbers().first { $0["uuid"]?.stringValue == uuid }
-      guard let status = owned?["status_text"]?.stringValue, ["PENDING_CANCELLATION", "RELEASED"].contains(status)
+      let owned = try await client.ownedNumbers().first { $0[VirtualNumberField.uuid]?.stringValue == uuid }
+      guard let status = owned?[VirtualNumberField.status]?.stringValue,
+        VirtualNumberStatus(rawValue: status)?.isGivenUp == true
       else { return nil }
-      return .record(["success": .bool(true), "uuid": .string(uuid), "status_text": .string(status)])
+      return .record([
+        EnvelopeField.success.rawValue: .bool(true), VirtualNumberField.uuid.rawValue: .string(uuid),
+        VirtualNumberField.status.rawValue: .string(status),
+      ])
     }
   }
 }

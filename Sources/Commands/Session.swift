@@ -163,8 +163,10 @@ public final class Session: @unchecked Sendable {
   public func noteHolds(_ value: Value) {
     let records: [Value] = if case .list(let items) = value { items } else { [value] }
     for record in records {
-      guard case .string(let uuid)? = record.field("uuid"), case .string(let number)? = record.field("number"),
-        case .string(let end)? = record.field("expires_at") ?? record.field("reservation_end_date"),
+      guard case .string(let uuid)? = record.field(ReservationField.uuid),
+        case .string(let number)? = record.field(ReservationField.number),
+        case .string(let end)? = record.field(ReservationDetailsField.expiresAt)
+          ?? record.field(ReservationField.reservationEndDate),
         let expires = try? Date(end, strategy: .iso8601)
       else { continue }
       holds.removeAll { $0.uuid == uuid }
@@ -184,12 +186,13 @@ public final class Session: @unchecked Sendable {
 
   func remember(groups: [Value]) {
     for group in groups {
-      guard case .string(let id)? = group.field("id") else { continue }
-      let price = group.field("price")
-      let needsDocuments = if case .list(let items)? = group.field("requirements") { !items.isEmpty } else { false }
+      guard case .string(let id)? = group.field(GroupField.id) else { continue }
+      let price = group.field(GroupField.price)
+      let needsDocuments =
+        if case .list(let items)? = group.field(GroupField.requirements) { !items.isEmpty } else { false }
       knownGroups[id] = KnownGroup(
-        setup: price?.field("setup_price")?.decimal, monthly: price?.field("monthly_price")?.decimal,
-        needsDocuments: needsDocuments, allowsNumberSelection: group.field("allow_number_selection")?.bool)
+        setup: price?.field(PriceField.setup)?.decimal, monthly: price?.field(PriceField.monthly)?.decimal,
+        needsDocuments: needsDocuments, allowsNumberSelection: group.field(GroupField.allowNumberSelection)?.bool)
     }
   }
 
@@ -201,7 +204,9 @@ public final class Session: @unchecked Sendable {
       let types = try await api { () async throws(NumbersAPIError) in try await client.didTypes() }
       var table: [String: Int] = [:]
       for type in types {
-        if let typeName = type["name"]?.stringValue, let id = type["id"]?.intValue { table[typeName] = id }
+        if let typeName = type[DIDTypeField.name]?.stringValue, let id = type[DIDTypeField.id]?.intValue {
+          table[typeName] = id
+        }
       }
       didTypeIDs = table
     }

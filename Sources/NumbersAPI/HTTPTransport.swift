@@ -91,13 +91,6 @@ public final class HTTPTransport: Transport {
   }
 }
 
-extension TimeAmount {
-  init(_ duration: Duration) {
-    let (seconds, attoseconds) = duration.components
-    self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-  }
-}
-
 /// `url` with whatever stands between `://` and the last `@` (a user name, a password) shown as `***`,
 /// so that a credential in a base URL is never printed; cut at the last `@` so that one holding `/` or `#`
 /// is hidden whole.

@@ -77,45 +77,45 @@ public struct NumbersClient: Sendable {
   // MARK: The purchase flow
 
   public func regions(country: String) async throws(NumbersAPIError) -> [JSONValue] {
-    try await list("regions", from: .regions, query: [("country", country)])
+    try await list(.regions, from: .regions, query: [(.country, country)])
   }
 
   public func cities(country: String, regionID: Int? = nil) async throws(NumbersAPIError) -> [JSONValue] {
-    try await list("cities", from: .cities, query: [("country", country), ("region", regionID.map(String.init))])
+    try await list(.cities, from: .cities, query: [(.country, country), (.region, regionID.map(String.init))])
   }
 
   public func didTypes() async throws(NumbersAPIError) -> [JSONValue] {
-    try await list("did_types", from: .didTypes)
+    try await list(.didTypes, from: .didTypes)
   }
 
   public func groups(_ query: GroupQuery) async throws(NumbersAPIError) -> [JSONValue] {
-    try await list("groups", from: .groups, query: query.queryItems)
+    try await list(.groups, from: .groups, query: query.queryItems)
   }
 
   public func requirements(country: String, didTypeID: Int? = nil) async throws(NumbersAPIError) -> [JSONValue] {
     try await list(
-      "requirements", from: .requirements, query: [("country", country), ("did_type", didTypeID.map(String.init))])
+      .requirements, from: .requirements, query: [(.country, country), (.didType, didTypeID.map(String.init))])
   }
 
   public func availableNumbers(groupID: String, numberContains: String? = nil) async throws(NumbersAPIError)
     -> [JSONValue]
   {
-    try await list("numbers", from: .available, query: [("group_id", groupID), ("number_contains", numberContains)])
+    try await list(.numbers, from: .available, query: [(.groupID, groupID), (.numberContains, numberContains)])
   }
 
   /// Holds a number; without `number`, a random one of the group. Returns `reservation_details`.
   public func reserve(groupID: String, number: String? = nil) async throws(NumbersAPIError) -> JSONValue {
     let body = try await call(.createReservation, body: Self.purchaseBody(groupID: groupID, number: number))
-    guard let details = Self.field("reservation_details", in: body) else {
+    guard let details = SuccessEnvelope.field(.reservationDetails, in: body) else {
       throw NumbersAPIError(
-        .malformedResponse(status: 201, detail: "no reservation_details in the answer"),
+        .malformedResponse(status: 201, detail: "no \(DataField.reservationDetails.rawValue) in the answer"),
         endpoint: Endpoint.createReservation.name)
     }
     return details
   }
 
   public func reservations() async throws(NumbersAPIError) -> [JSONValue] {
-    try await list("reservations", from: .listReservations)
+    try await list(.reservations, from: .listReservations)
   }
 
   /// Gives a reserved number back. Returns the server's answer.
@@ -132,13 +132,17 @@ public struct NumbersClient: Sendable {
   public func ownedNumbersPage(pageNumber: Int, resultsPerPage: Int = 50) async throws(NumbersAPIError)
     -> OwnedNumbersPage
   {
-    let query = [("page_number", String(pageNumber)), ("results_per_page", String(resultsPerPage))]
+    let query: [(QueryParameter, String?)] = [
+      (.pageNumber, String(pageNumber)), (.resultsPerPage, String(resultsPerPage)),
+    ]
     let body = try await call(.ownedNumbers, query: query)
-    guard let numbers = Self.field("numbers", in: body)?.arrayValue else {
+    guard let numbers = body[OwnedNumbersPageField.numbers]?.arrayValue else {
       throw NumbersAPIError(
         .malformedResponse(status: 200, detail: "no numbers list in the answer"), endpoint: Endpoint.ownedNumbers.name)
     }
-    return OwnedNumbersPage(total: body["count"]?.intValue, page: body["page"]?.intValue, numbers: numbers)
+    return OwnedNumbersPage(
+      total: body[OwnedNumbersPageField.count]?.intValue, page: body[OwnedNumbersPageField.page]?.intValue,
+      numbers: numbers)
   }
 
   /// Every owned virtual number. Pages are read until one comes back empty: a short page proves nothing,
@@ -164,8 +168,9 @@ public struct NumbersClient: Sendable {
   /// count: it may be sold to the account again.
   public func ownedNumber(_ phoneNumber: String) async throws(NumbersAPIError) -> JSONValue? {
     try await ownedNumbers().first { owned in
-      let given = ["RELEASED", "PENDING_CANCELLATION"].contains(owned["status_text"]?.stringValue ?? "")
-      return !given && (owned["phone_number"]?.stringValue.map { PhoneNumber.same($0, phoneNumber) } ?? false)
+      let given = owned[VirtualNumberField.status]?.stringValue.flatMap(VirtualNumberStatus.init)?.isGivenUp ?? false
+      return !given
+        && (owned[VirtualNumberField.phoneNumber]?.stringValue.map { PhoneNumber.same($0, phoneNumber) } ?? false)
     }
   }
 
@@ -177,36 +182,34 @@ public struct NumbersClient: Sendable {
   /// The account, its limits and usage. A per-minute limit lower than the client's own lowers the pacing.
   public func info() async throws(NumbersAPIError) -> JSONValue {
     let answer = try await call(.info)
-    if let limit = answer["limits"]?["requests_per_minute"]?.intValue { await limiter?.lower(to: limit) }
+    if let limit = answer[InfoField.limits]?[LimitsField.requestsPerMinute]?.intValue {
+      await limiter?.lower(to: limit)
+    }
     return .object(answer)
   }
 
   // MARK: Sending
 
   private static func purchaseBody(groupID: String, number: String?) -> JSONObject {
-    var body: JSONObject = ["group_id": .string(groupID)]
-    if let number { body["number"] = .string(number) }
+    var body = JSONObject()
+    body[PurchaseBodyField.groupID] = .string(groupID)
+    if let number { body[PurchaseBodyField.number] = .string(number) }
     return body
   }
 
-  /// A list the contract puts inside `data`; a server that puts it at the top level is read too.
-  private static func field(_ name: String, in body: JSONObject) -> JSONValue? {
-    body["data"]?[name] ?? body[name]
-  }
-
-  private func list(_ name: String, from endpoint: Endpoint, query: [(String, String?)] = [])
+  private func list(_ name: DataField, from endpoint: Endpoint, query: [(QueryParameter, String?)] = [])
     async throws(NumbersAPIError) -> [JSONValue]
   {
     let body = try await call(endpoint, query: query)
-    guard let items = Self.field(name, in: body)?.arrayValue else {
+    guard let items = SuccessEnvelope.field(name, in: body)?.arrayValue else {
       throw NumbersAPIError(
-        .malformedResponse(status: 200, detail: "no \(name) list in the answer"), endpoint: endpoint.name)
+        .malformedResponse(status: 200, detail: "no \(name.rawValue) list in the answer"), endpoint: endpoint.name)
     }
     return items
   }
 
   /// Sends one call (with retries where it is safe) and returns the decoded success body.
-  public func call(_ endpoint: Endpoint, query: [(String, String?)] = [], body: JSONObject? = nil)
+  public func call(_ endpoint: Endpoint, query: [(QueryParameter, String?)] = [], body: JSONObject? = nil)
     async throws(NumbersAPIError) -> JSONObject
   {
     let request = makeRequest(endpoint, query: query, body: body)
@@ -242,9 +245,10 @@ public struct NumbersClient: Sendable {
     }
   }
 
-  private func makeRequest(_ endpoint: Endpoint, query: [(String, String?)], body: JSONObject?) -> APIRequest {
+  private func makeRequest(_ endpoint: Endpoint, query: [(QueryParameter, String?)], body: JSONObject?) -> APIRequest {
     var path = endpoint.path
-    let pairs = query.compactMap { name, value in value.map { percentEncoded(name) + "=" + percentEncoded($0) } }
+    let pairs = query.compactMap { name, value in value.map { percentEncoded(name.rawValue) + "=" + percentEncoded($0) }
+    }
     if !pairs.isEmpty { path += "?" + pairs.joined(separator: "&") }
     var fields = HTTPFields()
     fields[.accept] = "application/json"
@@ -292,7 +296,7 @@ public struct NumbersClient: Sendable {
     if !(200..<300).contains(status) {
       let retryAfter = response.head.headerFields[.retryAfter].flatMap { Int($0.trimmingSpaces) }
       let message =
-        parsed?["error_message"]?.stringValue
+        ErrorEnvelope.message(in: parsed)
         ?? Self.plainText(response.body) ?? Self.describeWithoutText(response)
       throw NumbersAPIError(
         .server(status: status, message: message, retryAfterSeconds: retryAfter), endpoint: endpoint.name)
@@ -301,8 +305,8 @@ public struct NumbersClient: Sendable {
       let detail = parsed == nil ? "the body is not JSON" : "the body is not a JSON object"
       throw NumbersAPIError(.malformedResponse(status: status, detail: detail), endpoint: endpoint.name)
     }
-    if object["success"]?.boolValue == false {
-      let message = object["error_message"]?.stringValue ?? "the server reported a failure without a message"
+    if object[EnvelopeField.success]?.boolValue == false {
+      let message = ErrorEnvelope.message(in: parsed) ?? "the server reported a failure without a message"
       throw NumbersAPIError(.server(status: status, message: message, retryAfterSeconds: nil), endpoint: endpoint.name)
     }
     return object
@@ -346,10 +350,10 @@ public struct GroupQuery: Sendable, Equatable {
     self.didType = didType
   }
 
-  var queryItems: [(String, String?)] {
+  var queryItems: [(QueryParameter, String?)] {
     [
-      ("country", country), ("region_id", regionID.map(String.init)), ("city_id", cityID.map(String.init)),
-      ("city_name_or_prefix", cityNameOrPrefix), ("did_type", didType),
+      (.country, country), (.regionID, regionID.map(String.init)), (.cityID, cityID.map(String.init)),
+      (.cityNameOrPrefix, cityNameOrPrefix), (.didType, didType),
     ]
   }
 }

@@ -102,7 +102,7 @@ extension Sandbox {
     if let text = call.parameter(.didType) {
       guard let id = Int(text), let type = DIDType(rawValue: id) else {
         throw Failure.invalidParameter(
-          .didType, text, expected: "a DID type id from /open/numbers/did-types (1 to 6)")
+          .didType, text, expected: "a DID type id from \(Endpoint.didTypes.path) (1 to \(DIDType.allCases.count))")
       }
       types = [type]
     }

@@ -4,6 +4,7 @@ import Hummingbird
 import NumbersAPI
 import NumbersContract
 import Sandbox
+import SandboxServer
 
 struct SandboxCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -16,12 +17,15 @@ struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Serve the sandbox over HTTP, for any client that speaks the Numbers API.",
       discussion: """
-        Every answer carries the header X-2cs-Sandbox: 1 (and /open/info says "server": "2cs sandbox"): \
-        that is how 2cs knows the server is local and not the live API, whatever its address.
+        Every answer carries the header \(SandboxIdentification.headerName): \(SandboxIdentification.headerValue) \
+        (and \(Endpoint.info.path) says "\(InfoField.server.rawValue)": "\(SandboxIdentification.infoValue)"): \
+        that is how 2cs knows the server is local and not the live API, whatever its address. \
+        GET \(OpenAPIDescription.path) describes the API it serves (OpenAPI 3.1).
 
         Example:
           2cs sandbox serve --port 8080 --api-key k &
-          curl -s -H 'X-User-API-Key: k' 'http://127.0.0.1:8080/open/numbers/groups?country=GB'
+          curl -s -H '\(Authentication.headerName): k' 'http://127.0.0.1:8080\(Endpoint.groups.path)?country=GB'
+          curl -s http://127.0.0.1:8080\(OpenAPIDescription.path)
         """
     )
 
@@ -80,7 +84,7 @@ struct SandboxCommand: AsyncParsableCommand {
       let faultNote = faults.map { "injecting faults: \($0)" }
       let printLine: @Sendable (String) -> Void = { line in printFlushed(line) }
       let log = quiet ? nil : printLine
-      let app = SandboxServer.application(sandbox: sandbox, host: host, port: port, log: log) { boundPort in
+      let app = SandboxHTTPServer.application(sandbox: sandbox, host: host, port: port, log: log) { boundPort in
         printFlushed(String(format: banner, boundPort))
         if let faultNote { printFlushed(faultNote) }
       }

@@ -3,10 +3,9 @@ import Hummingbird
 import NumbersAPI
 import NumbersContract
 import Sandbox
+import SandboxServer
 import TestSupport
 import Testing
-
-@testable import TwoCS
 
 /// The two ways a client reaches the sandbox; most tests run through both.
 enum Via: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -40,7 +39,7 @@ extension ClientSettings {
 /// Serves `sandbox` over HTTP on an ephemeral loopback port for the duration of `body`.
 func withServer<T: Sendable>(_ sandbox: Sandbox, _ body: @Sendable (Int) async throws -> T) async throws -> T {
   let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-  let app = SandboxServer.application(sandbox: sandbox, host: "127.0.0.1", port: 0, log: nil) { port in
+  let app = SandboxHTTPServer.application(sandbox: sandbox, host: "127.0.0.1", port: 0, log: nil) { port in
     continuation.yield(port)
   }
   return try await withThrowingTaskGroup(of: T?.self) { group in

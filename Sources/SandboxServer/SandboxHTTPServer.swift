@@ -1,17 +1,21 @@
 import Foundation
-import Hummingbird
+import HTTPTypes
+public import Hummingbird
 import Logging
 import NIOCore
-import NumbersAPI
 import NumbersContract
-import Sandbox
+public import Sandbox
 
-/// Hosts a `Sandbox` over HTTP with Hummingbird: the same handler the embedded mode calls directly.
-enum SandboxServer {
+/// Hosts a `Sandbox` over HTTP with Hummingbird: the same handler the embedded mode calls directly, and the
+/// contract's OpenAPI description at `/openapi.yaml`.
+public enum SandboxHTTPServer {
   /// The largest request body accepted; the API's bodies are a few hundred bytes.
   static let maximumBodyBytes = 64 * 1024
 
-  static func application(
+  /// - Parameters:
+  ///   - log: called with one line per request, if given.
+  ///   - onListening: called with the port once the server listens (the one picked, for port 0).
+  public static func application(
     sandbox: Sandbox, host: String, port: Int, log: (@Sendable (String) -> Void)?,
     onListening: @escaping @Sendable (Int) -> Void = { _ in }
   ) -> some ApplicationProtocol {
@@ -26,11 +30,11 @@ enum SandboxServer {
   }
 }
 
-struct SandboxRequestContext: RequestContext {
-  var coreContext: CoreRequestContextStorage
+public struct SandboxRequestContext: RequestContext {
+  public var coreContext: CoreRequestContextStorage
   let channel: any Channel
 
-  init(source: ApplicationRequestContextSource) {
+  public init(source: ApplicationRequestContextSource) {
     coreContext = .init(source: source)
     channel = source.channel
   }
@@ -43,18 +47,26 @@ struct SandboxResponder: HTTPResponder {
   let sandbox: Sandbox
   let log: (@Sendable (String) -> Void)?
 
+  /// The contract's description, made once: it never changes while the server runs.
+  static let openAPIDescription: APIResponse = {
+    var fields = HTTPFields()
+    fields[.contentType] = "application/yaml"
+    return APIResponse(head: HTTPResponse(status: .ok, headerFields: fields), body: Array(OpenAPIDescription.yaml.utf8))
+  }()
+
   func respond(to request: Request, context: SandboxRequestContext) async throws -> Response {
     let started = ContinuousClock.now
     let outcome: ServerOutcome
-    do {
-      let body = try await request.body.collect(upTo: SandboxServer.maximumBodyBytes)
-      outcome = await sandbox.handle(APIRequest(head: request.head, body: Array(buffer: body)))
-    } catch {
-      let envelope: JSONValue = [
-        "success": false, "error": true,
-        "error_message": .string("request body larger than \(SandboxServer.maximumBodyBytes) bytes"),
-      ]
-      outcome = .respond(APIResponse(status: .contentTooLarge, json: envelope))
+    if request.head.method == .get, request.head.path == OpenAPIDescription.path {
+      outcome = .respond(Self.openAPIDescription)
+    } else {
+      do {
+        let body = try await request.body.collect(upTo: SandboxHTTPServer.maximumBodyBytes)
+        outcome = await sandbox.handle(APIRequest(head: request.head, body: Array(buffer: body)))
+      } catch {
+        let message = "request body larger than \(SandboxHTTPServer.maximumBodyBytes) bytes"
+        outcome = .respond(APIResponse(status: .contentTooLarge, json: ErrorEnvelope.json(message: message)))
+      }
     }
     let target = "\(request.head.method.rawValue) \(request.head.path ?? "/")"
     let elapsed = String(format: "%.1f ms", Double(started.duration(to: .now) / .microseconds(1)) / 1000)

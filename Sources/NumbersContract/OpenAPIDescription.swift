@@ -1,0 +1,217 @@
+/// The contract as an OpenAPI 3.1 document, made from the same definitions the client and the sandbox use,
+/// so it cannot drift from them. `2cs sandbox serve` serves it at `/openapi.yaml`.
+public enum OpenAPIDescription {
+  public static let path = "/openapi.yaml"
+
+  /// The document as YAML.
+  public static var yaml: String { YAMLWriter.text(of: document) }
+
+  /// The document as a JSON value: a YAML mapping is an object, in order.
+  public static var document: JSONValue {
+    var root = JSONObject()
+    root["openapi"] = "3.1.0"
+    root["info"] = [
+      "title": "2Chat Numbers API (as 2cs and its sandbox follow it)",
+      "version": "1",
+      "description": .string(
+        "The purchase flow: regions, cities, number groups, requirements, available numbers, reservations, "
+          + "purchase, owned numbers. Every request carries the account's key in \(Authentication.headerName). "
+          + "Every API call costs one credit; over the rate limit the answer is 429 with Retry-After."),
+    ]
+    root["servers"] = [["url": "https://api.p.2chat.io"]]
+    root["security"] = [["apiKey": []]]
+    root["paths"] = .object(paths)
+    var schemas = JSONObject()
+    schemas["ErrorEnvelope"] = errorEnvelopeSchema
+    for object in ObjectSchema.all { schemas[object.name] = schema(of: object) }
+    root["components"] = [
+      "securitySchemes": ["apiKey": ["type": "apiKey", "in": "header", "name": .string(Authentication.headerName)]],
+      "schemas": .object(schemas),
+    ]
+    return .object(root)
+  }
+
+  private static var paths: JSONObject {
+    var paths = JSONObject()
+    for route in Endpoint.Route.allCases {
+      var pathItem = paths[route.pathTemplate]?.objectValue ?? JSONObject()
+      pathItem[route.method.rawValue.lowercased()] = operation(route)
+      paths[route.pathTemplate] = .object(pathItem)
+    }
+    return paths
+  }
+
+  private static func operation(_ route: Endpoint.Route) -> JSONValue {
+    var operation = JSONObject()
+    operation["operationId"] = .string(route.rawValue)
+    operation["summary"] = .string(route.summary)
+    var parameters = route.queryParameters.map { parameter -> JSONValue in
+      [
+        "name": .string(parameter.name.rawValue), "in": "query", "required": .bool(parameter.required),
+        "description": .string(parameter.summary), "schema": schema(of: parameter.kind),
+      ]
+    }
+    if route.pathBeforeID != nil {
+      parameters.append(["name": "uuid", "in": "path", "required": true, "schema": ["type": "string"]])
+    }
+    if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
+    if !route.bodyFields.isEmpty {
+      var properties = JSONObject()
+      for field in route.bodyFields {
+        var property = schema(of: field.kind).objectValue ?? JSONObject()
+        property["description"] = .string(field.summary)
+        properties[field.name.rawValue] = .object(property)
+      }
+      let required = route.bodyFields.filter(\.required).map { JSONValue.string($0.name.rawValue) }
+      operation["requestBody"] = [
+        "required": true,
+        "content": [
+          "application/json": [
+            "schema": ["type": "object", "properties": .object(properties), "required": .array(required)]
+          ]
+        ],
+      ]
+    }
+    let error: JSONValue = [
+      "description": "The error envelope.",
+      "content": ["application/json": ["schema": ["$ref": "#/components/schemas/ErrorEnvelope"]]],
+    ]
+    var responses = JSONObject()
+    responses[String(route.successStatus)] = [
+      "description": "Success.", "content": ["application/json": ["schema": answerSchema(route.answer)]],
+    ]
+    responses["default"] = error
+    operation["responses"] = .object(responses)
+    return .object(operation)
+  }
+
+  private static func answerSchema(_ answer: AnswerLayout) -> JSONValue {
+    var fields = [SchemaField(EnvelopeField.success, .boolean)]
+    switch answer {
+    case .data(let name, let schema):
+      var data = JSONObject()
+      data[name.rawValue] = self.schema(of: schema)
+      fields.append(SchemaField(EnvelopeField.data, .any))
+      var object = objectSchema(fields)
+      if case .object(var properties)? = object["properties"] {
+        properties[EnvelopeField.data.rawValue] = [
+          "type": "object", "properties": .object(data), "required": [.string(name.rawValue)],
+        ]
+        object["properties"] = .object(properties)
+      }
+      return .object(object)
+    case .topLevel(let more):
+      return .object(objectSchema(fields + more))
+    }
+  }
+
+  private static var errorEnvelopeSchema: JSONValue {
+    .object(
+      objectSchema([
+        SchemaField(EnvelopeField.success, .boolean), SchemaField(EnvelopeField.error, .boolean, required: false),
+        SchemaField(EnvelopeField.errorMessage, .string),
+      ]))
+  }
+
+  private static func schema(of object: ObjectSchema) -> JSONValue {
+    var schema = objectSchema(object.fields)
+    schema["description"] = .string(object.summary)
+    return .object(schema)
+  }
+
+  private static func objectSchema(_ fields: [SchemaField]) -> JSONObject {
+    var properties = JSONObject()
+    for field in fields { properties[field.name] = schema(of: field.schema) }
+    var object: JSONObject = ["type": "object", "properties": .object(properties)]
+    let required = fields.filter(\.required).map { JSONValue.string($0.name) }
+    if !required.isEmpty { object["required"] = .array(required) }
+    return object
+  }
+
+  private static func schema(of kind: ParameterKind) -> JSONValue {
+    switch kind {
+    case .string: schema(of: Schema.string)
+    case .integer: schema(of: Schema.integer)
+    case .oneOf(let values): schema(of: Schema.oneOf(values))
+    }
+  }
+
+  static func schema(of schema: Schema) -> JSONValue {
+    switch schema {
+    case .string: return ["type": "string"]
+    case .integer: return ["type": "integer"]
+    case .boolean: return ["type": "boolean"]
+    case .decimalString: return ["type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"]
+    case .oneOf(let values): return ["type": "string", "enum": .array(values.map(JSONValue.string))]
+    case .array(let items): return ["type": "array", "items": self.schema(of: items)]
+    case .object(let name): return ["$ref": .string("#/components/schemas/" + name)]
+    case .any: return .object([:])
+    case .nullable(let inner):
+      if case .object(var object) = self.schema(of: inner), case .string(let type)? = object["type"] {
+        object["type"] = .array([.string(type), "null"])
+        return .object(object)
+      }
+      return ["oneOf": [self.schema(of: inner), ["type": "null"]]]
+    }
+  }
+}
+
+/// Writes a JSON value as block-style YAML. String values are double-quoted and keys are quoted unless they are
+/// plain words or paths, so that no value is misread (`"200"` stays text, `"on"` stays a string).
+enum YAMLWriter {
+  static func text(of value: JSONValue) -> String {
+    var output = ""
+    write(value, indent: 0, to: &output)
+    return output
+  }
+
+  private static func write(_ value: JSONValue, indent: Int, to output: inout String) {
+    let pad = String(repeating: " ", count: indent)
+    switch value {
+    case .object(let object) where !object.isEmpty:
+      for (key, item) in object {
+        output += pad + quotedKey(key) + ":"
+        writeNested(item, indent: indent, to: &output)
+      }
+    case .array(let items) where !items.isEmpty:
+      for item in items {
+        if case .object(let object) = item, !object.isEmpty {
+          // `- key: value`, the object's other keys lined up under the first.
+          var block = ""
+          write(item, indent: indent + 2, to: &block)
+          output += pad + "- " + block.dropFirst(indent + 2)
+        } else {
+          output += pad + "-"
+          writeNested(item, indent: indent, to: &output)
+        }
+      }
+    default:
+      output += pad + value.jsonText + "\n"
+    }
+  }
+
+  /// A value after `key:` or `-`: scalars and empty collections on the same line, others below it.
+  private static func writeNested(_ value: JSONValue, indent: Int, to output: inout String) {
+    switch value {
+    case .object(let object) where !object.isEmpty:
+      output += "\n"
+      write(value, indent: indent + 2, to: &output)
+    case .array(let items) where !items.isEmpty:
+      output += "\n"
+      write(value, indent: indent + 2, to: &output)
+    default:
+      output += " " + value.jsonText + "\n"
+    }
+  }
+
+  private static func quotedKey(_ key: String) -> String {
+    let reserved: Set<String> = ["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"]
+    let plain =
+      key.first.map { $0.isLetter || $0 == "/" || $0 == "$" } == true
+      && key.unicodeScalars.allSatisfy {
+        $0.isASCII && ($0.properties.isAlphabetic || "0123456789_./{}$-".unicodeScalars.contains($0))
+      }
+      && !reserved.contains(key.lowercased())
+    return plain ? key : JSONValue.string(key).jsonText
+  }
+}

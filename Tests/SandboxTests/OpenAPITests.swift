@@ -1,0 +1,156 @@
+import Foundation
+import HTTPTypes
+import NumbersAPI
+import NumbersContract
+import Sandbox
+import TestSupport
+import Testing
+import Yams
+
+/// `/openapi.yaml` as `2cs sandbox serve` serves it, read by a YAML parser that knows nothing of 2cs.
+private func servedDescription(_ transport: any Transport) async throws -> [String: Any] {
+  let head = HTTPRequest(method: .get, scheme: nil, authority: nil, path: OpenAPIDescription.path)
+  let response = try await transport.send(APIRequest(head: head), timeout: .seconds(10))
+  #expect(response.head.status == .ok)
+  #expect(response.head.headerFields[.contentType] == "application/yaml")
+  let text = try #require(String(validating: response.body, as: UTF8.self))
+  return try #require(try Yams.load(yaml: text) as? [String: Any], "the description is not a YAML mapping")
+}
+
+/// Checks JSON against the subset of JSON Schema the description uses: `$ref`, `type` (one or a list),
+/// `properties`, `required`, `items`, `enum`, `pattern`. Returns what does not fit, with the path to it.
+private struct SchemaValidator {
+  let schemas: [String: Any]
+
+  func problems(_ value: JSONValue, _ schema: [String: Any], at path: String = "$") -> [String] {
+    if let reference = schema["$ref"] as? String {
+      let name = String(reference.split(separator: "/").last ?? "")
+      guard let target = schemas[name] as? [String: Any] else { return ["\(path): unknown schema \(reference)"] }
+      return problems(value, target, at: path)
+    }
+    let types = (schema["type"] as? [String]) ?? (schema["type"] as? String).map { [$0] } ?? []
+    if !types.isEmpty, !types.contains(where: { Self.value(value, is: $0) }) {
+      return ["\(path): \(value.jsonText.prefix(60)) is not \(types.joined(separator: " or "))"]
+    }
+    var found: [String] = []
+    if let allowed = schema["enum"] as? [String], let text = value.stringValue, !allowed.contains(text) {
+      found.append("\(path): \(text) is none of \(allowed)")
+    }
+    if let pattern = schema["pattern"] as? String, let text = value.stringValue,
+      text.range(of: pattern, options: .regularExpression) == nil
+    {
+      found.append("\(path): \(text) does not match \(pattern)")
+    }
+    if case .object(let object) = value {
+      for name in schema["required"] as? [String] ?? [] where object[name] == nil {
+        found.append("\(path): \(name) is missing")
+      }
+      for (name, property) in schema["properties"] as? [String: Any] ?? [:] {
+        if let field = object[name], let property = property as? [String: Any] {
+          found += problems(field, property, at: "\(path).\(name)")
+        }
+      }
+    }
+    if case .array(let items) = value, let itemSchema = schema["items"] as? [String: Any] {
+      for (index, item) in items.enumerated() { found += problems(item, itemSchema, at: "\(path)[\(index)]") }
+    }
+    return found
+  }
+
+  private static func value(_ value: JSONValue, is type: String) -> Bool {
+    switch (type, value) {
+    case ("null", .null), ("boolean", .bool), ("number", .number), ("string", .string), ("array", .array),
+      ("object", .object):
+      true
+    case ("integer", .number(let text)): Int(text) != nil
+    default: false
+    }
+  }
+}
+
+@Suite("The OpenAPI description")
+struct OpenAPITests {
+  @Test("lists every endpoint of the contract module, with its method and parameters, and nothing else")
+  func agreesWithTheContractModule() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      let description = try await servedDescription(transport)
+      #expect(description["openapi"] as? String == "3.1.0")
+      let paths = try #require(description["paths"] as? [String: [String: Any]])
+      var described: Set<String> = []
+      for (path, operations) in paths {
+        for method in operations.keys { described.insert("\(method.uppercased()) \(path)") }
+      }
+      #expect(described == Set(Endpoint.Route.allCases.map(\.name)))
+      for route in Endpoint.Route.allCases {
+        let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
+        let parameters = operation["parameters"] as? [[String: Any]] ?? []
+        let query = parameters.filter { $0["in"] as? String == "query" }
+        #expect(
+          query.compactMap { $0["name"] as? String } == route.queryParameters.map(\.name.rawValue), "\(route)")
+        #expect(
+          query.filter { $0["required"] as? Bool == true }.compactMap { $0["name"] as? String }
+            == route.queryParameters.filter(\.required).map(\.name.rawValue), "\(route)")
+        let responses = try #require(operation["responses"] as? [String: Any])
+        #expect(responses[String(route.successStatus)] != nil, "\(route)")
+      }
+    }
+  }
+
+  @Test("every answer of the sandbox, on each endpoint, fits the schema the description gives it")
+  func sandboxAnswersValidate() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      let description = try await servedDescription(transport)
+      let paths = try #require(description["paths"] as? [String: [String: Any]])
+      let components = try #require(description["components"] as? [String: Any])
+      let validator = SchemaValidator(schemas: try #require(components["schemas"] as? [String: Any]))
+      var checked: Set<Endpoint.Route> = []
+
+      func send(_ endpoint: Endpoint, query: String = "", body: JSONObject? = nil) async throws -> JSONValue {
+        var fields = HTTPFields()
+        fields[try #require(HTTPField.Name(Authentication.headerName))] = testKey
+        if body != nil { fields[.contentType] = "application/json" }
+        let head = HTTPRequest(
+          method: endpoint.method, scheme: nil, authority: nil, path: endpoint.path + query, headerFields: fields)
+        let response = try await transport.send(
+          APIRequest(head: head, body: body.map { JSONValue.object($0).jsonBytes } ?? []), timeout: .seconds(10))
+        let route = endpoint.route
+        let status = String(response.head.status.code)
+        #expect(status == String(route.successStatus), "\(endpoint.name): \(status)")
+        let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
+        let answer = try #require((operation["responses"] as? [String: Any])?[status] as? [String: Any])
+        let content = try #require(answer["content"] as? [String: Any])
+        let schema = try #require((content["application/json"] as? [String: Any])?["schema"] as? [String: Any])
+        let json = try JSONValue(parsing: response.body)
+        let problems = validator.problems(json, schema)
+        #expect(problems.isEmpty, "\(endpoint.name)\(query): \(problems.prefix(5))")
+        checked.insert(route)
+        return json
+      }
+
+      _ = try await send(.regions, query: "?country=US")
+      _ = try await send(.cities, query: "?country=US")
+      _ = try await send(.didTypes)
+      _ = try await send(.requirements, query: "?country=DE")
+      let groups = try await send(.groups, query: "?country=US")
+      let group = try #require(
+        groups[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
+          $0[GroupField.allowNumberSelection] == .bool(true)
+        })
+      let groupID = try #require(group[GroupField.id]?.stringValue)
+      _ = try await send(.available, query: "?group_id=\(groupID)")
+      var body = JSONObject()
+      body[PurchaseBodyField.groupID] = .string(groupID)
+      let reserved = try await send(.createReservation, body: body)
+      _ = try await send(.listReservations)
+      let uuid = try #require(reserved[EnvelopeField.data]?[DataField.reservationDetails]?[ReservationField.uuid])
+      _ = try await send(.cancelReservation(uuid: try #require(uuid.stringValue)))
+      let bought = try await send(.purchase, body: body)
+      _ = try await send(.ownedNumbers, query: "?page_number=0&results_per_page=10")
+      let number = try #require(bought[PurchaseField.numbers]?.arrayValue?.first?[VirtualNumberField.uuid])
+      _ = try await send(.releaseNumber(uuid: try #require(number.stringValue)))
+      _ = try await send(.info)
+      #expect(
+        checked == Set(Endpoint.Route.allCases), "not checked: \(Set(Endpoint.Route.allCases).subtracting(checked))")
+    }
+  }
+}
