@@ -40,9 +40,10 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
       ]
     ),
+    .target(name: "SystemSupport"),
     .target(
       name: "Sandbox",
-      dependencies: ["NumbersContract", .product(name: "HTTPTypes", package: "swift-http-types")]
+      dependencies: ["NumbersContract", "SystemSupport", .product(name: "HTTPTypes", package: "swift-http-types")]
     ),
     .target(
       name: "SandboxServer",
@@ -62,19 +63,19 @@ let package = Package(
         .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
       ]
     ),
-    .target(name: "Commands", dependencies: ["Language", "NumbersContract", "NumbersAPI"]),
+    .target(name: "Commands", dependencies: ["Language", "NumbersContract", "NumbersAPI", "SystemSupport"]),
     .systemLibrary(
       name: "CLibedit",
       pkgConfig: "libedit",
       providers: [.apt(["libedit-dev"])]
     ),
-    .target(name: "LineEditing", dependencies: ["CLibedit", "Language"]),
+    .target(name: "LineEditing", dependencies: ["CLibedit", "Language", "SystemSupport"]),
     .target(name: "CProcessControl"),
     .executableTarget(
       name: "TwoCS",
       dependencies: [
         "NumbersContract", "NumbersAPI", "Sandbox", "SandboxServer", "Language", "Commands", "LineEditing",
-        "CProcessControl",
+        "CProcessControl", "SystemSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,6 +1,7 @@
 import Foundation
 public import NumbersAPI
 public import NumbersContract
+import SystemSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -21,7 +22,7 @@ public struct Journal: Sendable {
 
   /// `$XDG_STATE_HOME/2cs/journal.ndjson`, falling back to `~/.local/state/2cs/journal.ndjson`.
   public static func defaultPath(environment: [String: String]) -> String {
-    stateDirectory(environment: environment) + "/journal.ndjson"
+    Folders.state(environment: environment) + "/journal.ndjson"
   }
 
   /// Appends `entry` (a JSON object) as one line with one write, then syncs it.
@@ -77,12 +78,12 @@ public struct Journal: Sendable {
     }
     let isNew = !FileManager.default.fileExists(atPath: path)
     let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw JournalError(path: path, detail: lastErrorText()) }
+    guard descriptor >= 0 else { throw JournalError(path: path, detail: systemError()) }
     defer { close(descriptor) }
     // Another 2cs may be appending too: look at the end and write as one step.
     _ = flock(descriptor, LOCK_EX)
     var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw JournalError(path: path, detail: lastErrorText()) }
+    guard fstat(descriptor, &status) == 0 else { throw JournalError(path: path, detail: systemError()) }
     // A journal others can read (made by hand, or by an older tool) is made private again.
     if status.st_mode & 0o077 != 0 { _ = fchmod(descriptor, 0o600) }
     let sizeBefore = status.st_size
@@ -93,37 +94,15 @@ public struct Journal: Sendable {
         bytes.insert(UInt8(ascii: "\n"), at: 0)
       }
     }
-    if let failure = writeAll(bytes, to: descriptor) ?? (fsync(descriptor) == 0 ? nil : lastErrorText()) {
+    if let failure = AtomicFile.writeAll(bytes, to: descriptor) ?? (fsync(descriptor) == 0 ? nil : systemError()) {
       // Take back what may have been written, so the journal does not claim an entry it could not keep.
       _ = ftruncate(descriptor, sizeBefore)
       throw JournalError(path: path, detail: failure)
     }
-    if isNew {
-      // The new file's name must reach the disk too.
-      let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-      if folderDescriptor >= 0 {
-        _ = fsync(folderDescriptor)
-        close(folderDescriptor)
-      }
-    }
+    // The new file's name must reach the disk too.
+    if isNew { AtomicFile.syncFolder(of: path) }
   }
 
-  /// Writes every byte, going on after short writes; the reason it stopped, or nil.
-  private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? {
-    bytes.withUnsafeBytes { buffer -> String? in
-      var offset = 0
-      while offset < buffer.count {
-        let written = write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          return lastErrorText()
-        }
-        if written == 0 { return "the disk took no more bytes" }
-        offset += written
-      }
-      return nil
-    }
-  }
 }
 
 /// One entry of the journal, with the line it is on.
@@ -433,12 +412,4 @@ struct JournalError: Error, CustomStringConvertible {
   var detail: String
   var reading = false
   var description: String { "cannot \(reading ? "read" : "write") the journal \(path): \(detail)" }
-}
-
-private func lastErrorText() -> String { String(cString: strerror(errno)) }
-
-/// `$XDG_STATE_HOME/2cs`, or `~/.local/state/2cs`.
-public func stateDirectory(environment: [String: String]) -> String {
-  if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/2cs" }
-  return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/2cs"
 }

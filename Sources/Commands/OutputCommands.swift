@@ -2,6 +2,7 @@ import Foundation
 import Language
 import NumbersAPI
 import NumbersContract
+import SystemSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -22,20 +23,12 @@ private enum FileFormat {
   }
 }
 
-/// Writes text to a temporary file beside `path`, syncs it, then renames it over `path`.
-func writeAtomically(_ text: String, to path: String) throws {
-  let temporary = path + ".tmp-\(getpid())"
-  guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
-    throw CommandError("save: cannot write \(path): \(String(cString: strerror(errno)))")
-  }
-  let descriptor = open(temporary, O_RDONLY)
-  if descriptor >= 0 {
-    fsync(descriptor)
-    close(descriptor)
-  }
-  guard rename(temporary, path) == 0 else {
-    unlink(temporary)
-    throw CommandError("save: cannot write \(path): \(String(cString: strerror(errno)))")
+/// Replaces the file at `path` with `text`, whole or not at all, readable as the user's umask allows.
+func writeAtomically(_ text: String, to path: String, command: String) throws {
+  do {
+    try AtomicFile.write(Array(text.utf8), to: path, access: .shared)
+  } catch {
+    throw CommandError("\(command): \(error)")
   }
 }
 
@@ -137,7 +130,7 @@ let outputCommands: [Command] = [
     let target = call.string("path") ?? ""
     let format = try FileFormat(path: target, command: "save")
     let text = Renderer(format: format == .json ? .json : .csv).render(call.input)
-    try writeAtomically(text + "\n", to: call.resolvedPath(target))
+    try writeAtomically(text + "\n", to: call.resolvedPath(target), command: "save")
     return .null
   },
   Command(

@@ -258,7 +258,8 @@ let historyCommand = Command(
     }
     let chosen = last(call.integer("n"))
     let header = "#!/usr/bin/env 2cs\n# Saved from a 2cs session on \(Date().formatted(.iso8601)).\n\n"
-    try writeAtomically(header + chosen.joined(separator: "\n") + "\n", to: call.resolvedPath(path))
+    try writeAtomically(
+      header + chosen.joined(separator: "\n") + "\n", to: call.resolvedPath(path), command: "history save")
     call.print("saved \(chosen.count) statement(s) to \(path)")
     return .null
   case .number(let count)?:

@@ -1,6 +1,7 @@
 import CLibedit
 import Foundation
 public import Language
+import SystemSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -136,13 +137,9 @@ public final class LineEditor: @unchecked Sendable {
     let folder = (historyPath as NSString).deletingLastPathComponent
     try? FileManager.default.createDirectory(
       atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    let temporary = historyPath + ".tmp-\(getpid())"
-    guard tcs_history_save(history, temporary) >= 0 else {
-      unlink(temporary)
-      return
+    try? AtomicFile.replace(historyPath) { temporary in
+      tcs_history_save(history, temporary) >= 0 ? nil : "libedit could not save the history"
     }
-    chmod(temporary, 0o600)
-    if rename(temporary, historyPath) != 0 { unlink(temporary) }
   }
 
   // MARK: Completion
@@ -173,8 +170,7 @@ public final class LineEditor: @unchecked Sendable {
 
   /// Candidates laid out in columns that fit the terminal.
   static func columns(_ items: [String]) -> String {
-    var size = winsize()
-    let width = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+    let width = Terminal.columns() ?? 80
     let cell = (items.map(\.count).max() ?? 0) + 2
     let perRow = max(1, width / cell)
     var lines: [String] = []

@@ -12,7 +12,8 @@ public actor Sandbox: APIServer {
   var state: SandboxState
   private let store: StateStore
   private var dice: FaultDice
-  private var buckets: [String: (tokens: Double, updated: Date)] = [:]
+  /// Each account's recent requests, for the rate limit.
+  private var requestWindows: [String: RequestWindow] = [:]
   /// API calls counted since the last save, folded into the state when it is next written.
   private var unsavedUsage: [String: Int] = [:]
   /// Requests received per `METHOD /path`, faults included; for tests and logs.
@@ -119,17 +120,13 @@ public actor Sandbox: APIServer {
 
   private func consumeRateLimit(account: String) throws {
     guard let limit = configuration.requestsPerMinute, limit > 0 else { return }
-    let now = configuration.clock.now
-    let perSecond = Double(limit) / 60
-    var bucket = buckets[account] ?? (Double(limit), now)
-    bucket.tokens = min(Double(limit), bucket.tokens + max(0, now.timeIntervalSince(bucket.updated)) * perSecond)
-    bucket.updated = now
-    guard bucket.tokens >= 1 else {
-      buckets[account] = bucket
-      throw Failure.rateLimited(retryAfter: Int(((1 - bucket.tokens) / perSecond).rounded(.up)), limit: limit)
+    let now = Duration.seconds(configuration.clock.now.timeIntervalSince1970)
+    var requests = requestWindows[account] ?? RequestWindow(limit: limit)
+    defer { requestWindows[account] = requests }
+    if let wait = requests.admit(at: now) {
+      let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+      throw Failure.rateLimited(retryAfter: Int(seconds.rounded(.up)), limit: limit)
     }
-    bucket.tokens -= 1
-    buckets[account] = bucket
   }
 
   private func route(_ call: CallContext, account: String) throws -> APIResponse {

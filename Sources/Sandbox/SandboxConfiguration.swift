@@ -1,4 +1,5 @@
 import Foundation
+import SystemSupport
 
 /// How a sandbox is set up.
 public struct SandboxConfiguration: Sendable {
@@ -20,12 +21,6 @@ public struct SandboxConfiguration: Sendable {
 
   /// `$XDG_STATE_HOME/2cs/sandbox.json`, falling back to `~/.local/state/2cs/sandbox.json`.
   public static func defaultStateFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-    let base: String
-    if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
-      base = state
-    } else {
-      base = (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
-    }
-    return base + "/2cs/sandbox.json"
+    Folders.state(environment: environment) + "/sandbox.json"
   }
 }

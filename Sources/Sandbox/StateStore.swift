@@ -1,4 +1,5 @@
 import Foundation
+import SystemSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -91,7 +92,11 @@ final class StateStore {
     } catch {
       throw .unwritableState(path: path, detail: "\(error)")
     }
-    try Self.writeAtomically(data, to: path)
+    do {
+      try AtomicFile.write(Array(data), to: path)
+    } catch {
+      throw .unwritableState(path: path, detail: error.detail)
+    }
     lastSeen = Self.identity(of: path)
   }
 
@@ -112,43 +117,4 @@ final class StateStore {
     return FileIdentity(inode: UInt64(info.st_ino), modified: info.st_mtim, size: Int64(info.st_size))
   }
 
-  private static func writeAtomically(_ data: Data, to path: String) throws(SandboxError) {
-    let temporary = path + ".tmp-\(getpid())"
-    let failure = { (step: String) -> SandboxError in
-      .unwritableState(path: path, detail: "\(step): \(String(cString: strerror(errno)))")
-    }
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw failure("create \(temporary)") }
-    let written = data.withUnsafeBytes { buffer -> Bool in
-      guard let base = buffer.baseAddress else { return true }
-      var offset = 0
-      while offset < buffer.count {
-        let count = write(descriptor, base + offset, buffer.count - offset)
-        if count < 0 {
-          if errno == EINTR { continue }
-          return false
-        }
-        offset += count
-      }
-      return true
-    }
-    guard written, fsync(descriptor) == 0 else {
-      let error = failure("write")
-      close(descriptor)
-      unlink(temporary)
-      throw error
-    }
-    close(descriptor)
-    guard rename(temporary, path) == 0 else {
-      let error = failure("rename")
-      unlink(temporary)
-      throw error
-    }
-    let folder = (path as NSString).deletingLastPathComponent
-    let directory = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if directory >= 0 {
-      fsync(directory)
-      close(directory)
-    }
-  }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemSupport
 import TOMLKit
 
 /// `$XDG_CONFIG_HOME/2cs/config.toml` (default `~/.config/2cs/config.toml`), read as TOML:
@@ -36,8 +37,7 @@ struct ConfigurationFile {
   let othersCanWrite: Bool
 
   static func path(environment: [String: String]) -> String {
-    if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") { return config + "/2cs/config.toml" }
-    return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/2cs/config.toml"
+    Folders.configuration(environment: environment) + "/config.toml"
   }
 
   /// The file's settings, or nil when there is no file.

@@ -2,6 +2,7 @@ import Commands
 import Foundation
 import Language
 import LineEditing
+import SystemSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -21,7 +22,7 @@ struct InteractiveSession {
     let color = environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
     let engine = runtime.engine
     let editor = LineEditor(
-      program: "2cs", historyPath: stateDirectory(environment: environment) + "/history", historyLimit: historyLimit,
+      program: "2cs", historyPath: Folders.state(environment: environment) + "/history", historyLimit: historyLimit,
       secrets: apiKey.map { [$0] } ?? []
     ) { line, cursor in
       engine.complete(line, cursor: cursor, listFolder: listFolder)

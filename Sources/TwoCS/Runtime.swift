@@ -5,6 +5,7 @@ import LineEditing
 import NumbersAPI
 import NumbersContract
 import Sandbox
+import SystemSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -92,7 +93,7 @@ struct Runtime {
     let format = options.output ?? (stdoutIsTerminal ? .table : .json)
     session.settings.output = format
     session.renderer = Renderer(
-      format: format, width: stdoutIsTerminal ? terminalWidth() : nil,
+      format: format, width: stdoutIsTerminal ? Terminal.columns() : nil,
       color: stdoutIsTerminal && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb")
 
     engine = Engine(commands: builtinCommands, host: session)
@@ -190,12 +191,6 @@ struct Runtime {
       )
     }
   }
-}
-
-func terminalWidth() -> Int? {
-  var size = winsize()
-  guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-  return Int(size.ws_col)
 }
 
 /// Writes a line to stdout, unbuffered, so it stays in order with stderr.
