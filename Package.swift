@@ -1,9 +1,13 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// Every module says which of its imports its public interface exposes (`public import`); the rest stay inside.
+let importsStayInside: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault")]
+
 let package = Package(
   name: "2cs",
-  platforms: [.macOS(.v14)],
+  // No `platforms`: 2cs builds and is tested on Linux only (Debian with libedit-dev). Its file, terminal and
+  // process code calls Glibc directly (for example `stat.st_mtim`), and no Apple platform is claimed.
   products: [
     .executable(name: "2cs", targets: ["TwoCS"]),
     .library(name: "NumbersContract", targets: ["NumbersContract"]),
@@ -27,7 +31,8 @@ let package = Package(
       dependencies: [
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "OrderedCollections", package: "swift-collections"),
-      ]
+      ],
+      swiftSettings: importsStayInside
     ),
     .target(
       name: "NumbersAPI",
@@ -38,12 +43,14 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
-      ]
+      ],
+      swiftSettings: importsStayInside
     ),
-    .target(name: "SystemSupport"),
+    .target(name: "SystemSupport", swiftSettings: importsStayInside),
     .target(
       name: "Sandbox",
-      dependencies: ["NumbersContract", "SystemSupport", .product(name: "HTTPTypes", package: "swift-http-types")]
+      dependencies: ["NumbersContract", "SystemSupport", .product(name: "HTTPTypes", package: "swift-http-types")],
+      swiftSettings: importsStayInside
     ),
     .target(
       name: "SandboxServer",
@@ -53,7 +60,8 @@ let package = Package(
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
-      ]
+      ],
+      swiftSettings: importsStayInside
     ),
     .target(
       name: "Language",
@@ -63,13 +71,16 @@ let package = Package(
         .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
       ]
     ),
-    .target(name: "Commands", dependencies: ["Language", "NumbersContract", "NumbersAPI", "SystemSupport"]),
+    .target(
+      name: "Commands", dependencies: ["Language", "NumbersContract", "NumbersAPI", "SystemSupport"],
+      swiftSettings: importsStayInside),
     .systemLibrary(
       name: "CLibedit",
       pkgConfig: "libedit",
       providers: [.apt(["libedit-dev"])]
     ),
-    .target(name: "LineEditing", dependencies: ["CLibedit", "Language", "SystemSupport"]),
+    .target(
+      name: "LineEditing", dependencies: ["CLibedit", "Language", "SystemSupport"], swiftSettings: importsStayInside),
     .target(name: "CProcessControl"),
     .executableTarget(
       name: "TwoCS",
@@ -80,9 +91,10 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "TOMLKit", package: "TOMLKit"),
-      ]
+      ],
+      swiftSettings: importsStayInside
     ),
-    .executableTarget(name: "Benchmarks", dependencies: ["Language", "Commands"]),
+    .executableTarget(name: "Benchmarks", dependencies: ["Language", "Commands"], swiftSettings: importsStayInside),
     .target(name: "TestSupport", dependencies: ["NumbersContract", "NumbersAPI"], path: "Tests/TestSupport"),
     .testTarget(
       name: "NumbersAPITests",

@@ -1,5 +1,5 @@
 import Foundation
-public import NumbersAPI
+import NumbersAPI
 public import NumbersContract
 import SystemSupport
 

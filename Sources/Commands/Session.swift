@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 public import Language
 public import NumbersAPI
-public import NumbersContract
+import NumbersContract
 import Synchronization
 
 /// What the API commands share: the client, the mode, the safety settings,

@@ -1,5 +1,5 @@
 import Foundation
-import Language
+public import Language
 import NumbersAPI
 import NumbersContract
 

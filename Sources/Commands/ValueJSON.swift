@@ -1,5 +1,5 @@
 public import Language
-public import NumbersAPI
+import NumbersAPI
 public import NumbersContract
 
 /// API prices arrive as decimal strings; the language holds them as numbers that keep their digits.

@@ -3,7 +3,7 @@ import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import NumbersContract
+public import NumbersContract
 
 /// Sends requests over HTTP with AsyncHTTPClient. Call `shutdown()` when done.
 public final class HTTPTransport: Transport {

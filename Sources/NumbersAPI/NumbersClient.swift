@@ -1,5 +1,5 @@
 import HTTPTypes
-import NumbersContract
+public import NumbersContract
 
 /// How a client behaves: time-outs, pacing, retries and tracing.
 public struct ClientSettings: Sendable {

@@ -1,4 +1,4 @@
-public import HTTPTypes
+import HTTPTypes
 public import NumbersContract
 
 /// Why a request got no HTTP response.

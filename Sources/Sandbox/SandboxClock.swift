@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// The sandbox's idea of now. Tests use `ManualClock` to move time, for

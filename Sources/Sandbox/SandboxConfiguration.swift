@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import SystemSupport
 
 /// How a sandbox is set up.

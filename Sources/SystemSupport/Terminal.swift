@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What 2cs asks of the terminal.
 public enum Terminal {

@@ -3,6 +3,9 @@ import Foundation
 
 @main
 struct TwoCS: AsyncParsableCommand {
+  /// This release of 2cs; `2cs --version` prints it.
+  static let version = "0.8.0"
+
   static let configuration = CommandConfiguration(
     commandName: "2cs",
     abstract: "A scriptable REPL and command language for the 2Chat Numbers API.",
@@ -22,6 +25,7 @@ struct TwoCS: AsyncParsableCommand {
       The options for running (a one-liner, the key, the server, dry run, budget, trace) are in \
       `2cs run --help`. In the language, `help` lists the commands.
       """,
+    version: "2cs \(version)",
     subcommands: [Run.self, Check.self, SandboxCommand.self],
     defaultSubcommand: Run.self
   )

@@ -24,6 +24,17 @@ struct CommandLineAcceptanceTests {
     }
   }
 
+  @Test func versionIsPrintedBeforeAnythingElseRuns() async throws {
+    try await withTemporaryFolder { home in
+      for arguments in [["--version"], ["run", "--version"]] {
+        let printed = try run2cs(arguments, home: home)
+        #expect(printed.status == 0)
+        #expect(
+          printed.standardOutput.wholeMatch(of: /2cs [0-9]+\.[0-9]+\.[0-9]+\n/) != nil, "\(printed.standardOutput)")
+      }
+    }
+  }
+
   @Test func theFullFlowRunsAgainstAServedSandboxAndTheEmbeddedOne() async throws {
     let script = examplesFolder.appendingPathComponent("purchase-flow.2cs").path
     try await withTemporaryFolder { home in

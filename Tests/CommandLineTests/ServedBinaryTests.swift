@@ -41,6 +41,19 @@ struct ServedBinaryTests {
         == ["success": false, "error": true, "error_message": "missing X-User-API-Key header"])
   }
 
+  @Test func theOpenAPIDescriptionIsServedWithoutAKey() async throws {
+    let server = try ServedSandbox(arguments: ["--memory", "--api-key", "k"])
+    defer { server.kill(signal: SIGTERM) }
+    let transport = HTTPTransport(baseURL: server.baseURL)
+    defer { Task { await transport.shutdown() } }
+    let head = HTTPRequest(method: .get, scheme: nil, authority: nil, path: OpenAPIDescription.path)
+    let answer = try await transport.send(APIRequest(head: head), timeout: .seconds(5))
+    #expect(answer.head.status.code == 200)
+    let text = String(decoding: answer.body, as: UTF8.self)
+    #expect(text.hasPrefix("openapi: \"3.1.0\"\n"))
+    for route in Endpoint.Route.allCases { #expect(text.contains("\n  \(route.pathTemplate):\n"), "\(route)") }
+  }
+
   @Test func everyAcknowledgedPurchaseSurvivesSIGKILL() async throws {
     try await withTemporaryFolder { folder in
       let stateFile = folder + "/sandbox.json"

@@ -1,7 +1,7 @@
 // Helpers shared by the test targets.
 import Foundation
 public import NumbersAPI
-public import NumbersContract
+import NumbersContract
 
 public struct TestFailure: Error, CustomStringConvertible {
   public var description: String
