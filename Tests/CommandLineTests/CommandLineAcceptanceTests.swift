@@ -51,11 +51,13 @@ struct CommandLineAcceptanceTests {
 
   @Test func anAPIErrorNamesTheEndpointStatusAndMessage() async throws {
     try await withTemporaryFolder { home in
-      let failed = try run2cs(["-c", "available grp_missing"], home: home)
+      let command = MarkedSource("1️⃣available grp_missing")
+      let failed = try run2cs(["-c", command.source], home: home)
       #expect(failed.status == 1)
       #expect(
         failed.standardError.hasPrefix(
-          "<command>:1:1: error: GET /open/numbers/available: HTTP 404: group grp_missing not found"))
+          "\(try command.place("1️⃣").location(in: "<command>")): error: GET /open/numbers/available: HTTP 404: group grp_missing not found"
+        ), "\(failed.standardError)")
       let caught = try run2cs(
         ["-c", "try { available grp_missing } catch e { print $e.status $e.message }"], home: home)
       #expect(caught.status == 0)
@@ -87,11 +89,17 @@ struct CommandLineAcceptanceTests {
   @Test func checkReportsEveryErrorAndRunsNothing() async throws {
     try await withTemporaryFolder { home in
       let script = home + "/broken.2cs"
-      try "groups US | purchase\ngrops\nsort-by --upward\n".write(toFile: script, atomically: true, encoding: .utf8)
+      let broken = MarkedSource("groups US | purchase\n1️⃣grops\nsort-by 2️⃣--upward\n")
+      try broken.source.write(toFile: script, atomically: true, encoding: .utf8)
       let checked = try run2cs(["check", script], home: home)
       #expect(checked.status == 2)
-      #expect(checked.standardError.contains("broken.2cs:2:1: error: unknown command 'grops'"))
-      #expect(checked.standardError.contains("broken.2cs:3:9: error: sort-by has no flag '--upward'"))
+      let (unknown, flag) = (try broken.place("1️⃣"), try broken.place("2️⃣"))
+      for expected in [
+        "\(unknown.location(in: script)): error: unknown command 'grops'\n  \(unknown.lineText)\n\(unknown.caret(width: 5))\n",
+        "\(flag.location(in: script)): error: sort-by has no flag '--upward'\n  \(flag.lineText)\n\(flag.caret(width: 8))\n",
+      ] {
+        #expect(checked.standardError.contains(expected), "\(checked.standardError)")
+      }
       let owned = try run2cs(["-c", "numbers | count"], home: home)
       #expect(owned.standardOutput == "0\n", "check must not run anything")
       let good = try run2cs(["check", examplesFolder.appendingPathComponent("purchase-flow.2cs").path], home: home)

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TestSupport
 import Testing
 
@@ -17,40 +16,40 @@ struct InterruptedPurchaseTests {
     ]
   }
 
+  /// The purchase request, held by the proxy between 2cs and the server until the test lets it through.
+  static let purchase = "POST /open/numbers/purchase "
+
   @Test func aScriptInterruptedMidPurchaseWaitsForTheOutcome() async throws {
     try await withTemporaryFolder { home in
-      let server = try ServedSandbox(arguments: ["--memory", "--api-key", "k", "--faults", "only=POST,latency=8s"])
+      let server = try ServedSandbox(arguments: ["--memory", "--api-key", "k"])
       defer { server.kill(signal: SIGTERM) }
+      let proxy = try HoldingProxy(forwardingTo: server.port, holding: Self.purchase)
+      defer { proxy.close() }
       let process = Process()
       process.executableURL = URL(fileURLWithPath: try builtBinary())
       process.arguments = [
-        "--base-url", server.baseURL, "--trace", "-c",
+        "--base-url", proxy.baseURL, "-c",
         "let g = groups US | where allow_number_selection | first; $g | purchase | get number",
       ]
       process.environment = environment(home: home).merging(["TWOCHAT_API_KEY": "k"]) { $1 }
       let errors = Pipe()
       process.standardError = errors
       process.standardOutput = Pipe()
-      let stderr = Mutex("")
-      errors.fileHandleForReading.readabilityHandler = { handle in
-        let text = String(decoding: handle.availableData, as: UTF8.self)
-        stderr.withLock { $0 += text }
-      }
+      let stderr = GrowingText()
       try process.run()
-      // The number is picked with `available`; its trace line shows, and the purchase leaves right after.
-      // Blocking waits: on a loaded machine the test's own tasks may wait seconds for a thread.
-      let deadline = Date().addingTimeInterval(20)
-      while !stderr.withLock({ $0.contains("/open/numbers/available") }) && Date() < deadline {
-        usleep(20_000)
+      stderr.collect(from: errors.fileHandleForReading.fileDescriptor)
+      defer {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
       }
-      usleep(500_000)
+      // Blocking waits: on a loaded machine the test's own tasks may wait seconds for a thread.
+      #expect(proxy.waitUntilHeld(), "the purchase never left 2cs: \(stderr.text)")
+      // The request has left: Ctrl-C now cannot stop it, only the waiting for its answer.
       process.interrupt()
+      #expect(stderr.waitBlocking(for: "waiting for its outcome"), "no word of waiting: \(stderr.text)")
+      proxy.release()
+      #expect(stderr.waitBlocking(for: "purchase: done: bought +1"), "the number bought: \(stderr.text)")
       process.waitUntilExit()
-      errors.fileHandleForReading.readabilityHandler = nil
-      let rest = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      let said = stderr.withLock { $0 } + rest
-      #expect(said.contains("waiting for its outcome"), "\(said)")
-      #expect(said.contains("purchase: done: bought +1"), "\(said)")
       let owned = try run2cs(
         ["--base-url", server.baseURL, "-c", "numbers | count"], home: home, environment: ["TWOCHAT_API_KEY": "k"])
       #expect(owned.standardOutput == "1\n", "\(owned.standardError)")
@@ -63,21 +62,22 @@ struct InterruptedPurchaseTests {
 
   @Test func aPurchaseTheServerCompletesIsReportedAsDone() async throws {
     try await withTemporaryFolder { home in
-      // Every POST takes eight seconds before the server acts on it.
-      let server = try ServedSandbox(arguments: ["--memory", "--api-key", "k", "--faults", "only=POST,latency=8s"])
+      let server = try ServedSandbox(arguments: ["--memory", "--api-key", "k"])
       defer { server.kill(signal: SIGTERM) }
+      // The server gets the purchase only when the test lets it through: after the Ctrl-C.
+      let proxy = try HoldingProxy(forwardingTo: server.port, holding: Self.purchase)
+      defer { proxy.close() }
       let terminal = try PseudoTerminal(
-        arguments: ["--base-url", server.baseURL, "--trace"],
+        arguments: ["--base-url", proxy.baseURL],
         environment: environment(home: home).merging(["TWOCHAT_API_KEY": "k"]) { $1 })
       #expect(terminal.waitForPrompt("]> "), "no prompt: \(terminal.recent)")
       terminal.send("let g = groups US | where allow_number_selection | first\r")
       #expect(terminal.waitForPrompt("]> "))
       terminal.send("$g | purchase | get number\r")
-      // The number is picked with `available`; its trace line shows, and the purchase leaves right after.
-      #expect(terminal.waitFor("/open/numbers/available"), "\(terminal.recent)")
-      usleep(500_000)
+      #expect(proxy.waitUntilHeld(), "the purchase never left 2cs: \(terminal.recent)")
       terminal.send("\u{3}")
       #expect(terminal.waitFor("waiting for its outcome"), "no word of waiting: \(terminal.recent)")
+      proxy.release()
       #expect(terminal.waitFor("purchase: done: bought +1"), "the number bought: \(terminal.recent)")
       #expect(terminal.waitForPrompt("]> "))
       terminal.send("journal | last | get outcome\r")

@@ -27,10 +27,27 @@ struct MalformedCorpusTests {
       let lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: false)
       let first = lines.first.map(String.init) ?? ""
       #expect(first.hasPrefix(path + ":"), "first line: \(first)")
-      #expect(first.range(of: #"^.+:\d+:\d+: error: .+"#, options: .regularExpression) != nil, "first line: \(first)")
+      // The place is one in the file: the line shown under it is that line of the file, and the caret
+      // stands at that column.
+      let header = try #require(
+        try Regex(#"^.+:(\d+):(\d+): error: .+$"#).wholeMatch(in: first), "first line: \(first)")
+      let line = try #require(header[1].substring.flatMap { Int($0) })
+      let column = try #require(header[2].substring.flatMap { Int($0) })
+      let fileLines = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+        .split(separator: "\n", omittingEmptySubsequences: false)
+      try #require(line >= 1 && line <= fileLines.count, "line \(line) of a file of \(fileLines.count)")
+      let fileLine = fileLines[line - 1]
+      #expect(column >= 1 && column <= fileLine.count + 1, "column \(column) of: \(fileLine)")
+      // A line with bytes that are not UTF-8 is shown up to them.
+      let shown = lines.count > 2 ? lines[1].dropFirst(2) : ""
+      let cutAtInvalidBytes = fileLine.contains("\u{FFFD}") && fileLine.hasPrefix(shown)
       #expect(
-        lines.contains { $0.contains("^") && $0.allSatisfy { " \t^".contains($0) } },
-        "no caret line:\n\(result.standardError)")
+        lines.count > 2 && lines[1].hasPrefix("  ") && (shown == fileLine || cutAtInvalidBytes),
+        "the line shown:\n\(result.standardError)")
+      let caret = lines.count > 2 ? lines[2].dropFirst(2) : ""
+      #expect(
+        caret.prefix(column - 1).allSatisfy { " \t".contains($0) } && caret.dropFirst(column - 1).hasPrefix("^"),
+        "the caret is not at column \(column):\n\(result.standardError)")
       for crash in ["Fatal error", "Stack dump", "Backtrace", "Segmentation", "💣"] {
         #expect(!result.standardError.contains(crash))
       }

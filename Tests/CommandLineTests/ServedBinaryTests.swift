@@ -9,9 +9,37 @@ import Testing
   import Glibc
 #endif
 
+/// The purchases the server acknowledged, and a wait until there are enough of them or every worker stopped.
 actor Acknowledged {
   private(set) var numbers: [String] = []
-  func add(_ number: String) { numbers.append(number) }
+  private var working: Int
+  private var waiter: (count: Int, continuation: CheckedContinuation<Void, Never>)?
+
+  init(workers: Int) { working = workers }
+
+  func add(_ number: String) {
+    numbers.append(number)
+    wakeIfDue()
+  }
+
+  func workerStopped() {
+    working -= 1
+    wakeIfDue()
+  }
+
+  /// Returns once `count` purchases were acknowledged, or no worker is left to make more.
+  func wait(for count: Int) async {
+    await withCheckedContinuation { continuation in
+      waiter = (count, continuation)
+      wakeIfDue()
+    }
+  }
+
+  private func wakeIfDue() {
+    guard let waiter, numbers.count >= waiter.count || working == 0 else { return }
+    self.waiter = nil
+    waiter.continuation.resume()
+  }
 }
 
 @Suite("2cs sandbox serve as a process", .serialized)
@@ -66,26 +94,41 @@ struct ServedBinaryTests {
       settings.timeout = .seconds(5)
       let client = NumbersClient(transport: transport, apiKey: APIKey("k"), settings: settings)
       let groups = try await client.groups(.init(country: "US", didType: "local")).compactMap { $0["id"]?.stringValue }
-      let acknowledged = Acknowledged()
+      let workers = 6
+      let acknowledged = Acknowledged(workers: workers)
 
-      await withTaskGroup(of: Void.self) { workers in
-        for worker in 0..<6 {
-          workers.addTask {
-            var round = worker
-            while true {
-              let groupID = groups[round % groups.count]
-              do throws(NumbersAPIError) {
-                let result = try await client.purchase(groupID: groupID)
-                if let number = result["purchased"]?.arrayValue?.first?.stringValue { await acknowledged.add(number) }
-              } catch {
-                if case .transport = error.kind { return }  // the server is gone
-              }
-              round += 1
+      // Buys until the server is gone.
+      let buy: @Sendable (Int) async -> Void = { worker in
+        var round = worker
+        var refusedInARow = 0
+        while true {
+          let groupID = groups[round % groups.count]
+          do throws(NumbersAPIError) {
+            let result = try await client.purchase(groupID: groupID)
+            if let number = result["purchased"]?.arrayValue?.first?.stringValue { await acknowledged.add(number) }
+            refusedInARow = 0
+          } catch {
+            if case .transport = error.kind { return }
+            // A server that refuses every purchase would keep the test waiting forever.
+            refusedInARow += 1
+            if refusedInARow == 20 {
+              Issue.record("worker \(worker): 20 purchases refused in a row, the last: \(error)")
+              return
             }
           }
+          round += 1
         }
-        // Kill while purchases are in flight.
-        while await acknowledged.numbers.count < 40 { try? await Task.sleep(for: .milliseconds(5)) }
+      }
+
+      await withTaskGroup(of: Void.self) { group in
+        for worker in 0..<workers {
+          group.addTask {
+            await buy(worker)
+            await acknowledged.workerStopped()
+          }
+        }
+        // Kill while purchases are in flight: as soon as 40 were acknowledged.
+        await acknowledged.wait(for: 40)
         server.kill(signal: SIGKILL)
       }
       await transport.shutdown()

@@ -1,5 +1,6 @@
 import Commands
 import Language
+import TestSupport
 import Testing
 
 /// Another Swift program can embed the language with commands of its own.
@@ -37,13 +38,16 @@ struct EmbeddingTests {
 
   @Test func errorsCarryTheirPlace() async throws {
     let engine = Engine(commands: builtinCommands)
-    guard case .invalid(let diagnostics, let source) = await engine.run("let x = [1, 2\n", name: "bad.2cs") else {
+    let marked = MarkedSource("let x = 1️⃣[1, 2\n")
+    guard case .invalid(let diagnostics, let source) = await engine.run(marked.source, name: "bad.2cs") else {
       Issue.record("expected a syntax error")
       return
     }
+    let open = try marked.place("1️⃣")
     #expect(
       diagnostics.first?.rendered(in: source)
-        == "bad.2cs:1:9: error: '[' is never closed\n  let x = [1, 2\n          ^\n")
+        == "\(open.location(in: "bad.2cs")): error: '[' is never closed\n  \(open.lineText)\n\(open.caret())\n")
+    #expect(diagnostics.count == 1, "\(diagnostics.map { $0.rendered(in: source) })")
     #expect(engine.parse("groups US |", name: "repl").incomplete)
     #expect(!engine.parse("groups US | count", name: "repl").incomplete)
   }

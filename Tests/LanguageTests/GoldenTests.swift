@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The golden scripts: `Golden/NAME.2cs` runs against a fresh sandbox and
@@ -39,22 +40,10 @@ struct GoldenTests {
     }
     let wanted =
       (try? String(contentsOf: expected, encoding: .utf8)) ?? "(no \(name).out yet: run with GOLDEN_RECORD=1)\n"
-    #expect(actual == wanted, "\(lineDiff(wanted, actual))")
-  }
-}
-
-/// The lines that differ, as `-expected` / `+actual`.
-func lineDiff(_ expected: String, _ actual: String) -> String {
-  let left = expected.split(separator: "\n", omittingEmptySubsequences: false)
-  let right = actual.split(separator: "\n", omittingEmptySubsequences: false)
-  var lines: [String] = []
-  for index in 0..<max(left.count, right.count) {
-    let a = index < left.count ? String(left[index]) : nil
-    let b = index < right.count ? String(right[index]) : nil
-    if a != b {
-      if let a { lines.append("-\(index + 1): \(a)") }
-      if let b { lines.append("+\(index + 1): \(b)") }
+    // Not #expect(actual == wanted): that prints both texts whole before the message.
+    if actual != wanted {
+      Issue.record(
+        "\(name).out differs (GOLDEN_RECORD=1 re-records it):\n\(lineDiff(expected: wanted, actual: actual))")
     }
   }
-  return lines.joined(separator: "\n")
 }

@@ -5,6 +5,7 @@ import NumbersAPI
 import NumbersContract
 import Sandbox
 import Synchronization
+import TestSupport
 
 /// Runs 2cs source against a fresh in-memory sandbox on a fixed clock, and
 /// collects everything it prints, its errors and its exit status as text.
@@ -13,10 +14,18 @@ struct LanguageHarness {
   let session: Session
   let sandbox: Sandbox
   let transcript: Transcript
+  /// Every request as it reaches the sandbox, before the sandbox acts on it: `METHOD /path` lines.
+  let requests = GrowingText()
 
   final class Transcript: Sendable {
     private let lines = Mutex<[String]>([])
-    func add(_ line: String) { lines.withLock { $0.append(line) } }
+    private let growing = GrowingText()
+    func add(_ line: String) {
+      lines.withLock { $0.append(line) }
+      growing.append(line + "\n")
+    }
+    /// Waits until `text` has been added (in any run), or `seconds` pass; true if it was.
+    func waitFor(_ text: String, seconds: Double = 10) async -> Bool { await growing.wait(for: text, seconds: seconds) }
     var text: String { lines.withLock { $0.joined(separator: "\n") } }
     var count: Int { lines.withLock { $0.count } }
     /// What was added from line `start` on.
@@ -42,7 +51,9 @@ struct LanguageHarness {
     let transcript = Transcript()
     // `local` is a sandbox that says what it is, as `2cs sandbox serve` does; `live` one that does not.
     let identifies = mode == .local
+    let requests = requests
     let transport = InProcessTransport { request in
+      requests.append("\(request.head.method.rawValue) \(request.head.path ?? "/")\n")
       guard case .respond(var response) = await sandbox.handle(request) else { return .dropConnection }
       if identifies { SandboxIdentification.mark(&response.head.headerFields) }
       return .respond(rewrite?(request, response) ?? response)

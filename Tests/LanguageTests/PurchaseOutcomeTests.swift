@@ -142,13 +142,11 @@ struct InterruptedWriteTests {
   @Test func aSecondCtrlCLeavesTheOutcomeUnknown() async throws {
     let harness = try LanguageHarness(faults: "only=POST,latency=10s")
     let running = Task { await harness.run("groups US | where allow_number_selection | first | purchase") }
-    // Wait until the purchase has left.
-    while await harness.sandbox.receivedCount(.post, "/open/numbers/purchase") == 0 {
-      try await Task.sleep(for: .milliseconds(20))
-    }
+    #expect(await harness.requests.wait(for: "POST /open/numbers/purchase"), "the purchase never left")
     running.cancel()
     harness.session.interrupts.note()
-    try await Task.sleep(for: .milliseconds(50))
+    // The first Ctrl-C is taken: the purchase waits on for its answer (ten seconds of latency).
+    #expect(await harness.transcript.waitFor("waiting for its outcome"), "\(harness.transcript.text)")
     harness.session.interrupts.note()
     let output = await running.value
     #expect(output.contains("waiting for its outcome (Ctrl-C again to stop waiting"), "\(output)")

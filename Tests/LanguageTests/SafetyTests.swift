@@ -13,13 +13,16 @@ struct SafetyTests {
     let output = await harness.run("groups US | first | purchase")
     #expect(output.contains("purchase on a live account needs confirmation; nothing was sent"))
     #expect(output.hasSuffix("exit: 1"))
-    #expect(await harness.run("numbers | count").contains("0\n"))
+    #expect(await harness.run("numbers | count") == "0\nexit: 0")
+    #expect(await harness.sandbox.receivedCount(.post, "/open/numbers/purchase") == 0)
   }
 
   @Test func yesLetsItThrough() async throws {
     let harness = try LanguageHarness(mode: .live)
     harness.session.ceiling.assumeYes = true
-    #expect(await harness.run("groups US | first | purchase | get success").contains("true"))
+    let output = await harness.run("groups US | first | purchase | get success")
+    #expect(output == "true\nexit: 0", "\(output)")
+    #expect(await harness.sandbox.receivedCount(.post, "/open/numbers/purchase") == 1)
   }
 
   @Test func aScriptCannotStandInForYes() async throws {

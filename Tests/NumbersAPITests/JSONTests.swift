@@ -1,5 +1,6 @@
 import NumbersAPI
 import NumbersContract
+import TestSupport
 import Testing
 
 @Suite("JSON values")
@@ -19,12 +20,15 @@ struct JSONTests {
     #expect(JSONValue.string("\u{1}").jsonText == #""\u0001""#)
   }
 
+  /// Each text marks with 1️⃣ the byte the error names (for a bad escape, the byte after it).
   @Test(arguments: [
-    "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"unterminated", "tru", "[1] 2", "\"\\x\"", "\"\\ud800\"",
-    "{\"a\":1,}", "\u{0}",
+    "1️⃣", "{1️⃣", "[1,1️⃣]", "{\"a\" 1️⃣1}", "01️⃣1", "1.1️⃣", "-1️⃣", "\"unterminated1️⃣", "tru1️⃣", "[1] 1️⃣2",
+    "\"\\x1️⃣\"", "\"\\ud8001️⃣\"", "{\"a\":1,1️⃣}", "1️⃣\u{0}",
   ])
-  func malformedTextIsAnErrorWithAnOffset(text: String) {
-    #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: text) }
+  func malformedTextIsAnErrorWithAnOffset(marked: String) throws {
+    let text = MarkedSource(marked)
+    let error = #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: text.source) }
+    #expect(error?.offset == (try text.place("1️⃣")).offset, "\(error.map { "\($0)" } ?? "no error")")
   }
 
   @Test func invalidUTF8IsRefused() {

@@ -31,7 +31,8 @@ extension ClientSettings {
   static var testing: ClientSettings {
     var settings = ClientSettings()
     settings.requestsPerMinute = nil
-    settings.retry.initialDelay = .milliseconds(10)
+    // Pauses between tries are not waited out: the sandbox runs on a clock the test moves, not on real time.
+    settings.retry.sleep = { _ in }
     return settings
   }
 }
