@@ -14,7 +14,8 @@ struct OutcomeCheck: Sendable {
   let howToFindOut: String
 
   init(endpoint: Endpoint, number: String?) {
-    switch endpoint {
+    let uuid = endpoint.uuid ?? ""
+    switch endpoint.route {
     case .purchase:
       look = number.map(Self.owned)
       howToFindOut =
@@ -22,12 +23,12 @@ struct OutcomeCheck: Sendable {
     case .createReservation:
       look = number.map(Self.held)
       howToFindOut = "reservations"
-    case .cancelReservation(let uuid):
+    case .cancelReservation:
       look = Self.cancelled(uuid)
       howToFindOut = "reservations"
-    case .releaseNumber(let uuid):
+    case .releaseNumber:
       look = Self.released(uuid)
-      howToFindOut = "numbers | where uuid == \"\(uuid)\""
+      howToFindOut = "numbers | where \(VirtualNumberField.uuid.rawValue) == \"\(uuid)\""
     default:
       look = nil
       howToFindOut = "journal"

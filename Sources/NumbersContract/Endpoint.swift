@@ -2,12 +2,30 @@ public import HTTPTypes
 
 /// The calls of the Numbers API purchase flow: each one's method, path and parameters, written once for the
 /// client that sends them, the sandbox that answers them and the OpenAPI description.
-public enum Endpoint: Sendable, Hashable {
-  case regions, cities, didTypes, groups, requirements, available
-  case createReservation, listReservations, cancelReservation(uuid: String)
-  case purchase
-  case ownedNumbers, releaseNumber(uuid: String)
-  case info
+public struct Endpoint: Sendable, Hashable {
+  /// Which call this is.
+  public let route: Route
+  /// The id the path carries, for the routes whose path ends with one.
+  public let uuid: String?
+
+  private init(_ route: Route, uuid: String? = nil) {
+    self.route = route
+    self.uuid = uuid
+  }
+
+  public static let regions = Endpoint(.regions)
+  public static let cities = Endpoint(.cities)
+  public static let didTypes = Endpoint(.didTypes)
+  public static let groups = Endpoint(.groups)
+  public static let requirements = Endpoint(.requirements)
+  public static let available = Endpoint(.available)
+  public static let createReservation = Endpoint(.createReservation)
+  public static let listReservations = Endpoint(.listReservations)
+  public static func cancelReservation(uuid: String) -> Endpoint { Endpoint(.cancelReservation, uuid: uuid) }
+  public static let purchase = Endpoint(.purchase)
+  public static let ownedNumbers = Endpoint(.ownedNumbers)
+  public static func releaseNumber(uuid: String) -> Endpoint { Endpoint(.releaseNumber, uuid: uuid) }
+  public static let info = Endpoint(.info)
 
   /// An endpoint without the id its path carries: what a call is, whatever it is about.
   public enum Route: String, Sendable, Hashable, CaseIterable {
@@ -61,33 +79,7 @@ public enum Endpoint: Sendable, Hashable {
     public var name: String { "\(method.rawValue) \(pathTemplate)" }
   }
 
-  public var route: Route {
-    switch self {
-    case .regions: .regions
-    case .cities: .cities
-    case .didTypes: .didTypes
-    case .groups: .groups
-    case .requirements: .requirements
-    case .available: .available
-    case .createReservation: .createReservation
-    case .listReservations: .listReservations
-    case .cancelReservation: .cancelReservation
-    case .purchase: .purchase
-    case .ownedNumbers: .ownedNumbers
-    case .releaseNumber: .releaseNumber
-    case .info: .info
-    }
-  }
-
   public var method: HTTPRequest.Method { route.method }
-
-  /// The id the path carries, if any.
-  public var uuid: String? {
-    switch self {
-    case .cancelReservation(let uuid), .releaseNumber(let uuid): uuid
-    default: nil
-    }
-  }
 
   public var path: String {
     guard let prefix = route.pathBeforeID else { return route.pathTemplate }
@@ -115,28 +107,12 @@ public enum Endpoint: Sendable, Hashable {
 
   /// The endpoint of `route` that `path` names, if it names one.
   private static func endpoint(of route: Route, path: String) -> Endpoint? {
-    guard let prefix = route.pathBeforeID else {
-      guard path == route.pathTemplate else { return nil }
-      return switch route {
-      case .regions: .regions
-      case .cities: .cities
-      case .didTypes: .didTypes
-      case .groups: .groups
-      case .requirements: .requirements
-      case .available: .available
-      case .createReservation: .createReservation
-      case .listReservations: .listReservations
-      case .purchase: .purchase
-      case .ownedNumbers: .ownedNumbers
-      case .info: .info
-      case .cancelReservation, .releaseNumber: nil
-      }
-    }
+    guard let prefix = route.pathBeforeID else { return path == route.pathTemplate ? Endpoint(route) : nil }
     let id = path.dropFirst(prefix.count)
     guard path.hasPrefix(prefix), !id.isEmpty, !id.contains("/"),
       let uuid = percentDecoded(id, plusIsSpace: false)
     else { return nil }
-    return route == .cancelReservation ? .cancelReservation(uuid: uuid) : .releaseNumber(uuid: uuid)
+    return Endpoint(route, uuid: uuid)
   }
 
   /// The write a method and path (as `path` spells it) name, as a journal entry records them; nil for a read

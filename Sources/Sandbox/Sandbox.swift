@@ -130,22 +130,27 @@ public actor Sandbox: APIServer {
   }
 
   private func route(_ call: CallContext, account: String) throws -> APIResponse {
+    let endpoint: Endpoint
     switch Endpoint.resolve(method: call.method, path: call.path) {
     case .noSuchPath: throw Failure.noSuchEndpoint(call.method.rawValue, call.path)
     case .methodNotAllowed: throw Failure.methodNotAllowed(call.method.rawValue, call.path)
-    case .endpoint(.regions): return try catalogAnswer(call) { try regions(call) }
-    case .endpoint(.cities): return try catalogAnswer(call) { try cities(call) }
-    case .endpoint(.didTypes): return try catalogAnswer(call) { didTypes() }
-    case .endpoint(.groups): return try catalogAnswer(call) { try groups(call) }
-    case .endpoint(.requirements): return try catalogAnswer(call) { try requirements(call) }
-    case .endpoint(.available): return try available(call, account: account)
-    case .endpoint(.createReservation): return try reserve(call, account: account)
-    case .endpoint(.listReservations): return try listReservations(account: account)
-    case .endpoint(.cancelReservation(let uuid)): return try cancelReservation(uuid: uuid, account: account)
-    case .endpoint(.purchase): return try purchase(call, account: account)
-    case .endpoint(.ownedNumbers): return try ownedNumbers(call, account: account)
-    case .endpoint(.releaseNumber(let uuid)): return try release(uuid: uuid, account: account)
-    case .endpoint(.info): return info(account: account)
+    case .endpoint(let resolved): endpoint = resolved
+    }
+    let uuid = endpoint.uuid ?? ""
+    switch endpoint.route {
+    case .regions: return try catalogAnswer(call) { try regions(call) }
+    case .cities: return try catalogAnswer(call) { try cities(call) }
+    case .didTypes: return try catalogAnswer(call) { didTypes() }
+    case .groups: return try catalogAnswer(call) { try groups(call) }
+    case .requirements: return try catalogAnswer(call) { try requirements(call) }
+    case .available: return try available(call, account: account)
+    case .createReservation: return try reserve(call, account: account)
+    case .listReservations: return try listReservations(account: account)
+    case .cancelReservation: return try cancelReservation(uuid: uuid, account: account)
+    case .purchase: return try purchase(call, account: account)
+    case .ownedNumbers: return try ownedNumbers(call, account: account)
+    case .releaseNumber: return try release(uuid: uuid, account: account)
+    case .info: return info(account: account)
     }
   }
 
