@@ -94,7 +94,8 @@ let package = Package(
       ],
       swiftSettings: importsStayInside
     ),
-    .executableTarget(name: "Benchmarks", dependencies: ["Language", "Commands"], swiftSettings: importsStayInside),
+    .executableTarget(
+      name: "Benchmarks", dependencies: ["Language", "Commands", "NumbersContract"], swiftSettings: importsStayInside),
     .target(name: "TestSupport", dependencies: ["NumbersContract", "NumbersAPI"], path: "Tests/TestSupport"),
     .testTarget(
       name: "NumbersAPITests",

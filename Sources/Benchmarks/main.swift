@@ -3,11 +3,13 @@
 import Commands
 import Foundation
 import Language
+import NumbersContract
 
 let engine = Engine(commands: builtinCommands)
+// A group as the API sends it, to complete its fields.
 engine[variable: "g"] = .record([
-  "id": .string("grp_1"), "prefix": .string("+1 (213)"),
-  "price": .record(["setup_price": .int(0), "monthly_price": .int(1)]),
+  GroupField.id.rawValue: .string("grp_1"), GroupField.prefix.rawValue: .string("+1 (213)"),
+  GroupField.price.rawValue: .record([PriceField.setup.rawValue: .int(0), PriceField.monthly.rawValue: .int(1)]),
 ])
 engine[variable: "rows"] = .list((0..<1000).map { .record(["name": .string("row \($0)"), "number": .int($0)]) })
 

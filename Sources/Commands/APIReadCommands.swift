@@ -207,7 +207,7 @@ let apiReadCommands: [Command] = [
       try await client.availableNumbers(
         groupID: groupID, numberContains: call.string(QueryParameter.numberContains.rawValue))
     }
-    return list(numbers, adding: (AddedField.groupID.rawValue, .string(groupID)))
+    return list(numbers, adding: (PurchaseBodyField.groupID.rawValue, .string(groupID)))
   },
 
   Command(
@@ -256,7 +256,7 @@ func groupIdentifier(_ input: Value, argument: Value?, command: String) throws -
     switch value {
     case .string(let text): return text
     case .record(let record):
-      for key in [AddedField.groupID.rawValue, ReservationField.groupID.rawValue] {
+      for key in [PurchaseBodyField.groupID.rawValue, ReservationField.groupID.rawValue] {
         if case .string(let id)? = record[key] { return id }
       }
       if record[GroupField.prefix] != nil || record[GroupField.allowNumberSelection] != nil,

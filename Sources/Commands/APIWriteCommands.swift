@@ -378,7 +378,7 @@ private func purchaseResult(_ answer: JSONValue, asked number: String?, warn: (S
         endpoint: Endpoint.purchase.name)
     }
   }
-  if record[AddedField.number] == nil, let sold { record[AddedField.number] = .string(sold) }
+  if record[PurchaseBodyField.number] == nil, let sold { record[PurchaseBodyField.number] = .string(sold) }
   return .record(record)
 }
 
@@ -392,7 +392,7 @@ private func reservation(_ target: WriteTarget, number: String?, label: String) 
     send: { client throws(NumbersAPIError) in
       var value = Value(json: try await client.reserve(groupID: groupID, number: number))
       if case .record(var record) = value {
-        record[AddedField.groupID] = .string(groupID)
+        record[PurchaseBodyField.groupID] = .string(groupID)
         value = .record(record)
       }
       return value
@@ -575,7 +575,7 @@ let apiWriteCommands: [Command] = [
         case .string(let uuid)? = owned[VirtualNumberField.uuid]
       {
         key = uuid
-      } else if case .string(let phone)? = record[AddedField.number] {
+      } else if case .string(let phone)? = record[PurchaseBodyField.number] {
         key = phone
       } else if case .list(let bought)? = record[PurchaseField.purchased], case .string(let phone)? = bought.first {
         key = phone

@@ -17,10 +17,6 @@ extension Value {
 enum AddedField: String, FieldName {
   /// The country a `groups` search asked for.
   case country
-  /// The group a number from `available`, or a reservation, belongs to.
-  case groupID = "group_id"
-  /// The number a purchase bought (or asked for).
-  case number
   /// `sandbox`, `local` or `live`, on `info`.
   case mode
   /// A purchase result made from the account's numbers after the server's answer was lost.

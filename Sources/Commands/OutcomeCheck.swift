@@ -41,7 +41,7 @@ struct OutcomeCheck: Sendable {
       guard let owned = try await client.ownedNumber(number) else { return nil }
       return .record([
         EnvelopeField.success.rawValue: .bool(true), PurchaseField.purchased.rawValue: .list([.string(number)]),
-        PurchaseField.numbers.rawValue: .list([Value(json: owned)]), AddedField.number.rawValue: .string(number),
+        PurchaseField.numbers.rawValue: .list([Value(json: owned)]), PurchaseBodyField.number.rawValue: .string(number),
         AddedField.checkedAfterLostAnswer.rawValue: .bool(true),
       ])
     }
