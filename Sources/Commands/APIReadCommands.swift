@@ -271,7 +271,7 @@ func groupIdentifier(_ input: Value, argument: Value?, command: String) throws -
   if let argument {
     guard let id = identifier(argument) else {
       throw CommandError(
-        "\(command): group_id must be a group record or an id, got \(argument.summary)",
+        "\(command): \(groupParameter.name) must be a group record or an id, got \(argument.summary)",
         parameter: groupParameter.name)
     }
     return id

@@ -509,7 +509,8 @@ let apiWriteCommands: [Command] = [
     let groupID = target.groupID
     if target.needsDocuments {
       session.warn(
-        "purchase: this group needs documents; the number stays AWAITING_REGISTRATION until they are provided")
+        "purchase: this group needs documents; the number stays \(VirtualNumberStatus.awaitingRegistration.rawValue) "
+          + "until they are provided")
     }
     var number = target.number
     var confirmed = false
@@ -556,7 +557,8 @@ let apiWriteCommands: [Command] = [
 
   Command(
     Signature(
-      name: "release", category: .api, summary: "Give up an owned number (it becomes PENDING_CANCELLATION).",
+      name: "release", category: .api,
+      summary: "Give up an owned number (it becomes \(VirtualNumberStatus.pendingCancellation.rawValue)).",
       parameters: [
         Parameter("uuid", .string, positional: true, summary: "the virtual number's uuid, or its phone number")
       ],

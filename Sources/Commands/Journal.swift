@@ -71,19 +71,18 @@ public struct Journal: Sendable {
   private static func appendLine(_ line: [UInt8], to path: String) throws {
     let folder = (path as NSString).deletingLastPathComponent
     do {
-      try FileManager.default.createDirectory(
-        atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      try Folders.create(folder)
     } catch {
       throw JournalError(path: path, detail: "its folder \(folder) cannot be made")
     }
     let isNew = !FileManager.default.fileExists(atPath: path)
     let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw JournalError(path: path, detail: systemError()) }
+    guard descriptor >= 0 else { throw JournalError(path: path, detail: FileIO.lastError()) }
     defer { close(descriptor) }
     // Another 2cs may be appending too: look at the end and write as one step.
     _ = flock(descriptor, LOCK_EX)
     var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw JournalError(path: path, detail: systemError()) }
+    guard fstat(descriptor, &status) == 0 else { throw JournalError(path: path, detail: FileIO.lastError()) }
     // A journal others can read (made by hand, or by an older tool) is made private again.
     if status.st_mode & 0o077 != 0 { _ = fchmod(descriptor, 0o600) }
     let sizeBefore = status.st_size
@@ -94,7 +93,7 @@ public struct Journal: Sendable {
         bytes.insert(UInt8(ascii: "\n"), at: 0)
       }
     }
-    if let failure = AtomicFile.writeAll(bytes, to: descriptor) ?? (fsync(descriptor) == 0 ? nil : systemError()) {
+    if let failure = FileIO.writeAll(bytes, to: descriptor) ?? (fsync(descriptor) == 0 ? nil : FileIO.lastError()) {
       // Take back what may have been written, so the journal does not claim an entry it could not keep.
       _ = ftruncate(descriptor, sizeBefore)
       throw JournalError(path: path, detail: failure)

@@ -135,9 +135,9 @@ public final class LineEditor: @unchecked Sendable {
   public func saveHistory() {
     guard let history else { return }
     let folder = (historyPath as NSString).deletingLastPathComponent
-    try? FileManager.default.createDirectory(
-      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    try? AtomicFile.replace(historyPath) { temporary in
+    try? Folders.create(folder)
+    // Saved after every statement: whole or not at all, but not synced each time.
+    try? AtomicFile.replace(historyPath, durable: false) { _, temporary in
       tcs_history_save(history, temporary) >= 0 ? nil : "libedit could not save the history"
     }
   }

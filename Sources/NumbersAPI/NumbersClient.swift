@@ -106,7 +106,7 @@ public struct NumbersClient: Sendable {
   /// Holds a number; without `number`, a random one of the group. Returns `reservation_details`.
   public func reserve(groupID: String, number: String? = nil) async throws(NumbersAPIError) -> JSONValue {
     let body = try await call(.createReservation, body: Self.purchaseBody(groupID: groupID, number: number))
-    guard let details = SuccessEnvelope.field(.reservationDetails, in: body) else {
+    guard let details = SuccessEnvelope.field(DataField.reservationDetails, in: body) else {
       throw NumbersAPIError(
         .malformedResponse(status: 201, detail: "no \(DataField.reservationDetails.rawValue) in the answer"),
         endpoint: Endpoint.createReservation.name)
@@ -136,7 +136,7 @@ public struct NumbersClient: Sendable {
       (.pageNumber, String(pageNumber)), (.resultsPerPage, String(resultsPerPage)),
     ]
     let body = try await call(.ownedNumbers, query: query)
-    guard let numbers = body[OwnedNumbersPageField.numbers]?.arrayValue else {
+    guard let numbers = SuccessEnvelope.field(OwnedNumbersPageField.numbers, in: body)?.arrayValue else {
       throw NumbersAPIError(
         .malformedResponse(status: 200, detail: "no numbers list in the answer"), endpoint: Endpoint.ownedNumbers.name)
     }

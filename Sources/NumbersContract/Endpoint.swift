@@ -61,7 +61,9 @@ public struct Endpoint: Sendable, Hashable {
       }
     }
 
-    static let uuidPlaceholder = "{uuid}"
+    /// The name of the id in a path that carries one.
+    public static let pathParameterName = "uuid"
+    static let uuidPlaceholder = "{" + pathParameterName + "}"
     private static let numbers = "/open/numbers"
     private static let reservations = numbers + "/reservations"
     private static let virtualNumbers = "/open/voip/virtual-numbers"

@@ -4,7 +4,7 @@ public import OrderedCollections
 /// misspelt or renamed field fails to compile wherever it is read or written.
 public protocol FieldName: RawRepresentable<String>, CaseIterable, Sendable {}
 
-extension OrderedDictionary where Key == String {
+extension OrderedDictionary where Key == String, Value == JSONValue {
   /// The field with this name.
   public subscript<Name: FieldName>(_ name: Name) -> Value? {
     get { self[name.rawValue] }
@@ -121,6 +121,33 @@ public enum VirtualNumberField: String, FieldName {
   case didType = "did_type"
   case status = "status_text"
   case createdAt = "created_at"
+}
+
+/// What a group's numbers can do, as its `features` list names it.
+public enum GroupFeature: String, Sendable, CaseIterable {
+  case voice, whatsapp
+  case smsIn = "sms_in"
+  case smsOut = "sms_out"
+  case whatsappBusiness = "whatsapp_business"
+}
+
+/// The uuid of an owned virtual number: `DID` and a 36-character UUID.
+public enum VirtualNumberID {
+  public static let prefix = "DID"
+  /// The same rule as a regular expression, for the OpenAPI description.
+  public static let pattern = "^DID[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
+
+  public static func isWellFormed(_ id: String) -> Bool {
+    guard id.hasPrefix(prefix) else { return false }
+    let uuid = Array(id.utf8.dropFirst(prefix.utf8.count))
+    guard uuid.count == 36 else { return false }
+    return uuid.enumerated().allSatisfy { offset, byte in
+      [8, 13, 18, 23].contains(offset)
+        ? byte == UInt8(ascii: "-")
+        : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+          || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
+    }
+  }
 }
 
 /// The `status_text` of a virtual number.

@@ -58,7 +58,10 @@ extension JSONValue {
     for _ in 0..<level { output += indent }
   }
 
-  static func writeQuoted(_ text: String, to output: inout String) {
+  /// `text` in double quotes with JSON's escapes. `asciiOnly` also escapes everything beyond printable ASCII,
+  /// as YAML wants (it forbids some characters raw and reads others as line breaks): `\uXXXX`, or beyond the
+  /// basic plane YAML's `\UXXXXXXXX`, which is not JSON; only the YAML writer asks for it.
+  static func writeQuoted(_ text: String, to output: inout String, asciiOnly: Bool = false) {
     output += "\""
     for scalar in text.unicodeScalars {
       switch scalar {
@@ -67,9 +70,10 @@ extension JSONValue {
       case "\n": output += "\\n"
       case "\r": output += "\\r"
       case "\t": output += "\\t"
-      case _ where scalar.value < 0x20:
+      case _ where scalar.value < 0x20 || (asciiOnly && scalar.value >= 0x7F):
+        let (escape, digits) = scalar.value < 0x10000 ? ("u", 4) : ("U", 8)
         let hex = String(scalar.value, radix: 16)
-        output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        output += "\\" + escape + String(repeating: "0", count: digits - hex.count) + hex
       default: output.unicodeScalars.append(scalar)
       }
     }

@@ -39,6 +39,11 @@ public protocol APIServer: Sendable {
   func handle(_ request: APIRequest) async -> ServerOutcome
 }
 
+/// The live API: real accounts, real money.
+public enum LiveAPI {
+  public static let baseURL = "https://api.p.2chat.io"
+}
+
 /// How a request proves which account it is for.
 public enum Authentication {
   /// The header that carries the account's API key on every request.
@@ -78,8 +83,9 @@ public enum SuccessEnvelope {
     return .object(body)
   }
 
-  /// A field the contract puts inside `data`; a server that puts it at the top level is read too.
-  public static func field(_ name: DataField, in body: JSONObject) -> JSONValue? {
+  /// A field of the answer, inside `data` or at the top level, wherever the contract puts it: a server that
+  /// puts it in the other place is read too.
+  public static func field<Name: FieldName>(_ name: Name, in body: JSONObject) -> JSONValue? {
     body[EnvelopeField.data]?[name] ?? body[name]
   }
 }

@@ -3,11 +3,27 @@
 public enum OpenAPIDescription {
   public static let path = "/openapi.yaml"
 
+  /// Where the described API is; a tool that sends requests from the document sends them to the first.
+  public struct Server: Sendable {
+    public var url: String
+    public var description: String
+
+    public init(url: String, description: String) {
+      self.url = url
+      self.description = description
+    }
+
+    /// The server that serves the document, as a sandbox does: its own address, whatever it is.
+    public static let sameOrigin = Server(url: "/", description: "this 2cs sandbox: simulated, nothing is paid")
+    public static let live = Server(
+      url: LiveAPI.baseURL, description: "the live API: real accounts, every purchase is paid for")
+  }
+
   /// The document as YAML.
-  public static var yaml: String { YAMLWriter.text(of: document) }
+  public static func yaml(servers: [Server]) -> String { YAMLWriter.text(of: document(servers: servers)) }
 
   /// The document as a JSON value: a YAML mapping is an object, in order.
-  public static var document: JSONValue {
+  public static func document(servers: [Server]) -> JSONValue {
     var root = JSONObject()
     root["openapi"] = "3.1.0"
     root["info"] = [
@@ -18,7 +34,8 @@ public enum OpenAPIDescription {
           + "purchase, owned numbers. Every request carries the account's key in \(Authentication.headerName). "
           + "Every API call costs one credit; over the rate limit the answer is 429 with Retry-After."),
     ]
-    root["servers"] = [["url": "https://api.p.2chat.io"]]
+    root["servers"] = .array(
+      servers.map { server in ["url": .string(server.url), "description": .string(server.description)] })
     root["security"] = [["apiKey": []]]
     root["paths"] = .object(paths)
     var schemas = JSONObject()
@@ -52,7 +69,11 @@ public enum OpenAPIDescription {
       ]
     }
     if route.pathBeforeID != nil {
-      parameters.append(["name": "uuid", "in": "path", "required": true, "schema": ["type": "string"]])
+      var schema: JSONObject = ["type": "string"]
+      if route == .releaseNumber { schema["pattern"] = .string(VirtualNumberID.pattern) }
+      parameters.append([
+        "name": .string(Endpoint.Route.pathParameterName), "in": "path", "required": true, "schema": .object(schema),
+      ])
     }
     if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
     if !route.bodyFields.isEmpty {
@@ -79,6 +100,11 @@ public enum OpenAPIDescription {
     var responses = JSONObject()
     responses[String(route.successStatus)] = [
       "description": "Success.", "content": ["application/json": ["schema": answerSchema(route.answer)]],
+    ]
+    responses["429"] = [
+      "description": "Over the account's rate limit; try again after Retry-After seconds.",
+      "headers": ["Retry-After": ["schema": ["type": "integer", "minimum": 0]]],
+      "content": ["application/json": ["schema": ["$ref": "#/components/schemas/ErrorEnvelope"]]],
     ]
     responses["default"] = error
     operation["responses"] = .object(responses)
@@ -132,6 +158,13 @@ public enum OpenAPIDescription {
     switch kind {
     case .string: schema(of: Schema.string)
     case .integer: schema(of: Schema.integer)
+    case .integerIn(let range):
+      {
+        var object: JSONObject = ["type": "integer", "minimum": .int(range.lowerBound)]
+        if range.upperBound < Int.max { object["maximum"] = .int(range.upperBound) }
+        return .object(object)
+      }()
+    case .digits: ["type": "string", "pattern": "^[0-9]+$"]
     case .oneOf(let values): schema(of: Schema.oneOf(values))
     }
   }
@@ -157,7 +190,8 @@ public enum OpenAPIDescription {
 }
 
 /// Writes a JSON value as block-style YAML. String values are double-quoted and keys are quoted unless they are
-/// plain words or paths, so that no value is misread (`"200"` stays text, `"on"` stays a string).
+/// plain words or paths, so that no value is misread (`"200"` stays text, `"on"` stays a string); anything but
+/// printable ASCII is escaped, as YAML forbids some characters raw and reads others as line breaks.
 enum YAMLWriter {
   static func text(of value: JSONValue) -> String {
     var output = ""
@@ -186,7 +220,7 @@ enum YAMLWriter {
         }
       }
     default:
-      output += pad + value.jsonText + "\n"
+      output += pad + scalar(value) + "\n"
     }
   }
 
@@ -200,8 +234,21 @@ enum YAMLWriter {
       output += "\n"
       write(value, indent: indent + 2, to: &output)
     default:
-      output += " " + value.jsonText + "\n"
+      output += " " + scalar(value) + "\n"
     }
+  }
+
+  /// A value on one line: a string quoted, anything else as JSON writes it (which YAML reads the same).
+  private static func scalar(_ value: JSONValue) -> String {
+    if case .string(let text) = value { return quoted(text) }
+    return value.jsonText
+  }
+
+  /// `text` in YAML's double quotes, which take JSON's escapes, and all of it ASCII.
+  static func quoted(_ text: String) -> String {
+    var output = ""
+    JSONValue.writeQuoted(text, to: &output, asciiOnly: true)
+    return output
   }
 
   private static func quotedKey(_ key: String) -> String {
@@ -212,6 +259,6 @@ enum YAMLWriter {
         $0.isASCII && ($0.properties.isAlphabetic || "0123456789_./{}$-".unicodeScalars.contains($0))
       }
       && !reserved.contains(key.lowercased())
-    return plain ? key : JSONValue.string(key).jsonText
+    return plain ? key : quoted(key)
   }
 }

@@ -15,6 +15,10 @@ public enum QueryParameter: String, Sendable, CaseIterable {
 public enum ParameterKind: Sendable, Equatable {
   case string
   case integer
+  /// A whole number in this range.
+  case integerIn(ClosedRange<Int>)
+  /// Text of decimal digits only.
+  case digits
   /// Text with these values only.
   case oneOf([String])
 }
@@ -69,12 +73,12 @@ extension Endpoint.Route {
     case .available:
       return [
         .init(.groupID, .string, required: true, "a group id from groups"),
-        .init(.numberContains, .string, "digits the number must contain"),
+        .init(.numberContains, .digits, "digits the number must contain"),
       ]
     case .ownedNumbers:
       return [
-        .init(.pageNumber, .integer, "the page, counted from 0"),
-        .init(.resultsPerPage, .integer, "numbers per page, 1 to 100"),
+        .init(.pageNumber, .integerIn(0...Int.max), "the page, counted from 0"),
+        .init(.resultsPerPage, .integerIn(1...100), "numbers per page, 1 to 100"),
       ]
     case .didTypes, .createReservation, .listReservations, .cancelReservation, .purchase, .releaseNumber, .info:
       return []

@@ -76,7 +76,7 @@ public struct ObjectSchema: Sendable, Equatable {
       .init(GroupField.price, .object(price.name)), .init(GroupField.type, .oneOf(DIDType.allCases.map(\.name))),
       .init(GroupField.requirements, .array(.object(requirement.name))),
       .init(GroupField.allowNumberSelection, .boolean), .init(GroupField.isEligibleForFreeNumber, .boolean),
-      .init(GroupField.features, .array(.string)),
+      .init(GroupField.features, .array(.oneOf(GroupFeature.allCases.map(\.rawValue)))),
     ])
 
   public static let availableNumber = ObjectSchema(

@@ -34,7 +34,7 @@ struct Catalog: Sendable {
     var location: String
     var type: DIDType
     var price: Price
-    var features: [String]
+    var features: [GroupFeature]
     var requirements: [RequirementSpec]
     var allowsSelection: Bool
     var freeNumberEligible: Bool
@@ -77,7 +77,7 @@ struct Catalog: Sendable {
         for (position, areaCode) in city.areaCodes.enumerated() {
           // A city's second area code is dearer and, for SMS-capable countries, voice only.
           let price = position == 0 ? country.localPrice : country.localPrice.raisingMonthly(byCents: 35)
-          let features = position == 0 ? country.localFeatures : ["voice"]
+          let features = position == 0 ? country.localFeatures : [.voice]
           let spec = GroupSpec(
             type: .local, areaCode: areaCode, nationalLength: country.nationalLength, location: city.name,
             price: price, features: features, requirements: country.localRequirements,
@@ -121,7 +121,7 @@ struct Catalog: Sendable {
       regionName: region?.name, prefix: prefix, location: spec.location, type: spec.type, price: spec.price,
       features: spec.features, requirements: spec.requirements, allowsSelection: spec.allowsSelection,
       freeNumberEligible: spec.type == .local && spec.requirements.isEmpty && spec.price.setup == "0.00"
-        && spec.features.contains("sms_out"),
+        && spec.features.contains(.smsOut),
       numbers: numbers)
     groupIndex[id] = groups.count
     groups.append(group)
@@ -183,7 +183,7 @@ extension Catalog.Group {
       .type: .string(type.name),
       .requirements: .array(requirements.map { $0.json(country: country, type: type) }),
       .allowNumberSelection: .bool(allowsSelection), .isEligibleForFreeNumber: .bool(freeNumberEligible),
-      .features: .array(features.map(JSONValue.string)),
+      .features: .array(features.map { .string($0.rawValue) }),
     ])
   }
 }

@@ -14,7 +14,7 @@ struct CountrySpec {
   var cities: [CitySpec] = []
   var localPrice: Price
   var localRequirements: [RequirementSpec] = []
-  var localFeatures: [String] = ["voice", "sms_in", "sms_out"]
+  var localFeatures: [GroupFeature] = [.voice, .smsIn, .smsOut]
   var otherGroups: [GroupSpec] = []
 }
 
@@ -50,7 +50,7 @@ struct GroupSpec {
   var nationalLength: Int
   var location: String
   var price: Price
-  var features: [String]
+  var features: [GroupFeature]
   var requirements: [RequirementSpec] = []
   var allowsSelection = true
   var poolSize = 20
@@ -77,7 +77,7 @@ private let endUserAddress = RequirementSpec(
   id: "end_user_address", name: "End-user address", description: "The street address of the number's end user.",
   kind: "address")
 
-private let mobileFeatures = ["voice", "sms_in", "sms_out", "whatsapp", "whatsapp_business"]
+private let mobileFeatures: [GroupFeature] = [.voice, .smsIn, .smsOut, .whatsapp, .whatsappBusiness]
 
 let catalogSpec: [CountrySpec] = [
   CountrySpec(
@@ -103,10 +103,10 @@ let catalogSpec: [CountrySpec] = [
     otherGroups: [
       GroupSpec(
         type: .tollfree, areaCode: "800", nationalLength: 10, location: "United States",
-        price: Price(setup: "0.00", monthly: "2.00", perMinute: "0.03"), features: ["voice", "sms_in"]),
+        price: Price(setup: "0.00", monthly: "2.00", perMinute: "0.03"), features: [.voice, .smsIn]),
       GroupSpec(
         type: .tollfree, areaCode: "888", nationalLength: 10, location: "United States",
-        price: Price(setup: "0.00", monthly: "2.50", perMinute: "0.03"), features: ["voice"], allowsSelection: false),
+        price: Price(setup: "0.00", monthly: "2.50", perMinute: "0.03"), features: [.voice], allowsSelection: false),
     ]),
   CountrySpec(
     code: "CA", name: "Canada", dialCode: "1", nationalLength: 10,
@@ -120,7 +120,7 @@ let catalogSpec: [CountrySpec] = [
     otherGroups: [
       GroupSpec(
         type: .tollfree, areaCode: "844", nationalLength: 10, location: "Canada",
-        price: Price(setup: "0.00", monthly: "2.25", perMinute: "0.04"), features: ["voice"])
+        price: Price(setup: "0.00", monthly: "2.25", perMinute: "0.04"), features: [.voice])
     ]),
   CountrySpec(
     code: "GB", name: "United Kingdom", dialCode: "44", nationalLength: 10,
@@ -136,7 +136,7 @@ let catalogSpec: [CountrySpec] = [
       RegionSpec(name: "Northern Ireland", cities: [CitySpec("Belfast", "28")]),
     ],
     localPrice: Price(setup: "1.00", monthly: "1.50", perMinute: "0.02"),
-    localFeatures: ["voice", "sms_in"],
+    localFeatures: [.voice, .smsIn],
     otherGroups: [
       GroupSpec(
         type: .mobile, areaCode: "7400", nationalLength: 10, location: "United Kingdom",
@@ -144,16 +144,16 @@ let catalogSpec: [CountrySpec] = [
         requirements: [identity, endUserAddress]),
       GroupSpec(
         type: .tollfree, areaCode: "800", nationalLength: 10, location: "United Kingdom",
-        price: Price(setup: "10.00", monthly: "12.00", perMinute: "0.08"), features: ["voice"], allowsSelection: false),
+        price: Price(setup: "10.00", monthly: "12.00", perMinute: "0.08"), features: [.voice], allowsSelection: false),
       GroupSpec(
         type: .national, areaCode: "330", nationalLength: 10, location: "United Kingdom",
-        price: Price(setup: "0.00", monthly: "1.75", perMinute: "0.02"), features: ["voice"]),
+        price: Price(setup: "0.00", monthly: "1.75", perMinute: "0.02"), features: [.voice]),
       GroupSpec(
         type: .sharedcost, areaCode: "845", nationalLength: 10, location: "United Kingdom",
-        price: Price(setup: "0.00", monthly: "3.00", perMinute: "0.04"), features: ["voice"]),
+        price: Price(setup: "0.00", monthly: "3.00", perMinute: "0.04"), features: [.voice]),
       GroupSpec(
         type: .global, areaCode: "8835100", nationalLength: 12, location: "International (iNum)",
-        price: Price(setup: "0.00", monthly: "0.95", perMinute: nil), features: ["voice"], poolSize: 2),
+        price: Price(setup: "0.00", monthly: "0.95", perMinute: nil), features: [.voice], poolSize: 2),
     ]),
   CountrySpec(
     code: "DE", name: "Germany", dialCode: "49", nationalLength: 10,
@@ -162,7 +162,7 @@ let catalogSpec: [CountrySpec] = [
     ],
     localPrice: Price(setup: "5.00", monthly: "3.00", perMinute: "0.02"),
     localRequirements: [proofOfAddress, identity],
-    localFeatures: ["voice"],
+    localFeatures: [.voice],
     otherGroups: [
       GroupSpec(
         type: .mobile, areaCode: "151", nationalLength: 11, location: "Germany",
@@ -174,14 +174,14 @@ let catalogSpec: [CountrySpec] = [
     cities: [CitySpec("Paris", "1"), CitySpec("Lyon", "4"), CitySpec("Toulouse", "5")],
     localPrice: Price(setup: "2.00", monthly: "3.50", perMinute: "0.02"),
     localRequirements: [proofOfAddress, identity],
-    localFeatures: ["voice"],
+    localFeatures: [.voice],
     otherGroups: [
       GroupSpec(
         type: .national, areaCode: "9", nationalLength: 9, location: "France",
-        price: Price(setup: "0.00", monthly: "2.50", perMinute: "0.02"), features: ["voice", "sms_in"]),
+        price: Price(setup: "0.00", monthly: "2.50", perMinute: "0.02"), features: [.voice, .smsIn]),
       GroupSpec(
         type: .sharedcost, areaCode: "81", nationalLength: 9, location: "France",
-        price: Price(setup: "15.00", monthly: "6.00", perMinute: "0.05"), features: ["voice"],
+        price: Price(setup: "15.00", monthly: "6.00", perMinute: "0.05"), features: [.voice],
         requirements: [businessRegistration]),
     ]),
   CountrySpec(
@@ -189,17 +189,17 @@ let catalogSpec: [CountrySpec] = [
     cities: [CitySpec("Madrid", "91"), CitySpec("Barcelona", "93"), CitySpec("Valencia", "96", poolSize: 2)],
     localPrice: Price(setup: "3.00", monthly: "3.00", perMinute: "0.02"),
     localRequirements: [proofOfAddress],
-    localFeatures: ["voice"],
+    localFeatures: [.voice],
     otherGroups: [
       GroupSpec(
         type: .tollfree, areaCode: "900", nationalLength: 9, location: "Spain",
-        price: Price(setup: "20.00", monthly: "18.00", perMinute: "0.09"), features: ["voice"])
+        price: Price(setup: "20.00", monthly: "18.00", perMinute: "0.09"), features: [.voice])
     ]),
   CountrySpec(
     code: "BR", name: "Brazil", dialCode: "55", nationalLength: 10,
     cities: [CitySpec("São Paulo", "11"), CitySpec("Rio de Janeiro", "21"), CitySpec("Brasília", "61")],
     localPrice: Price(setup: "10.00", monthly: "6.00", perMinute: "0.03"),
-    localFeatures: ["voice"],
+    localFeatures: [.voice],
     otherGroups: [
       GroupSpec(
         type: .mobile, areaCode: "119", nationalLength: 11, location: "São Paulo",
@@ -209,17 +209,17 @@ let catalogSpec: [CountrySpec] = [
     code: "MX", name: "Mexico", dialCode: "52", nationalLength: 10,
     cities: [CitySpec("Mexico City", "55"), CitySpec("Guadalajara", "33"), CitySpec("Monterrey", "81")],
     localPrice: Price(setup: "0.00", monthly: "8.50", perMinute: "0.03"),
-    localFeatures: ["voice", "sms_in"],
+    localFeatures: [.voice, .smsIn],
     otherGroups: [
       GroupSpec(
         type: .tollfree, areaCode: "800", nationalLength: 10, location: "Mexico",
-        price: Price(setup: "25.00", monthly: "20.00", perMinute: "0.10"), features: ["voice"])
+        price: Price(setup: "25.00", monthly: "20.00", perMinute: "0.10"), features: [.voice])
     ]),
   CountrySpec(
     code: "AU", name: "Australia", dialCode: "61", nationalLength: 9,
     cities: [CitySpec("Sydney", "2"), CitySpec("Melbourne", "3"), CitySpec("Brisbane", "7")],
     localPrice: Price(setup: "0.00", monthly: "5.00", perMinute: "0.02"),
-    localFeatures: ["voice", "sms_in", "sms_out"],
+    localFeatures: [.voice, .smsIn, .smsOut],
     otherGroups: [
       GroupSpec(
         type: .mobile, areaCode: "4", nationalLength: 9, location: "Australia",
@@ -227,20 +227,20 @@ let catalogSpec: [CountrySpec] = [
         requirements: [endUserAddress]),
       GroupSpec(
         type: .tollfree, areaCode: "1800", nationalLength: 10, location: "Australia",
-        price: Price(setup: "0.00", monthly: "15.00", perMinute: "0.08"), features: ["voice"], poolSize: 2),
+        price: Price(setup: "0.00", monthly: "15.00", perMinute: "0.08"), features: [.voice], poolSize: 2),
     ]),
   CountrySpec(
     code: "JP", name: "Japan", dialCode: "81", nationalLength: 10,
     cities: [CitySpec("Tokyo", "3"), CitySpec("Osaka", "6"), CitySpec("Nagoya", "52", allowsSelection: false)],
     localPrice: Price(setup: "25.00", monthly: "12.00", perMinute: "0.04"),
     localRequirements: [proofOfAddress, identity, businessRegistration],
-    localFeatures: ["voice"],
+    localFeatures: [.voice],
     otherGroups: [
       GroupSpec(
         type: .national, areaCode: "50", nationalLength: 10, location: "Japan",
-        price: Price(setup: "10.00", monthly: "7.00", perMinute: nil), features: ["voice"], requirements: [identity]),
+        price: Price(setup: "10.00", monthly: "7.00", perMinute: nil), features: [.voice], requirements: [identity]),
       GroupSpec(
         type: .tollfree, areaCode: "120", nationalLength: 9, location: "Japan",
-        price: Price(setup: "30.00", monthly: "25.00", perMinute: "0.12"), features: ["voice"], allowsSelection: false),
+        price: Price(setup: "30.00", monthly: "25.00", perMinute: "0.12"), features: [.voice], allowsSelection: false),
     ]),
 ]

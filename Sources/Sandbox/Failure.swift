@@ -1,3 +1,4 @@
+import HTTPTypes
 import NumbersContract
 
 /// An error answer of the sandbox. Every message is made here, by name, so the
@@ -6,6 +7,8 @@ struct Failure: Error {
   var status: Int
   var message: String
   var retryAfterSeconds: Int?
+  /// For a 405: the methods the path takes, for the `Allow` header.
+  var allowedMethods: String?
 
   static func missingParameter(_ name: QueryParameter) -> Failure { missing(name.rawValue) }
   static func missingParameter(_ name: PurchaseBodyField) -> Failure { missing(name.rawValue) }
@@ -24,7 +27,7 @@ struct Failure: Error {
 
   /// The id a path ends with, such as a virtual number's uuid, is not one.
   static func invalidParameter(pathID value: String, expected: String) -> Failure {
-    invalid("uuid", value, expected: expected)
+    invalid(Endpoint.Route.pathParameterName, value, expected: expected)
   }
 
   /// A parameter by the name the request gave it, which may be none of the contract's.
@@ -44,8 +47,10 @@ struct Failure: Error {
     Failure(status: 404, message: "no endpoint \(method) \(path)")
   }
 
-  static func methodNotAllowed(_ method: String, _ path: String) -> Failure {
-    Failure(status: 405, message: "\(method) is not allowed on \(path)")
+  static func methodNotAllowed(_ method: String, _ path: String, allowed: [HTTPRequest.Method]) -> Failure {
+    Failure(
+      status: 405, message: "\(method) is not allowed on \(path)",
+      allowedMethods: allowed.map(\.rawValue).joined(separator: ", "))
   }
 
   static let missingKey = Failure(status: 401, message: "missing \(Authentication.headerName) header")

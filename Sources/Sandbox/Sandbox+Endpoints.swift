@@ -240,8 +240,8 @@ extension Sandbox {
         .reservationDate: .string(reservation.createdAt.apiText),
         .reservationEndDate: .string(reservation.expiresAt.apiText),
         .needsRegistration: .bool(!group.requirements.isEmpty),
-        .supportsSMSIn: .bool(group.features.contains("sms_in")),
-        .supportsSMSOut: .bool(group.features.contains("sms_out")),
+        .supportsSMSIn: .bool(group.features.contains(.smsIn)),
+        .supportsSMSOut: .bool(group.features.contains(.smsOut)),
       ])
     }
     return Self.success(.reservations, .array(items))
@@ -277,7 +277,7 @@ extension Sandbox {
         number = try randomFreeNumber(in: group, state: &state)
       }
       let owned = SandboxState.OwnedNumber(
-        uuid: "DID" + state.nextUUID(), account: account, groupID: group.id, numberID: number.id,
+        uuid: VirtualNumberID.prefix + state.nextUUID(), account: account, groupID: group.id, numberID: number.id,
         number: number.e164, createdAt: moment)
       state.owned.append(owned)
       return owned
@@ -343,7 +343,7 @@ extension Sandbox {
   }
 
   func release(uuid: String, account: String) throws -> APIResponse {
-    guard uuid.hasPrefix("DID"), uuid.count == 39, UUID(uuidString: String(uuid.dropFirst(3))) != nil else {
+    guard VirtualNumberID.isWellFormed(uuid) else {
       throw Failure.invalidParameter(pathID: uuid, expected: "DID followed by a 36-character UUID")
     }
     let moment = now

@@ -12,6 +12,9 @@ public actor Sandbox: APIServer {
   var state: SandboxState
   private let store: StateStore
   private var dice: FaultDice
+  /// How much sooner than the rate limit allows a request may arrive: a client that paces itself exactly can
+  /// see its requests delivered closer together than it sent them.
+  static let networkGrace = Duration.seconds(1)
   /// Each account's recent requests, for the rate limit.
   private var requestWindows: [String: RequestWindow] = [:]
   /// API calls counted since the last save, folded into the state when it is next written.
@@ -106,6 +109,7 @@ public actor Sandbox: APIServer {
   static func response(for failure: Failure) -> APIResponse {
     var fields = HTTPFields()
     if let seconds = failure.retryAfterSeconds { fields[.retryAfter] = String(seconds) }
+    if let allowed = failure.allowedMethods { fields[.allow] = allowed }
     return APIResponse(status: .init(code: failure.status), json: failure.envelope, headerFields: fields)
   }
 
@@ -121,7 +125,7 @@ public actor Sandbox: APIServer {
   private func consumeRateLimit(account: String) throws {
     guard let limit = configuration.requestsPerMinute, limit > 0 else { return }
     let now = Duration.seconds(configuration.clock.now.timeIntervalSince1970)
-    var requests = requestWindows[account] ?? RequestWindow(limit: limit)
+    var requests = requestWindows[account] ?? RequestWindow(limit: limit, grace: Self.networkGrace)
     defer { requestWindows[account] = requests }
     if let wait = requests.admit(at: now) {
       let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
@@ -133,7 +137,8 @@ public actor Sandbox: APIServer {
     let endpoint: Endpoint
     switch Endpoint.resolve(method: call.method, path: call.path) {
     case .noSuchPath: throw Failure.noSuchEndpoint(call.method.rawValue, call.path)
-    case .methodNotAllowed: throw Failure.methodNotAllowed(call.method.rawValue, call.path)
+    case .methodNotAllowed(let allowed):
+      throw Failure.methodNotAllowed(call.method.rawValue, call.path, allowed: allowed)
     case .endpoint(let resolved): endpoint = resolved
     }
     let uuid = endpoint.uuid ?? ""

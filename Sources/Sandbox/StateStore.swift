@@ -32,8 +32,7 @@ final class StateStore {
     let directory = (path as NSString).deletingLastPathComponent
     if !directory.isEmpty {
       do {
-        try FileManager.default.createDirectory(
-          atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try Folders.create(directory)
       } catch {
         throw .unwritableState(path: path, detail: error.localizedDescription)
       }

@@ -30,11 +30,11 @@ public enum SandboxHTTPServer {
   }
 }
 
-public struct SandboxRequestContext: RequestContext {
-  public var coreContext: CoreRequestContextStorage
+struct SandboxRequestContext: RequestContext {
+  var coreContext: CoreRequestContextStorage
   let channel: any Channel
 
-  public init(source: ApplicationRequestContextSource) {
+  init(source: ApplicationRequestContextSource) {
     coreContext = .init(source: source)
     channel = source.channel
   }
@@ -51,13 +51,16 @@ struct SandboxResponder: HTTPResponder {
   static let openAPIDescription: APIResponse = {
     var fields = HTTPFields()
     fields[.contentType] = "application/yaml"
-    return APIResponse(head: HTTPResponse(status: .ok, headerFields: fields), body: Array(OpenAPIDescription.yaml.utf8))
+    // The sandbox first, so that a tool trying requests from the document never reaches the live API by default.
+    let yaml = OpenAPIDescription.yaml(servers: [.sameOrigin, .live])
+    return APIResponse(head: HTTPResponse(status: .ok, headerFields: fields), body: Array(yaml.utf8))
   }()
 
   func respond(to request: Request, context: SandboxRequestContext) async throws -> Response {
     let started = ContinuousClock.now
     let outcome: ServerOutcome
-    if request.head.method == .get, request.head.path == OpenAPIDescription.path {
+    let path = request.head.path.map { String($0.prefix { $0 != "?" }) }
+    if request.head.method == .get || request.head.method == .head, path == OpenAPIDescription.path {
       outcome = .respond(Self.openAPIDescription)
     } else {
       do {

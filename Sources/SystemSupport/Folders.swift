@@ -13,6 +13,12 @@ public enum Folders {
     base("XDG_CONFIG_HOME", else: ".config", environment) + "/2cs"
   }
 
+  /// Makes `folder` and any folder above it that is missing, the new ones readable by the owner only (0700).
+  public static func create(_ folder: String) throws {
+    try FileManager.default.createDirectory(
+      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+  }
+
   private static func base(_ variable: String, else fallback: String, _ environment: [String: String]) -> String {
     if let folder = environment[variable], folder.hasPrefix("/") { return folder }
     return (environment["HOME"] ?? NSHomeDirectory()) + "/" + fallback

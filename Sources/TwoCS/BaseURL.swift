@@ -27,7 +27,7 @@ struct BaseURL: Equatable {
     let shown = redactingUserInformation(given)
     func problem(_ why: String) -> Problem { Problem(message: "\(origin) \(shown): \(why)") }
     guard let components = URLComponents(string: given), let scheme = components.scheme?.lowercased() else {
-      throw problem("not a URL; give one such as https://api.p.2chat.io or http://127.0.0.1:8080")
+      throw problem("not a URL; give one such as \(LiveAPI.baseURL) or http://127.0.0.1:8080")
     }
     guard scheme == "https" || scheme == "http" else { throw problem("the scheme must be https:// or http://") }
     if components.user != nil || components.password != nil {

@@ -1,3 +1,4 @@
+// Public only because a public type of Commands conforms to one of its protocols below.
 public import ArgumentParser
 import Commands
 import Foundation
@@ -22,7 +23,7 @@ struct ConnectionOptions: ParsableArguments {
 
   @Option(
     help: """
-      The API's address (default: base_url in the config file, else https://api.p.2chat.io). \
+      The API's address (default: base_url in the config file, else \(LiveAPI.baseURL)). \
       http:// only to this machine (127.0.0.1, ::1, localhost); no user name or password in it. \
       The mode is `local` only when the server says it is `2cs sandbox serve`; any other is `live`.
       """)

@@ -11,9 +11,6 @@ import SystemSupport
   import Glibc
 #endif
 
-/// The live API's address.
-let liveBaseURL = "https://api.p.2chat.io"
-
 /// A running session: the engine with 2cs's commands, the API session, and how to close them.
 struct Runtime {
   let engine: Engine
@@ -73,7 +70,7 @@ struct Runtime {
           "a base URL needs an API key: TWOCHAT_API_KEY, api_key or api_key_command in \(configurationPath), or --api-key",
           status: 2)
       }
-      let baseURL = try chosenBaseURL ?? BaseURL(parsing: liveBaseURL)
+      let baseURL = try chosenBaseURL ?? BaseURL(parsing: LiveAPI.baseURL)
       let http = HTTPTransport(baseURL: baseURL.text)
       transport = http
       transportForClient = http

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import NumbersAPI
-import NumbersContract
 import Sandbox
 import TestSupport
 import Testing
 import Yams
+
+@testable import NumbersContract
 
 /// `/openapi.yaml` as `2cs sandbox serve` serves it, read by a YAML parser that knows nothing of 2cs.
 private func servedDescription(_ transport: any Transport) async throws -> [String: Any] {
@@ -70,11 +71,27 @@ private struct SchemaValidator {
 
 @Suite("The OpenAPI description")
 struct OpenAPITests {
+  @Test("strings YAML forbids raw, or reads as line breaks, come back whole from a YAML parser")
+  func yamlQuotingSurvivesAnyText() throws {
+    let awkward = "q\"b\\n\n\t\r\u{7F}\u{85}\u{9F}\u{A0}\u{FEFF}\u{2028}é😀 on: #x"
+    var object = JSONObject()
+    object["plain"] = .string(awkward)
+    object[awkward] = .string("as a key")
+    object["200"] = .string("on")
+    let parsed = try #require(try Yams.load(yaml: YAMLWriter.text(of: .object(object))) as? [String: Any])
+    #expect(parsed["plain"] as? String == awkward)
+    #expect(parsed[awkward] as? String == "as a key")
+    #expect(parsed["200"] as? String == "on")
+  }
+
   @Test("lists every endpoint of the contract module, with its method and parameters, and nothing else")
   func agreesWithTheContractModule() async throws {
     try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
       let description = try await servedDescription(transport)
       #expect(description["openapi"] as? String == "3.1.0")
+      let servers = try #require(description["servers"] as? [[String: Any]])
+      #expect(
+        servers.first?["url"] as? String == "/", "a tool trying requests must reach the sandbox, not the live API")
       let paths = try #require(description["paths"] as? [String: [String: Any]])
       var described: Set<String> = []
       for (path, operations) in paths {
