@@ -68,7 +68,7 @@ public actor Sandbox: APIServer {
     let untouched = !dice.applies(to: request.head.method.rawValue) || dice.letsThrough()
     if !untouched, let latency = dice.latency {
       // A client that gave up while waiting is gone: act on nothing.
-      do { try await Task.sleep(for: latency) } catch { return .dropConnection }
+      do { try await configuration.clock.sleep(for: latency) } catch { return .dropConnection }
     }
     if !untouched, dice.fires(.dropBefore) { return .dropConnection }
     if !untouched, dice.fires(.rateLimited) {

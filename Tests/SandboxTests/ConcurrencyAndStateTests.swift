@@ -1,7 +1,9 @@
 import Foundation
+import HTTPTypes
 import NumbersAPI
 import NumbersContract
 import Sandbox
+import Synchronization
 import TestSupport
 import Testing
 
@@ -30,6 +32,29 @@ struct ConcurrencyAndStateTests {
       #expect(statuses.filter { $0 == 409 }.count == 49)
       #expect(try await client.ownedNumbers().compactMap { $0["phone_number"]?.stringValue } == [number])
     }
+  }
+
+  @Test func latencyWaitsOnTheSandboxClockNotForRealSeconds() async throws {
+    let clock = ManualClock()
+    var configuration = SandboxConfiguration.testing(clock: clock)
+    configuration.faults = try FaultPlan(parsing: "latency=30s")
+    let sandbox = try Sandbox(configuration: configuration)
+    var fields = HTTPFields()
+    fields[try #require(HTTPField.Name(Authentication.headerName))] = testKey
+    let head = HTTPRequest(
+      method: .get, scheme: nil, authority: nil, path: Endpoint.didTypes.path, headerFields: fields)
+    let answered = Mutex(false)
+    let request = Task {
+      _ = await sandbox.handle(APIRequest(head: head))
+      answered.withLock { $0 = true }
+    }
+    #expect(pollUntil(seconds: 10) { clock.sleepers == 1 }, "the request never began its latency")
+    clock.advance(by: 29)
+    #expect(!answered.withLock { $0 }, "answered before its latency passed on the sandbox's clock")
+    clock.advance(by: 1)
+    // Thirty seconds of latency pass at once on the clock; a real sleep would keep it waiting.
+    #expect(pollUntil(seconds: 5) { answered.withLock { $0 } }, "the latency was waited out in real time")
+    await request.value
   }
 
   @Test func stateSurvivesARestart() async throws {
