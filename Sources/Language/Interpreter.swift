@@ -48,7 +48,7 @@ final class Interpreter: @unchecked Sendable {
   func execute(_ statements: [Statement], in scope: Scope, topLevel: Bool = false) async throws -> Value {
     var last: Value = .null
     for statement in statements {
-      if let value = try executeNow(statement, in: scope) {
+      if let value = try computeWithoutSuspending(statement, in: scope) {
         last = value
       } else {
         last = try await execute(statement, in: scope)
@@ -58,23 +58,17 @@ final class Interpreter: @unchecked Sendable {
     return last
   }
 
-  /// Runs a `let` or a lone expression without suspending, when it runs no pipeline; nil when it cannot.
-  private func executeNow(_ statement: Statement, in scope: Scope) throws -> Value? {
-    do {
-      switch statement {
-      case .binding(let binding):
-        guard binding.value.stages.count == 1, case .expression(let expression) = binding.value.stages[0] else {
-          return nil
-        }
-        scope.bind(binding.name, try evaluateNow(expression, in: scope))
-        return .null
-      case .pipeline(let pipeline):
-        guard pipeline.stages.count == 1, case .expression(let expression) = pipeline.stages[0] else { return nil }
-        return try evaluateNow(expression, in: scope)
-      default:
-        return nil
-      }
-    } catch is NeedsPipeline {
+  /// Runs a `let` or a lone expression whose value is a plain expression (see `Pipeline.plainExpression`)
+  /// without the cost of suspension points; nil for every other statement, which `execute` runs.
+  private func computeWithoutSuspending(_ statement: Statement, in scope: Scope) throws -> Value? {
+    switch statement {
+    case .binding(let binding):
+      guard let expression = binding.value.plainExpression else { return nil }
+      scope.bind(binding.name, try value(of: expression, in: scope))
+      return .null
+    case .pipeline(let pipeline):
+      return try pipeline.plainExpression.map { try value(of: $0, in: scope) }
+    default:
       return nil
     }
   }
@@ -259,57 +253,26 @@ final class Interpreter: @unchecked Sendable {
 
   // MARK: Expressions
 
-  /// Thrown by `evaluateNow` on reaching a pipeline, which may suspend.
-  private struct NeedsPipeline: Error {}
-
+  /// Evaluates an expression. Most expressions run no pipeline and are computed by `value(of:in:)` without the
+  /// cost of suspension points; one that does runs its pipelines here and hands the rest to the same function.
   func evaluate(_ expression: Expression, in scope: Scope) async throws -> Value {
-    // Most expressions run no pipeline: evaluate them without the cost of suspension points.
-    do {
-      return try evaluateNow(expression, in: scope)
-    } catch is NeedsPipeline {}
-    // The expression holds a pipeline somewhere: evaluate its parts in order, suspending where needed.
+    guard expression.runsPipeline else { return try value(of: expression, in: scope) }
     switch expression {
     case .subpipeline(let pipeline, _):
       return try await run(pipeline, in: scope)
-    case .interpolated(let parts, _):
-      var text = ""
-      for part in parts {
-        switch part {
-        case .text(let literal): text += literal
-        case .interpolation(let inner): text += try await evaluate(inner, in: scope).description
-        }
-      }
-      return .string(text)
-    case .field(let base, let name, let range):
-      return try field(name, of: try await evaluate(base, in: scope), at: range)
-    case .index(let base, let index, let range):
-      return try self.index(try await evaluate(base, in: scope), try await evaluate(index, in: scope), at: range)
-    case .list(let items, _):
-      var values: [Value] = []
-      for item in items { values.append(try await evaluate(item, in: scope)) }
-      return .list(values)
-    case .record(let entries, _):
-      var record = Record()
-      for entry in entries { record[entry.key] = try await evaluate(entry.value, in: scope) }
-      return .record(record)
-    case .unary(let operation, let operand, let range):
-      return try apply(operation, try await evaluate(operand, in: scope), at: range)
-    case .binary(.and, let left, let right, _):
-      guard try await evaluate(left, in: scope).isTruthy else { return .bool(false) }
+    case .binary(let operation, let left, let right, _) where operation == .and || operation == .or:
+      let leftValue = try await evaluate(left, in: scope)
+      if let decided = Self.shortCircuit(operation, leftValue) { return decided }
       return .bool(try await evaluate(right, in: scope).isTruthy)
-    case .binary(.or, let left, let right, _):
-      if try await evaluate(left, in: scope).isTruthy { return .bool(true) }
-      return .bool(try await evaluate(right, in: scope).isTruthy)
-    case .binary(let operation, let left, let right, let range):
-      let lhs = try await evaluate(left, in: scope)
-      return try apply(operation, lhs, try await evaluate(right, in: scope), at: range)
-    case .literal, .variable, .name, .block:
-      return try evaluateNow(expression, in: scope)
+    default:
+      // Evaluate the operands in order, suspending for their pipelines, then apply the operation to their values.
+      let evaluated = try await expression.mappingOperands { .literal(try await evaluate($0, in: scope), $0.range) }
+      return try value(of: evaluated, in: scope)
     }
   }
 
-  /// Evaluates an expression that runs no pipeline; throws `NeedsPipeline` on one that does.
-  private func evaluateNow(_ expression: Expression, in scope: Scope) throws -> Value {
+  /// Computes an expression that runs no pipeline (`evaluate` sees to that): it never suspends.
+  private func value(of expression: Expression, in scope: Scope) throws -> Value {
     switch expression {
     case .literal(let value, _):
       return value
@@ -318,7 +281,7 @@ final class Interpreter: @unchecked Sendable {
       for part in parts {
         switch part {
         case .text(let literal): text += literal
-        case .interpolation(let inner): text += try evaluateNow(inner, in: scope).description
+        case .interpolation(let inner): text += try value(of: inner, in: scope).description
         }
       }
       return .string(text)
@@ -332,30 +295,35 @@ final class Interpreter: @unchecked Sendable {
       }
       return try field(name, of: row, at: range)
     case .field(let base, let name, let range):
-      return try field(name, of: try evaluateNow(base, in: scope), at: range)
+      return try field(name, of: try value(of: base, in: scope), at: range)
     case .index(let base, let index, let range):
-      return try self.index(try evaluateNow(base, in: scope), try evaluateNow(index, in: scope), at: range)
+      return try self.index(try value(of: base, in: scope), try value(of: index, in: scope), at: range)
     case .list(let items, _):
-      return .list(try items.map { try evaluateNow($0, in: scope) })
+      return .list(try items.map { try value(of: $0, in: scope) })
     case .record(let entries, _):
       var record = Record()
-      for entry in entries { record[entry.key] = try evaluateNow(entry.value, in: scope) }
+      for entry in entries { record[entry.key] = try value(of: entry.value, in: scope) }
       return .record(record)
     case .block(let block):
       return .block(Closure(block: block, scope: scope, source: source))
-    case .subpipeline:
-      throw NeedsPipeline()
+    case .subpipeline(_, let range):
+      // `evaluate` runs every pipeline before it gets here.
+      throw failure("internal error: a pipeline reached the expression evaluator", at: range)
     case .unary(let operation, let operand, let range):
-      return try apply(operation, try evaluateNow(operand, in: scope), at: range)
-    case .binary(.and, let left, let right, _):
-      guard try evaluateNow(left, in: scope).isTruthy else { return .bool(false) }
-      return .bool(try evaluateNow(right, in: scope).isTruthy)
-    case .binary(.or, let left, let right, _):
-      if try evaluateNow(left, in: scope).isTruthy { return .bool(true) }
-      return .bool(try evaluateNow(right, in: scope).isTruthy)
+      return try apply(operation, try value(of: operand, in: scope), at: range)
     case .binary(let operation, let left, let right, let range):
-      let lhs = try evaluateNow(left, in: scope)
-      return try apply(operation, lhs, try evaluateNow(right, in: scope), at: range)
+      let lhs = try value(of: left, in: scope)
+      if let decided = Self.shortCircuit(operation, lhs) { return decided }
+      return try apply(operation, lhs, try value(of: right, in: scope), at: range)
+    }
+  }
+
+  /// The value of `and` or `or` when its left operand decides it, so the right one is not evaluated.
+  private static func shortCircuit(_ operation: BinaryOperator, _ left: Value) -> Value? {
+    switch operation {
+    case .and: left.isTruthy ? nil : .bool(false)
+    case .or: left.isTruthy ? .bool(true) : nil
+    default: nil
     }
   }
 
@@ -469,7 +437,8 @@ final class Interpreter: @unchecked Sendable {
     case .has:
       return .bool(try contains(lhs, rhs, at: range))
     case .and, .or:
-      return .bool(lhs.isTruthy && rhs.isTruthy)
+      // The left operand did not decide it (see `shortCircuit`): the right one does.
+      return .bool(rhs.isTruthy)
     }
   }
 
