@@ -113,7 +113,7 @@ public final class Engine: @unchecked Sendable {
       return .exited(exit.status)
     } catch {
       // break, continue and return outside loops and defs are refused by the parser; anything else is a bug.
-      return .failed(RuntimeError(message: "internal error: \(error)", range: .none, source: parsed.source))
+      return .failed(RuntimeError(Diagnostics.internalError("\(error)", at: .none), in: parsed.source))
     }
   }
 
@@ -148,7 +148,7 @@ public final class Engine: @unchecked Sendable {
       patterns[pattern] = compiled
       return compiled
     } catch {
-      throw RuntimeError(message: "invalid pattern '\(pattern)'", range: range, source: source)
+      throw RuntimeError(Diagnostics.invalidPattern(pattern, at: range), in: source)
     }
   }
 }

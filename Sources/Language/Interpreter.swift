@@ -37,9 +37,8 @@ final class Interpreter: @unchecked Sendable {
     self.source = source
   }
 
-  private func failure(_ message: String, at range: SourceRange, help: String? = nil) -> RuntimeError {
-    RuntimeError(message: message, help: help, range: range, source: source)
-  }
+  /// A runtime error from the catalogue, placed in this interpreter's source.
+  private func failure(_ diagnostic: Diagnostic) -> RuntimeError { RuntimeError(diagnostic, in: source) }
 
   // MARK: Statements
 
@@ -94,7 +93,7 @@ final class Interpreter: @unchecked Sendable {
       case let single: items = [single]
       }
       for (position, item) in items.enumerated() {
-        if position % 256 == 0, Task.isCancelled { throw failure("interrupted", at: loop.range) }
+        if position % 256 == 0, Task.isCancelled { throw failure(Diagnostics.interrupted(at: loop.range)) }
         scope.bind(loop.variable, item)
         do {
           try await execute(loop.body.statements, in: scope)
@@ -133,7 +132,7 @@ final class Interpreter: @unchecked Sendable {
     for (position, stage) in pipeline.stages.enumerated() {
       switch stage {
       case .expression(let expression):
-        if position > 0 { throw RuntimeError(Diagnostics.valueAfterPipe(at: expression.range), in: source) }
+        if position > 0 { throw failure(Diagnostics.valueAfterPipe(at: expression.range)) }
         value = try await evaluate(expression, in: scope)
       case .command(let call):
         value = try await invoke(call, input: value, in: scope)
@@ -143,7 +142,7 @@ final class Interpreter: @unchecked Sendable {
   }
 
   private func invoke(_ call: CommandCall, input: Value, in scope: Scope) async throws -> Value {
-    if Task.isCancelled { throw failure("interrupted", at: call.range) }
+    if Task.isCancelled { throw failure(Diagnostics.interrupted(at: call.range)) }
     if let command = engine.registry[call.name] {
       let invocation = try await bind(call, to: command.signature, input: input, in: scope)
       do {
@@ -157,29 +156,25 @@ final class Interpreter: @unchecked Sendable {
       } catch let error as ExitRequest {
         throw error
       } catch is CancellationError {
-        throw failure("interrupted", at: call.range)
+        throw failure(Diagnostics.interrupted(at: call.range))
       }
     }
     if let user = engine.userCommands[call.name] { return try await invoke(user, call: call, input: input, in: scope) }
     throw failure(
-      "unknown command '\(call.name)'", at: call.nameRange,
-      help: closestMatch(to: call.name, among: engine.commandNames).map { "did you mean '\($0)'?" }
-        ?? "type 'help' for the list of commands; text needs quotes: \"\(call.name)\"")
+      Diagnostics.unknownCommand(
+        call.name, at: call.nameRange, suggestion: closestMatch(to: call.name, among: engine.commandNames)))
   }
 
   private func commandFailure(_ error: CommandError, call: CommandCall, argumentRanges: [String: SourceRange])
     -> RuntimeError
   {
-    let range = error.parameter.flatMap { argumentRanges[$0] } ?? call.range
-    return RuntimeError(
-      message: error.message, help: error.help, status: error.status, endpoint: error.endpoint, range: range,
-      source: source, details: error.details)
+    RuntimeError(error, at: error.parameter.flatMap { argumentRanges[$0] } ?? call.range, in: source)
   }
 
   private func plan(_ call: CommandCall, _ signature: Signature) throws -> ArgumentBinder.Plan {
     switch ArgumentBinder.plan(call, signature: signature) {
     case .success(let plan): return plan
-    case .failure(let diagnostic): throw RuntimeError(diagnostic, in: source)
+    case .failure(let diagnostic): throw failure(diagnostic)
     }
   }
 
@@ -201,7 +196,7 @@ final class Interpreter: @unchecked Sendable {
       }
       let value = try await evaluate(expression, in: scope)
       let checked = try ArgumentBinder.check(value, for: parameter, command: signature.name).mapError {
-        RuntimeError(Diagnostics.wrongArgument($0, at: expression.range), in: source)
+        failure(Diagnostics.wrongArgument($0, at: expression.range))
       }.get()
       if parameter.variadic { rest.append(checked) } else { arguments[parameter.name] = checked }
     }
@@ -225,14 +220,14 @@ final class Interpreter: @unchecked Sendable {
     for parameter in user.definition.parameters where local.localVariables[parameter.name] == nil {
       guard let fallback = parameter.defaultValue else {
         throw failure(
-          "\(call.name) needs \(parameter.name)", at: call.range, help: "usage: \(signature.usage)")
+          Diagnostics.missingArgument(parameter.name, command: call.name, usage: signature.usage, at: call.range))
       }
       local.bind(parameter.name, try await evaluate(fallback, in: user.scope))
     }
     callDepth += 1
     defer { callDepth -= 1 }
     guard callDepth <= Self.maximumCallDepth else {
-      throw failure("\(call.name) calls itself more than \(Self.maximumCallDepth) deep", at: call.range)
+      throw failure(Diagnostics.callTooDeep(call.name, limit: Self.maximumCallDepth, at: call.range))
     }
     let body = Interpreter(engine: engine, source: user.source)
     body.callDepth = callDepth
@@ -289,9 +284,7 @@ final class Interpreter: @unchecked Sendable {
       return try variable(name, in: scope, at: range)
     case .name(let name, let range):
       guard let row = scope.lookup("it") else {
-        throw failure(
-          "'\(name)' is not a command argument, a variable or a field", at: range,
-          help: "write text in quotes (\"\(name)\"), a variable as $\(name)")
+        throw failure(Diagnostics.bareName(name, at: range))
       }
       return try field(name, of: row, at: range)
     case .field(let base, let name, let range):
@@ -308,7 +301,7 @@ final class Interpreter: @unchecked Sendable {
       return .block(Closure(block: block, scope: scope, source: source))
     case .subpipeline(_, let range):
       // `evaluate` runs every pipeline before it gets here.
-      throw failure("internal error: a pipeline reached the expression evaluator", at: range)
+      throw failure(Diagnostics.internalError("a pipeline reached the expression evaluator", at: range))
     case .unary(let operation, let operand, let range):
       return try apply(operation, try value(of: operand, in: scope), at: range)
     case .binary(let operation, let left, let right, let range):
@@ -331,7 +324,7 @@ final class Interpreter: @unchecked Sendable {
     switch operation {
     case .not: return .bool(!value.isTruthy)
     case .negate:
-      guard case .number(let number) = value else { throw failure("cannot negate \(value.summary)", at: range) }
+      guard case .number(let number) = value else { throw failure(Diagnostics.cannotNegate(value, at: range)) }
       return .number(number.negated)
     }
   }
@@ -340,10 +333,7 @@ final class Interpreter: @unchecked Sendable {
     if let value = scope.lookup(name) { return value }
     if name == "env" { return .record(engine.environmentRecord) }
     let known = scope.visibleNames + ["env"]
-    throw failure(
-      "undefined variable $\(name)", at: range,
-      help: closestMatch(to: name, among: known).map { "did you mean $\($0)?" }
-        ?? "bind it first with: let \(name) = ...")
+    throw failure(Diagnostics.undefinedVariable(name, suggestion: closestMatch(to: name, among: known), at: range))
   }
 
   func field(_ name: String, of value: Value, at range: SourceRange) throws -> Value {
@@ -354,48 +344,48 @@ final class Interpreter: @unchecked Sendable {
       // A field of a list of records is the list of that field.
       return .list(try items.map { try field(name, of: $0, at: range) })
     default:
-      throw failure("cannot read field '\(name)' of \(value.summary)", at: range)
+      throw failure(Diagnostics.noFields(name, of: value, at: range))
     }
   }
 
   private func index(_ value: Value, _ index: Value, at range: SourceRange) throws -> Value {
     switch (value, index) {
     case (.list(let items), .number(let number)):
-      guard let position = number.intValue else { throw failure("a list index must be a whole number", at: range) }
+      guard let position = number.intValue else { throw failure(Diagnostics.fractionalIndex(of: "list", at: range)) }
       let resolved = position < 0 ? items.count + position : position
       guard items.indices.contains(resolved) else {
-        throw failure("index \(position) is out of range for a list of \(items.count)", at: range)
+        throw failure(Diagnostics.indexOutOfRange(position, of: "list", count: items.count, at: range))
       }
       return items[resolved]
     case (.record, .string(let key)), (.error, .string(let key)):
       return value.field(key) ?? .null
     case (.string(let text), .number(let number)):
-      guard let position = number.intValue else { throw failure("a string index must be a whole number", at: range) }
+      guard let position = number.intValue else {
+        throw failure(Diagnostics.fractionalIndex(of: "string", at: range))
+      }
       let characters = Array(text)
       let resolved = position < 0 ? characters.count + position : position
       guard characters.indices.contains(resolved) else {
-        throw failure("index \(position) is out of range for a string of \(characters.count)", at: range)
+        throw failure(Diagnostics.indexOutOfRange(position, of: "string", count: characters.count, at: range))
       }
       return .string(String(characters[resolved]))
     case (.null, _):
       return .null
     default:
-      throw failure("cannot index \(value.summary) with \(index.summary)", at: range)
+      throw failure(Diagnostics.cannotIndex(value, with: index, at: range))
     }
   }
 
   private func apply(_ operation: BinaryOperator, _ lhs: Value, _ rhs: Value, at range: SourceRange) throws -> Value {
     func arithmetic(_ compute: (DecimalNumber, DecimalNumber) -> DecimalNumber?) throws -> Value {
       guard case .number(let a) = lhs, case .number(let b) = rhs else {
-        throw failure(
-          "'\(operation.rawValue)' needs two numbers, got \(lhs.summary) and \(rhs.summary)", at: range,
-          help: lhs.typeName == "string" || rhs.typeName == "string" ? "join text with interpolation: \"$a $b\"" : nil)
+        throw failure(Diagnostics.needsNumbers(operation, lhs, rhs, at: range))
       }
       guard let result = compute(a, b) else {
         if b.significand == 0, operation == .divide || operation == .remainder {
-          throw failure("division by zero", at: range)
+          throw failure(Diagnostics.divisionByZero(at: range))
         }
-        throw failure("the result is too large to compute exactly", at: range)
+        throw failure(Diagnostics.numberOverflow(at: range))
       }
       return .number(result)
     }
@@ -423,13 +413,12 @@ final class Interpreter: @unchecked Sendable {
       case (.string(let a), .string(let b)):
         order = compare(a, b, operation)
       default:
-        throw failure("cannot compare \(lhs.summary) with \(rhs.summary)", at: range)
+        throw failure(Diagnostics.cannotCompare(lhs, with: rhs, at: range))
       }
       return .bool(order)
     case .matches:
       guard case .string(let text) = lhs, case .string(let pattern) = rhs else {
-        throw failure(
-          "'=~' matches a string against a pattern string, got \(lhs.summary) and \(rhs.summary)", at: range)
+        throw failure(Diagnostics.matchNeedsStrings(lhs, rhs, at: range))
       }
       return .bool(try engine.regex(pattern, at: range, source: source).firstMatch(in: text) != nil)
     case .isIn:
@@ -457,7 +446,7 @@ final class Interpreter: @unchecked Sendable {
     case (.string(let text), .string(let part)): return text.contains(part)
     case (.record(let record), .string(let key)): return record[key] != nil
     case (.null, _): return false
-    default: throw failure("cannot look for \(element.summary) in \(container.summary)", at: range)
+    default: throw failure(Diagnostics.cannotSearch(for: element, in: container, at: range))
     }
   }
 }

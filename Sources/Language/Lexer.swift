@@ -184,8 +184,7 @@ struct Lexer {
           while let next = byte(at: position), Self.isDigit(next) { position += 1 }
         }
         guard let number = DecimalNumber(text(start, position)) else {
-          diagnostics.append(
-            Diagnostic(id: "number", message: "number too long", range: SourceRange(start, position)))
+          diagnostics.append(Diagnostics.numberTooLong(at: SourceRange(start, position)))
           return token(.invalid)
         }
         return token(.number(number))

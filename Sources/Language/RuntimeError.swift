@@ -26,6 +26,8 @@ public struct CommandError: Error, Sendable {
 
 /// An error while a program runs, with its place in the source.
 public struct RuntimeError: Error, Sendable {
+  /// The stable name of the kind of problem, from the catalogue (`Diagnostics`).
+  public var id: String
   public var message: String
   public var help: String?
   public var status: Int?
@@ -41,7 +43,7 @@ public struct RuntimeError: Error, Sendable {
   }
 
   public var diagnostic: Diagnostic {
-    Diagnostic(id: "runtime", message: fullMessage, range: range, help: help)
+    Diagnostic(id: id, message: fullMessage, range: range, help: help)
   }
 
   public var rendered: String { diagnostic.rendered(in: source) }
@@ -64,6 +66,15 @@ public struct ExitRequest: Error, Sendable {
 extension RuntimeError {
   /// A diagnostic found while running, such as an argument of the wrong type.
   init(_ diagnostic: Diagnostic, in source: SourceFile) {
-    self.init(message: diagnostic.message, help: diagnostic.help, range: diagnostic.range, source: source)
+    self.init(
+      id: diagnostic.id, message: diagnostic.message, help: diagnostic.help, range: diagnostic.range, source: source)
+  }
+
+  /// A command's error, at the argument it is about (or the call).
+  init(_ error: CommandError, at range: SourceRange, in source: SourceFile) {
+    let diagnostic = Diagnostics.commandFailed(error, at: range)
+    self.init(
+      id: diagnostic.id, message: diagnostic.message, help: diagnostic.help, status: error.status,
+      endpoint: error.endpoint, range: range, source: source, details: error.details)
   }
 }
