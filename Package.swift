@@ -25,14 +25,7 @@ let package = Package(
       ]
     ),
     .target(name: "Sandbox", dependencies: ["NumbersAPI"]),
-    .target(
-      name: "Language",
-      swiftSettings: [
-        // The interpreter's scopes are class storage touched in every loop iteration; debug builds (and so the
-        // tests) keep the dynamic exclusivity checks, release builds drop them for speed.
-        .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
-      ]
-    ),
+    .target(name: "Language"),
     .target(name: "Commands", dependencies: ["Language", "NumbersAPI"]),
     .systemLibrary(
       name: "CLibedit",
