@@ -39,8 +39,17 @@ public struct Binding: Sendable, Equatable {
 /// `if expr { } else if expr { } else { }`
 public struct Conditional: Sendable, Equatable {
   public struct Branch: Sendable, Equatable {
-    public var condition: Expression
+    public let condition: Expression
     public var body: Block
+    /// Whether the condition runs a pipeline (see `Expression.runsPipeline`), worked out once, when the branch is
+    /// made, since a loop evaluates the condition again and again.
+    let conditionRunsPipeline: Bool
+
+    init(condition: Expression, body: Block) {
+      self.condition = condition
+      self.body = body
+      conditionRunsPipeline = condition.runsPipeline
+    }
   }
 
   public var branches: [Branch]

@@ -80,7 +80,8 @@ final class Interpreter: @unchecked Sendable {
       scope.bind(binding.name, try await run(binding.value, in: scope))
       return .null
     case .conditional(let conditional):
-      for branch in conditional.branches where try await evaluate(branch.condition, in: scope).isTruthy {
+      for branch in conditional.branches
+      where try await evaluate(branch.condition, runsPipeline: branch.conditionRunsPipeline, in: scope).isTruthy {
         return try await execute(branch.body.statements, in: scope)
       }
       if let otherwise = conditional.otherwise { return try await execute(otherwise.statements, in: scope) }
@@ -183,7 +184,7 @@ final class Interpreter: @unchecked Sendable {
     -> Invocation
   {
     var arguments: [String: Value] = [:]
-    var expressions: [String: Expression] = [:]
+    var expressions: [String: Invocation.RowExpression] = [:]
     var flags: Set<String> = []
     var rest: [Value] = []
     var ranges: [String: SourceRange] = [:]
@@ -191,7 +192,7 @@ final class Interpreter: @unchecked Sendable {
     for (parameter, expression) in plan.assignments {
       ranges[parameter.name] = ranges[parameter.name].map { $0.to(expression.range) } ?? expression.range
       if parameter.kind == .expression {
-        expressions[parameter.name] = expression
+        expressions[parameter.name] = (expression, expression.runsPipeline)
         continue
       }
       let value = try await evaluate(expression, in: scope)
@@ -251,7 +252,13 @@ final class Interpreter: @unchecked Sendable {
   /// Evaluates an expression. Most expressions run no pipeline and are computed by `value(of:in:)` without the
   /// cost of suspension points; one that does runs its pipelines here and hands the rest to the same function.
   func evaluate(_ expression: Expression, in scope: Scope) async throws -> Value {
-    guard expression.runsPipeline else { return try value(of: expression, in: scope) }
+    try await evaluate(expression, runsPipeline: expression.runsPipeline, in: scope)
+  }
+
+  /// `evaluate(_:in:)` for a caller that evaluates the same expression many times and has worked out
+  /// `expression.runsPipeline` once.
+  func evaluate(_ expression: Expression, runsPipeline: Bool, in scope: Scope) async throws -> Value {
+    guard runsPipeline else { return try value(of: expression, in: scope) }
     switch expression {
     case .subpipeline(let pipeline, _):
       return try await run(pipeline, in: scope)
