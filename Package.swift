@@ -15,6 +15,7 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/LebJe/TOMLKit", .upToNextMinor(from: "0.6.0")),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
   ],
   targets: [
     .target(
@@ -25,7 +26,7 @@ let package = Package(
       ]
     ),
     .target(name: "Sandbox", dependencies: ["NumbersAPI"]),
-    .target(name: "Language"),
+    .target(name: "Language", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
     .target(name: "Commands", dependencies: ["Language", "NumbersAPI"]),
     .systemLibrary(
       name: "CLibedit",
