@@ -199,11 +199,12 @@ public struct Program: Sendable {
 }
 
 extension Expression {
-  /// Whether evaluating it runs a pipeline (`(count)`, `"$(…)"`), which may suspend. A block's statements run
-  /// only when a command calls the block, so a block itself runs none.
+  /// Whether evaluating it runs a pipeline (`(count)`, `"$(…)"`), which may suspend. Parentheses around a plain
+  /// expression (`($a + 1) * 2`) only group it. A block's statements run only when a command calls the block,
+  /// so a block itself runs none.
   var runsPipeline: Bool {
     switch self {
-    case .subpipeline: true
+    case .subpipeline(let pipeline, _): pipeline.plainExpression == nil
     case .literal, .variable, .name, .block: false
     case .field(let base, _, _), .unary(_, let base, _): base.runsPipeline
     case .index(let left, let right, _), .binary(_, let left, let right, _): left.runsPipeline || right.runsPipeline

@@ -306,9 +306,12 @@ final class Interpreter: @unchecked Sendable {
       return .record(record)
     case .block(let block):
       return .block(Closure(block: block, scope: scope, source: source))
-    case .subpipeline(_, let range):
-      // `evaluate` runs every pipeline before it gets here.
-      throw failure(Diagnostics.internalError("a pipeline reached the expression evaluator", at: range))
+    case .subpipeline(let pipeline, let range):
+      // Parentheses that only group a plain expression; `evaluate` runs every other pipeline before it gets here.
+      guard let grouped = pipeline.plainExpression else {
+        throw failure(Diagnostics.internalError("a pipeline reached the expression evaluator", at: range))
+      }
+      return try value(of: grouped, in: scope)
     case .unary(let operation, let operand, let range):
       return try apply(operation, try value(of: operand, in: scope), at: range)
     case .binary(let operation, let left, let right, let range):
