@@ -136,9 +136,28 @@ enum Diagnostics {
     Diagnostic(id: "interrupted", message: "interrupted", range: range)
   }
 
-  /// A command's own error; the `RuntimeError` made from it keeps its HTTP status, endpoint and details.
+  /// A command's error; the `RuntimeError` made from it keeps its HTTP status, endpoint and details.
   static func commandFailed(_ error: CommandError, at range: SourceRange) -> Diagnostic {
-    Diagnostic(id: "command-failed", message: error.message, range: range, help: error.help)
+    Diagnostic(id: error.id ?? "command-failed", message: error.message, range: range, help: error.help)
+  }
+
+  // The language's own errors raised inside a command (`source`, an expression parameter): the interpreter
+  // places them at the call, as it does the command's.
+
+  static func sourcedTooDeep(_ name: String, limit: Int) -> CommandError {
+    CommandError(
+      "files source each other more than \(limit) deep (\(name) again?)",
+      help: "a file that sources itself, directly or through others, never ends", id: "source-too-deep")
+  }
+
+  /// `rendered`: the sourced file's diagnostics, each as `Diagnostic.rendered(in:)` prints it.
+  static func sourcedFileInvalid(_ name: String, rendered: String) -> CommandError {
+    CommandError("\(name) has errors:\n" + rendered, id: "source-invalid")
+  }
+
+  /// A command asked for an expression parameter its call did not give.
+  static func missingExpression(_ name: String, command: String) -> CommandError {
+    CommandError("\(command) needs \(name)", id: "missing-argument")
   }
 
   static func callTooDeep(_ name: String, limit: Int, at range: SourceRange) -> Diagnostic {

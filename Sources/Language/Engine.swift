@@ -120,16 +120,14 @@ public final class Engine: @unchecked Sendable {
   /// Runs another file's text in `scope`, as `source` does; its definitions and variables stay.
   func runNested(_ text: String, name: String, scope: Scope) async throws -> Value {
     guard sourceDepth < Self.maximumSourceDepth else {
-      throw CommandError(
-        "files source each other more than \(Self.maximumSourceDepth) deep (\(name) again?)",
-        help: "a file that sources itself, directly or through others, never ends")
+      throw Diagnostics.sourcedTooDeep(name, limit: Self.maximumSourceDepth)
     }
     sourceDepth += 1
     defer { sourceDepth -= 1 }
     let parsed = parse(text, name: name)
     guard parsed.diagnostics.isEmpty else {
-      throw CommandError(
-        "\(name) has errors:\n" + parsed.diagnostics.map { $0.rendered(in: parsed.source) }.joined())
+      throw Diagnostics.sourcedFileInvalid(
+        name, rendered: parsed.diagnostics.map { $0.rendered(in: parsed.source) }.joined())
     }
     return try await Interpreter(engine: self, source: parsed.source).execute(parsed.statements, in: scope)
   }

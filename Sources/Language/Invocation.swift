@@ -38,7 +38,7 @@ public struct Invocation: Sendable {
   /// Evaluates an expression parameter with `$it` bound to `row`; bare names read fields of `row`.
   public func evaluate(_ name: String, row: Value) async throws -> Value {
     guard let (expression, runsPipeline) = expressions[name] else {
-      throw CommandError("\(signature.name) needs \(name)")
+      throw Diagnostics.missingExpression(name, command: signature.name)
     }
     let local = Scope(parent: scope)
     local.bind("it", row)

@@ -10,10 +10,13 @@ public struct CommandError: Error, Sendable {
   public var parameter: String?
   /// More facts a `catch` block can read from the error value (`$err.outcome`, say).
   public var details: Record
+  /// The catalogue's id when the language raised it for a command (see `Diagnostics`); nil for a command's own
+  /// error, which is reported as `command-failed`.
+  public var id: String?
 
   public init(
     _ message: String, help: String? = nil, status: Int? = nil, endpoint: String? = nil, parameter: String? = nil,
-    details: Record = [:]
+    details: Record = [:], id: String? = nil
   ) {
     self.message = message
     self.help = help
@@ -21,6 +24,7 @@ public struct CommandError: Error, Sendable {
     self.endpoint = endpoint
     self.parameter = parameter
     self.details = details
+    self.id = id
   }
 }
 
