@@ -65,11 +65,8 @@ let package = Package(
     ),
     .target(
       name: "Language",
-      swiftSettings: [
-        // The interpreter's scopes are class storage touched in every loop iteration; debug builds (and so the
-        // tests) keep the dynamic exclusivity checks, release builds drop them for speed.
-        .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
-      ]
+      dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+      swiftSettings: importsStayInside
     ),
     .target(
       name: "Commands", dependencies: ["Language", "NumbersContract", "NumbersAPI", "SystemSupport"],

@@ -1,5 +1,6 @@
 // Micro-benchmarks of what a process-level benchmark cannot isolate: tab
-// completion, which runs on every TAB. Run by `scripts/bench/run completion`.
+// completion, which runs on every TAB, and the interpreter's loop without the
+// process around it. Run by `scripts/bench/run completion`.
 import Commands
 import Foundation
 import Language
@@ -42,3 +43,20 @@ for line in lines {
     "  \(shown.padding(toLength: 42, withPad: " ", startingAt: 0)) median \(median.formatted(.units(allowed: [.microseconds], fractionalPart: .show(length: 1))))  max \(worst.formatted(.units(allowed: [.microseconds], fractionalPart: .show(length: 1))))"
   )
 }
+
+// The program of `scripts/bench/run loop`, in-process: parsing, checking and running, nothing else.
+let loop = "let s = 0; let r = {x: 2}; for i in range 0 1000000 { let s = $s + $i * $r.x }; $s"
+var loopTimes: [Duration] = []
+for _ in 0..<5 {
+  let loopEngine = Engine(commands: builtinCommands)
+  let started = ContinuousClock.now
+  let outcome = await loopEngine.run(loop, name: "loop", display: false)
+  loopTimes.append(started.duration(to: .now))
+  guard case .finished(.number(let sum)) = outcome, sum == DecimalNumber(999_999_000_000) else {
+    fatalError("the loop went wrong: \(outcome)")
+  }
+}
+loopTimes.sort()
+print(
+  "interpreter: 1 000 000 iterations of arithmetic and a field access, median of 5: \(loopTimes[2].formatted(.units(allowed: [.milliseconds], fractionalPart: .show(length: 1))))"
+)

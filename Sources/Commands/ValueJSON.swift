@@ -21,7 +21,12 @@ extension Value {
       return .string(text)
     case .array(let items): return .list(items.map { converting($0, key: nil) })
     case .object(let object):
-      return .record(Record(object.map { Record.Field(key: $0.key, value: converting($0.value, key: $0.key)) }))
+      // Mapping the values keeps the object's keys as they are, shared; only price fields look at their key.
+      var fields = object.mapValues { converting($0, key: nil) }
+      for key in priceFields {
+        if case .string(let text)? = object[key], let number = DecimalNumber(text) { fields[key] = .number(number) }
+      }
+      return .record(Record(fields))
     }
   }
 
@@ -34,7 +39,7 @@ extension Value {
     case .string(let text): .string(text)
     case .list(let items): .array(items.map(\.json))
     case .record(let record):
-      .object(JSONObject(uniqueKeysWithValues: record.fields.map { ($0.key, $0.value.json) }))
+      .object(record.dictionary.mapValues(\.json))
     case .block: .string("{ block }")
     case .error(let error): Value.record(error.record).json
     }

@@ -39,8 +39,17 @@ public struct Binding: Sendable, Equatable {
 /// `if expr { } else if expr { } else { }`
 public struct Conditional: Sendable, Equatable {
   public struct Branch: Sendable, Equatable {
-    public var condition: Expression
+    public let condition: Expression
     public var body: Block
+    /// Whether the condition runs a pipeline (see `Expression.runsPipeline`), worked out once, when the branch is
+    /// made, since a loop evaluates the condition again and again.
+    let conditionRunsPipeline: Bool
+
+    init(condition: Expression, body: Block) {
+      self.condition = condition
+      self.body = body
+      conditionRunsPipeline = condition.runsPipeline
+    }
   }
 
   public var branches: [Branch]
@@ -81,8 +90,21 @@ public struct Attempt: Sendable, Equatable {
 
 /// `stage | stage | ...`
 public struct Pipeline: Sendable, Equatable {
-  public var stages: [Stage]
+  public let stages: [Stage]
   public var range: SourceRange
+  /// The pipeline's one stage, when it is an expression that runs no pipeline inside (`$s + $i`): the
+  /// interpreter computes it without suspending. Worked out once, when the pipeline is made.
+  let plainExpression: Expression?
+
+  init(stages: [Stage], range: SourceRange) {
+    self.stages = stages
+    self.range = range
+    if stages.count == 1, case .expression(let expression) = stages[0], !expression.runsPipeline {
+      plainExpression = expression
+    } else {
+      plainExpression = nil
+    }
+  }
 }
 
 public enum Stage: Sendable, Equatable {
@@ -174,4 +196,59 @@ public struct Program: Sendable {
   public var source: SourceFile
   public var statements: [Statement]
   public var diagnostics: [Diagnostic]
+}
+
+extension Expression {
+  /// Whether evaluating it runs a pipeline (`(count)`, `"$(…)"`), which may suspend. Parentheses around a plain
+  /// expression (`($a + 1) * 2`) only group it. A block's statements run only when a command calls the block,
+  /// so a block itself runs none.
+  var runsPipeline: Bool {
+    switch self {
+    case .subpipeline(let pipeline, _): pipeline.plainExpression == nil
+    case .literal, .variable, .name, .block: false
+    case .field(let base, _, _), .unary(_, let base, _): base.runsPipeline
+    case .index(let left, let right, _), .binary(_, let left, let right, _): left.runsPipeline || right.runsPipeline
+    case .list(let items, _): items.contains { $0.runsPipeline }
+    case .record(let entries, _): entries.contains { $0.value.runsPipeline }
+    case .interpolated(let parts, _):
+      parts.contains {
+        if case .interpolation(let inner) = $0 { inner.runsPipeline } else { false }
+      }
+    }
+  }
+
+  /// The same node with each direct operand replaced by `transform`'s result, called in evaluation order.
+  func mappingOperands(_ transform: (Expression) async throws -> Expression) async rethrows -> Expression {
+    switch self {
+    case .literal, .variable, .name, .block, .subpipeline:
+      return self
+    case .field(let base, let name, let range):
+      return .field(try await transform(base), name, range)
+    case .index(let base, let index, let range):
+      let mappedBase = try await transform(base)
+      return .index(mappedBase, try await transform(index), range)
+    case .unary(let operation, let operand, let range):
+      return .unary(operation, try await transform(operand), range)
+    case .binary(let operation, let left, let right, let range):
+      let mappedLeft = try await transform(left)
+      return .binary(operation, mappedLeft, try await transform(right), range)
+    case .list(let items, let range):
+      var mapped: [Expression] = []
+      for item in items { mapped.append(try await transform(item)) }
+      return .list(mapped, range)
+    case .record(let entries, let range):
+      var mapped: [RecordEntry] = []
+      for entry in entries { mapped.append(RecordEntry(key: entry.key, value: try await transform(entry.value))) }
+      return .record(mapped, range)
+    case .interpolated(let parts, let range):
+      var mapped: [StringPart] = []
+      for part in parts {
+        switch part {
+        case .text: mapped.append(part)
+        case .interpolation(let inner): mapped.append(.interpolation(try await transform(inner)))
+        }
+      }
+      return .interpolated(mapped, range)
+    }
+  }
 }

@@ -125,6 +125,123 @@ enum Diagnostics {
       id: "value-after-pipe", message: "a value cannot take piped input", range: range,
       help: "after '|' comes a command, such as each { ... } or where ...")
   }
+
+  static func numberTooLong(at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "number", message: "number too long", range: range)
+  }
+
+  // MARK: While running
+
+  static func interrupted(at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "interrupted", message: "interrupted", range: range)
+  }
+
+  /// A command's error; the `RuntimeError` made from it keeps its HTTP status, endpoint and details.
+  static func commandFailed(_ error: CommandError, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: error.id ?? "command-failed", message: error.message, range: range, help: error.help)
+  }
+
+  // The language's own errors raised inside a command (`source`, an expression parameter): the interpreter
+  // places them at the call, as it does the command's.
+
+  static func sourcedTooDeep(_ name: String, limit: Int) -> CommandError {
+    CommandError(
+      "files source each other more than \(limit) deep (\(name) again?)",
+      help: "a file that sources itself, directly or through others, never ends", id: "source-too-deep")
+  }
+
+  /// `rendered`: the sourced file's diagnostics, each as `Diagnostic.rendered(in:)` prints it.
+  static func sourcedFileInvalid(_ name: String, rendered: String) -> CommandError {
+    CommandError("\(name) has errors:\n" + rendered, id: "source-invalid")
+  }
+
+  /// A command asked for an expression parameter its call did not give.
+  static func missingExpression(_ name: String, command: String) -> CommandError {
+    CommandError("\(command) needs \(name)", id: "missing-argument")
+  }
+
+  static func callTooDeep(_ name: String, limit: Int, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "call-too-deep", message: "\(name) calls itself more than \(limit) deep", range: range)
+  }
+
+  /// A bare name in an expression where there is no current row (`$it`) to read it from.
+  static func bareName(_ name: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "bare-name", message: "'\(name)' is not a command argument, a variable or a field", range: range,
+      help: "write text in quotes (\"\(name)\"), a variable as $\(name)")
+  }
+
+  static func undefinedVariable(_ name: String, suggestion: String?, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "undefined-variable", message: "undefined variable $\(name)", range: range,
+      help: suggestion.map { "did you mean $\($0)?" } ?? "bind it first with: let \(name) = ...")
+  }
+
+  static func cannotNegate(_ value: Value, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "cannot-negate", message: "cannot negate \(value.summary)", range: range)
+  }
+
+  static func noFields(_ name: String, of value: Value, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "no-fields", message: "cannot read field '\(name)' of \(value.summary)", range: range)
+  }
+
+  /// `container` is what is indexed: `list` or `string`.
+  static func fractionalIndex(of container: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "fractional-index", message: "a \(container) index must be a whole number", range: range)
+  }
+
+  static func indexOutOfRange(_ position: Int, of container: String, count: Int, at range: SourceRange)
+    -> Diagnostic
+  {
+    Diagnostic(
+      id: "index-out-of-range", message: "index \(position) is out of range for a \(container) of \(count)",
+      range: range)
+  }
+
+  static func cannotIndex(_ value: Value, with index: Value, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "cannot-index", message: "cannot index \(value.summary) with \(index.summary)", range: range)
+  }
+
+  static func needsNumbers(_ operation: BinaryOperator, _ lhs: Value, _ rhs: Value, at range: SourceRange)
+    -> Diagnostic
+  {
+    Diagnostic(
+      id: "needs-numbers", message: "'\(operation.rawValue)' needs two numbers, got \(lhs.summary) and \(rhs.summary)",
+      range: range,
+      help: lhs.typeName == "string" || rhs.typeName == "string" ? "join text with interpolation: \"$a $b\"" : nil)
+  }
+
+  static func divisionByZero(at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "division-by-zero", message: "division by zero", range: range)
+  }
+
+  static func numberOverflow(at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "number-overflow", message: "the result is too large to compute exactly", range: range)
+  }
+
+  static func cannotCompare(_ lhs: Value, with rhs: Value, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "cannot-compare", message: "cannot compare \(lhs.summary) with \(rhs.summary)", range: range)
+  }
+
+  static func matchNeedsStrings(_ lhs: Value, _ rhs: Value, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "match-needs-strings",
+      message: "'=~' matches a string against a pattern string, got \(lhs.summary) and \(rhs.summary)", range: range)
+  }
+
+  static func cannotSearch(for element: Value, in container: Value, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "cannot-search", message: "cannot look for \(element.summary) in \(container.summary)", range: range)
+  }
+
+  static func invalidPattern(_ pattern: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "invalid-pattern", message: "invalid pattern '\(pattern)'", range: range)
+  }
+
+  /// A state the interpreter never reaches unless it has a bug.
+  static func internalError(_ description: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "internal", message: "internal error: \(description)", range: range)
+  }
 }
 
 /// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo.

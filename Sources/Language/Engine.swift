@@ -113,23 +113,21 @@ public final class Engine: @unchecked Sendable {
       return .exited(exit.status)
     } catch {
       // break, continue and return outside loops and defs are refused by the parser; anything else is a bug.
-      return .failed(RuntimeError(message: "internal error: \(error)", range: .none, source: parsed.source))
+      return .failed(RuntimeError(Diagnostics.internalError("\(error)", at: .none), in: parsed.source))
     }
   }
 
   /// Runs another file's text in `scope`, as `source` does; its definitions and variables stay.
   func runNested(_ text: String, name: String, scope: Scope) async throws -> Value {
     guard sourceDepth < Self.maximumSourceDepth else {
-      throw CommandError(
-        "files source each other more than \(Self.maximumSourceDepth) deep (\(name) again?)",
-        help: "a file that sources itself, directly or through others, never ends")
+      throw Diagnostics.sourcedTooDeep(name, limit: Self.maximumSourceDepth)
     }
     sourceDepth += 1
     defer { sourceDepth -= 1 }
     let parsed = parse(text, name: name)
     guard parsed.diagnostics.isEmpty else {
-      throw CommandError(
-        "\(name) has errors:\n" + parsed.diagnostics.map { $0.rendered(in: parsed.source) }.joined())
+      throw Diagnostics.sourcedFileInvalid(
+        name, rendered: parsed.diagnostics.map { $0.rendered(in: parsed.source) }.joined())
     }
     return try await Interpreter(engine: self, source: parsed.source).execute(parsed.statements, in: scope)
   }
@@ -148,7 +146,7 @@ public final class Engine: @unchecked Sendable {
       patterns[pattern] = compiled
       return compiled
     } catch {
-      throw RuntimeError(message: "invalid pattern '\(pattern)'", range: range, source: source)
+      throw RuntimeError(Diagnostics.invalidPattern(pattern, at: range), in: source)
     }
   }
 }

@@ -37,9 +37,8 @@ final class Interpreter: @unchecked Sendable {
     self.source = source
   }
 
-  private func failure(_ message: String, at range: SourceRange, help: String? = nil) -> RuntimeError {
-    RuntimeError(message: message, help: help, range: range, source: source)
-  }
+  /// A runtime error from the catalogue, placed in this interpreter's source.
+  private func failure(_ diagnostic: Diagnostic) -> RuntimeError { RuntimeError(diagnostic, in: source) }
 
   // MARK: Statements
 
@@ -48,7 +47,7 @@ final class Interpreter: @unchecked Sendable {
   func execute(_ statements: [Statement], in scope: Scope, topLevel: Bool = false) async throws -> Value {
     var last: Value = .null
     for statement in statements {
-      if let value = try executeNow(statement, in: scope) {
+      if let value = try computeWithoutSuspending(statement, in: scope) {
         last = value
       } else {
         last = try await execute(statement, in: scope)
@@ -58,23 +57,17 @@ final class Interpreter: @unchecked Sendable {
     return last
   }
 
-  /// Runs a `let` or a lone expression without suspending, when it runs no pipeline; nil when it cannot.
-  private func executeNow(_ statement: Statement, in scope: Scope) throws -> Value? {
-    do {
-      switch statement {
-      case .binding(let binding):
-        guard binding.value.stages.count == 1, case .expression(let expression) = binding.value.stages[0] else {
-          return nil
-        }
-        scope.bind(binding.name, try evaluateNow(expression, in: scope))
-        return .null
-      case .pipeline(let pipeline):
-        guard pipeline.stages.count == 1, case .expression(let expression) = pipeline.stages[0] else { return nil }
-        return try evaluateNow(expression, in: scope)
-      default:
-        return nil
-      }
-    } catch is NeedsPipeline {
+  /// Runs a `let` or a lone expression whose value is a plain expression (see `Pipeline.plainExpression`)
+  /// without the cost of suspension points; nil for every other statement, which `execute` runs.
+  private func computeWithoutSuspending(_ statement: Statement, in scope: Scope) throws -> Value? {
+    switch statement {
+    case .binding(let binding):
+      guard let expression = binding.value.plainExpression else { return nil }
+      scope.bind(binding.name, try value(of: expression, in: scope))
+      return .null
+    case .pipeline(let pipeline):
+      return try pipeline.plainExpression.map { try value(of: $0, in: scope) }
+    default:
       return nil
     }
   }
@@ -87,7 +80,8 @@ final class Interpreter: @unchecked Sendable {
       scope.bind(binding.name, try await run(binding.value, in: scope))
       return .null
     case .conditional(let conditional):
-      for branch in conditional.branches where try await evaluate(branch.condition, in: scope).isTruthy {
+      for branch in conditional.branches
+      where try await evaluate(branch.condition, runsPipeline: branch.conditionRunsPipeline, in: scope).isTruthy {
         return try await execute(branch.body.statements, in: scope)
       }
       if let otherwise = conditional.otherwise { return try await execute(otherwise.statements, in: scope) }
@@ -100,7 +94,7 @@ final class Interpreter: @unchecked Sendable {
       case let single: items = [single]
       }
       for (position, item) in items.enumerated() {
-        if position % 256 == 0, Task.isCancelled { throw failure("interrupted", at: loop.range) }
+        if position % 256 == 0, Task.isCancelled { throw failure(Diagnostics.interrupted(at: loop.range)) }
         scope.bind(loop.variable, item)
         do {
           try await execute(loop.body.statements, in: scope)
@@ -139,7 +133,7 @@ final class Interpreter: @unchecked Sendable {
     for (position, stage) in pipeline.stages.enumerated() {
       switch stage {
       case .expression(let expression):
-        if position > 0 { throw RuntimeError(Diagnostics.valueAfterPipe(at: expression.range), in: source) }
+        if position > 0 { throw failure(Diagnostics.valueAfterPipe(at: expression.range)) }
         value = try await evaluate(expression, in: scope)
       case .command(let call):
         value = try await invoke(call, input: value, in: scope)
@@ -149,7 +143,7 @@ final class Interpreter: @unchecked Sendable {
   }
 
   private func invoke(_ call: CommandCall, input: Value, in scope: Scope) async throws -> Value {
-    if Task.isCancelled { throw failure("interrupted", at: call.range) }
+    if Task.isCancelled { throw failure(Diagnostics.interrupted(at: call.range)) }
     if let command = engine.registry[call.name] {
       let invocation = try await bind(call, to: command.signature, input: input, in: scope)
       do {
@@ -163,29 +157,25 @@ final class Interpreter: @unchecked Sendable {
       } catch let error as ExitRequest {
         throw error
       } catch is CancellationError {
-        throw failure("interrupted", at: call.range)
+        throw failure(Diagnostics.interrupted(at: call.range))
       }
     }
     if let user = engine.userCommands[call.name] { return try await invoke(user, call: call, input: input, in: scope) }
     throw failure(
-      "unknown command '\(call.name)'", at: call.nameRange,
-      help: closestMatch(to: call.name, among: engine.commandNames).map { "did you mean '\($0)'?" }
-        ?? "type 'help' for the list of commands; text needs quotes: \"\(call.name)\"")
+      Diagnostics.unknownCommand(
+        call.name, at: call.nameRange, suggestion: closestMatch(to: call.name, among: engine.commandNames)))
   }
 
   private func commandFailure(_ error: CommandError, call: CommandCall, argumentRanges: [String: SourceRange])
     -> RuntimeError
   {
-    let range = error.parameter.flatMap { argumentRanges[$0] } ?? call.range
-    return RuntimeError(
-      message: error.message, help: error.help, status: error.status, endpoint: error.endpoint, range: range,
-      source: source, details: error.details)
+    RuntimeError(error, at: error.parameter.flatMap { argumentRanges[$0] } ?? call.range, in: source)
   }
 
   private func plan(_ call: CommandCall, _ signature: Signature) throws -> ArgumentBinder.Plan {
     switch ArgumentBinder.plan(call, signature: signature) {
     case .success(let plan): return plan
-    case .failure(let diagnostic): throw RuntimeError(diagnostic, in: source)
+    case .failure(let diagnostic): throw failure(diagnostic)
     }
   }
 
@@ -194,7 +184,7 @@ final class Interpreter: @unchecked Sendable {
     -> Invocation
   {
     var arguments: [String: Value] = [:]
-    var expressions: [String: Expression] = [:]
+    var expressions: [String: Invocation.RowExpression] = [:]
     var flags: Set<String> = []
     var rest: [Value] = []
     var ranges: [String: SourceRange] = [:]
@@ -202,12 +192,12 @@ final class Interpreter: @unchecked Sendable {
     for (parameter, expression) in plan.assignments {
       ranges[parameter.name] = ranges[parameter.name].map { $0.to(expression.range) } ?? expression.range
       if parameter.kind == .expression {
-        expressions[parameter.name] = expression
+        expressions[parameter.name] = (expression, expression.runsPipeline)
         continue
       }
       let value = try await evaluate(expression, in: scope)
       let checked = try ArgumentBinder.check(value, for: parameter, command: signature.name).mapError {
-        RuntimeError(Diagnostics.wrongArgument($0, at: expression.range), in: source)
+        failure(Diagnostics.wrongArgument($0, at: expression.range))
       }.get()
       if parameter.variadic { rest.append(checked) } else { arguments[parameter.name] = checked }
     }
@@ -231,14 +221,14 @@ final class Interpreter: @unchecked Sendable {
     for parameter in user.definition.parameters where local.localVariables[parameter.name] == nil {
       guard let fallback = parameter.defaultValue else {
         throw failure(
-          "\(call.name) needs \(parameter.name)", at: call.range, help: "usage: \(signature.usage)")
+          Diagnostics.missingArgument(parameter.name, command: call.name, usage: signature.usage, at: call.range))
       }
       local.bind(parameter.name, try await evaluate(fallback, in: user.scope))
     }
     callDepth += 1
     defer { callDepth -= 1 }
     guard callDepth <= Self.maximumCallDepth else {
-      throw failure("\(call.name) calls itself more than \(Self.maximumCallDepth) deep", at: call.range)
+      throw failure(Diagnostics.callTooDeep(call.name, limit: Self.maximumCallDepth, at: call.range))
     }
     let body = Interpreter(engine: engine, source: user.source)
     body.callDepth = callDepth
@@ -259,57 +249,32 @@ final class Interpreter: @unchecked Sendable {
 
   // MARK: Expressions
 
-  /// Thrown by `evaluateNow` on reaching a pipeline, which may suspend.
-  private struct NeedsPipeline: Error {}
-
+  /// Evaluates an expression. Most expressions run no pipeline and are computed by `value(of:in:)` without the
+  /// cost of suspension points; one that does runs its pipelines here and hands the rest to the same function.
   func evaluate(_ expression: Expression, in scope: Scope) async throws -> Value {
-    // Most expressions run no pipeline: evaluate them without the cost of suspension points.
-    do {
-      return try evaluateNow(expression, in: scope)
-    } catch is NeedsPipeline {}
-    // The expression holds a pipeline somewhere: evaluate its parts in order, suspending where needed.
+    try await evaluate(expression, runsPipeline: expression.runsPipeline, in: scope)
+  }
+
+  /// `evaluate(_:in:)` for a caller that evaluates the same expression many times and has worked out
+  /// `expression.runsPipeline` once.
+  func evaluate(_ expression: Expression, runsPipeline: Bool, in scope: Scope) async throws -> Value {
+    guard runsPipeline else { return try value(of: expression, in: scope) }
     switch expression {
     case .subpipeline(let pipeline, _):
       return try await run(pipeline, in: scope)
-    case .interpolated(let parts, _):
-      var text = ""
-      for part in parts {
-        switch part {
-        case .text(let literal): text += literal
-        case .interpolation(let inner): text += try await evaluate(inner, in: scope).description
-        }
-      }
-      return .string(text)
-    case .field(let base, let name, let range):
-      return try field(name, of: try await evaluate(base, in: scope), at: range)
-    case .index(let base, let index, let range):
-      return try self.index(try await evaluate(base, in: scope), try await evaluate(index, in: scope), at: range)
-    case .list(let items, _):
-      var values: [Value] = []
-      for item in items { values.append(try await evaluate(item, in: scope)) }
-      return .list(values)
-    case .record(let entries, _):
-      var record = Record()
-      for entry in entries { record[entry.key] = try await evaluate(entry.value, in: scope) }
-      return .record(record)
-    case .unary(let operation, let operand, let range):
-      return try apply(operation, try await evaluate(operand, in: scope), at: range)
-    case .binary(.and, let left, let right, _):
-      guard try await evaluate(left, in: scope).isTruthy else { return .bool(false) }
+    case .binary(let operation, let left, let right, _) where operation == .and || operation == .or:
+      let leftValue = try await evaluate(left, in: scope)
+      if let decided = Self.shortCircuit(operation, leftValue) { return decided }
       return .bool(try await evaluate(right, in: scope).isTruthy)
-    case .binary(.or, let left, let right, _):
-      if try await evaluate(left, in: scope).isTruthy { return .bool(true) }
-      return .bool(try await evaluate(right, in: scope).isTruthy)
-    case .binary(let operation, let left, let right, let range):
-      let lhs = try await evaluate(left, in: scope)
-      return try apply(operation, lhs, try await evaluate(right, in: scope), at: range)
-    case .literal, .variable, .name, .block:
-      return try evaluateNow(expression, in: scope)
+    default:
+      // Evaluate the operands in order, suspending for their pipelines, then apply the operation to their values.
+      let evaluated = try await expression.mappingOperands { .literal(try await evaluate($0, in: scope), $0.range) }
+      return try value(of: evaluated, in: scope)
     }
   }
 
-  /// Evaluates an expression that runs no pipeline; throws `NeedsPipeline` on one that does.
-  private func evaluateNow(_ expression: Expression, in scope: Scope) throws -> Value {
+  /// Computes an expression that runs no pipeline (`evaluate` sees to that): it never suspends.
+  private func value(of expression: Expression, in scope: Scope) throws -> Value {
     switch expression {
     case .literal(let value, _):
       return value
@@ -318,7 +283,7 @@ final class Interpreter: @unchecked Sendable {
       for part in parts {
         switch part {
         case .text(let literal): text += literal
-        case .interpolation(let inner): text += try evaluateNow(inner, in: scope).description
+        case .interpolation(let inner): text += try value(of: inner, in: scope).description
         }
       }
       return .string(text)
@@ -326,36 +291,42 @@ final class Interpreter: @unchecked Sendable {
       return try variable(name, in: scope, at: range)
     case .name(let name, let range):
       guard let row = scope.lookup("it") else {
-        throw failure(
-          "'\(name)' is not a command argument, a variable or a field", at: range,
-          help: "write text in quotes (\"\(name)\"), a variable as $\(name)")
+        throw failure(Diagnostics.bareName(name, at: range))
       }
       return try field(name, of: row, at: range)
     case .field(let base, let name, let range):
-      return try field(name, of: try evaluateNow(base, in: scope), at: range)
+      return try field(name, of: try value(of: base, in: scope), at: range)
     case .index(let base, let index, let range):
-      return try self.index(try evaluateNow(base, in: scope), try evaluateNow(index, in: scope), at: range)
+      return try self.index(try value(of: base, in: scope), try value(of: index, in: scope), at: range)
     case .list(let items, _):
-      return .list(try items.map { try evaluateNow($0, in: scope) })
+      return .list(try items.map { try value(of: $0, in: scope) })
     case .record(let entries, _):
       var record = Record()
-      for entry in entries { record[entry.key] = try evaluateNow(entry.value, in: scope) }
+      for entry in entries { record[entry.key] = try value(of: entry.value, in: scope) }
       return .record(record)
     case .block(let block):
       return .block(Closure(block: block, scope: scope, source: source))
-    case .subpipeline:
-      throw NeedsPipeline()
+    case .subpipeline(let pipeline, let range):
+      // Parentheses that only group a plain expression; `evaluate` runs every other pipeline before it gets here.
+      guard let grouped = pipeline.plainExpression else {
+        throw failure(Diagnostics.internalError("a pipeline reached the expression evaluator", at: range))
+      }
+      return try value(of: grouped, in: scope)
     case .unary(let operation, let operand, let range):
-      return try apply(operation, try evaluateNow(operand, in: scope), at: range)
-    case .binary(.and, let left, let right, _):
-      guard try evaluateNow(left, in: scope).isTruthy else { return .bool(false) }
-      return .bool(try evaluateNow(right, in: scope).isTruthy)
-    case .binary(.or, let left, let right, _):
-      if try evaluateNow(left, in: scope).isTruthy { return .bool(true) }
-      return .bool(try evaluateNow(right, in: scope).isTruthy)
+      return try apply(operation, try value(of: operand, in: scope), at: range)
     case .binary(let operation, let left, let right, let range):
-      let lhs = try evaluateNow(left, in: scope)
-      return try apply(operation, lhs, try evaluateNow(right, in: scope), at: range)
+      let lhs = try value(of: left, in: scope)
+      if let decided = Self.shortCircuit(operation, lhs) { return decided }
+      return try apply(operation, lhs, try value(of: right, in: scope), at: range)
+    }
+  }
+
+  /// The value of `and` or `or` when its left operand decides it, so the right one is not evaluated.
+  private static func shortCircuit(_ operation: BinaryOperator, _ left: Value) -> Value? {
+    switch operation {
+    case .and: left.isTruthy ? nil : .bool(false)
+    case .or: left.isTruthy ? .bool(true) : nil
+    default: nil
     }
   }
 
@@ -363,7 +334,7 @@ final class Interpreter: @unchecked Sendable {
     switch operation {
     case .not: return .bool(!value.isTruthy)
     case .negate:
-      guard case .number(let number) = value else { throw failure("cannot negate \(value.summary)", at: range) }
+      guard case .number(let number) = value else { throw failure(Diagnostics.cannotNegate(value, at: range)) }
       return .number(number.negated)
     }
   }
@@ -372,10 +343,7 @@ final class Interpreter: @unchecked Sendable {
     if let value = scope.lookup(name) { return value }
     if name == "env" { return .record(engine.environmentRecord) }
     let known = scope.visibleNames + ["env"]
-    throw failure(
-      "undefined variable $\(name)", at: range,
-      help: closestMatch(to: name, among: known).map { "did you mean $\($0)?" }
-        ?? "bind it first with: let \(name) = ...")
+    throw failure(Diagnostics.undefinedVariable(name, suggestion: closestMatch(to: name, among: known), at: range))
   }
 
   func field(_ name: String, of value: Value, at range: SourceRange) throws -> Value {
@@ -386,48 +354,48 @@ final class Interpreter: @unchecked Sendable {
       // A field of a list of records is the list of that field.
       return .list(try items.map { try field(name, of: $0, at: range) })
     default:
-      throw failure("cannot read field '\(name)' of \(value.summary)", at: range)
+      throw failure(Diagnostics.noFields(name, of: value, at: range))
     }
   }
 
   private func index(_ value: Value, _ index: Value, at range: SourceRange) throws -> Value {
     switch (value, index) {
     case (.list(let items), .number(let number)):
-      guard let position = number.intValue else { throw failure("a list index must be a whole number", at: range) }
+      guard let position = number.intValue else { throw failure(Diagnostics.fractionalIndex(of: "list", at: range)) }
       let resolved = position < 0 ? items.count + position : position
       guard items.indices.contains(resolved) else {
-        throw failure("index \(position) is out of range for a list of \(items.count)", at: range)
+        throw failure(Diagnostics.indexOutOfRange(position, of: "list", count: items.count, at: range))
       }
       return items[resolved]
     case (.record, .string(let key)), (.error, .string(let key)):
       return value.field(key) ?? .null
     case (.string(let text), .number(let number)):
-      guard let position = number.intValue else { throw failure("a string index must be a whole number", at: range) }
+      guard let position = number.intValue else {
+        throw failure(Diagnostics.fractionalIndex(of: "string", at: range))
+      }
       let characters = Array(text)
       let resolved = position < 0 ? characters.count + position : position
       guard characters.indices.contains(resolved) else {
-        throw failure("index \(position) is out of range for a string of \(characters.count)", at: range)
+        throw failure(Diagnostics.indexOutOfRange(position, of: "string", count: characters.count, at: range))
       }
       return .string(String(characters[resolved]))
     case (.null, _):
       return .null
     default:
-      throw failure("cannot index \(value.summary) with \(index.summary)", at: range)
+      throw failure(Diagnostics.cannotIndex(value, with: index, at: range))
     }
   }
 
   private func apply(_ operation: BinaryOperator, _ lhs: Value, _ rhs: Value, at range: SourceRange) throws -> Value {
     func arithmetic(_ compute: (DecimalNumber, DecimalNumber) -> DecimalNumber?) throws -> Value {
       guard case .number(let a) = lhs, case .number(let b) = rhs else {
-        throw failure(
-          "'\(operation.rawValue)' needs two numbers, got \(lhs.summary) and \(rhs.summary)", at: range,
-          help: lhs.typeName == "string" || rhs.typeName == "string" ? "join text with interpolation: \"$a $b\"" : nil)
+        throw failure(Diagnostics.needsNumbers(operation, lhs, rhs, at: range))
       }
       guard let result = compute(a, b) else {
         if b.significand == 0, operation == .divide || operation == .remainder {
-          throw failure("division by zero", at: range)
+          throw failure(Diagnostics.divisionByZero(at: range))
         }
-        throw failure("the result is too large to compute exactly", at: range)
+        throw failure(Diagnostics.numberOverflow(at: range))
       }
       return .number(result)
     }
@@ -455,13 +423,12 @@ final class Interpreter: @unchecked Sendable {
       case (.string(let a), .string(let b)):
         order = compare(a, b, operation)
       default:
-        throw failure("cannot compare \(lhs.summary) with \(rhs.summary)", at: range)
+        throw failure(Diagnostics.cannotCompare(lhs, with: rhs, at: range))
       }
       return .bool(order)
     case .matches:
       guard case .string(let text) = lhs, case .string(let pattern) = rhs else {
-        throw failure(
-          "'=~' matches a string against a pattern string, got \(lhs.summary) and \(rhs.summary)", at: range)
+        throw failure(Diagnostics.matchNeedsStrings(lhs, rhs, at: range))
       }
       return .bool(try engine.regex(pattern, at: range, source: source).firstMatch(in: text) != nil)
     case .isIn:
@@ -469,7 +436,8 @@ final class Interpreter: @unchecked Sendable {
     case .has:
       return .bool(try contains(lhs, rhs, at: range))
     case .and, .or:
-      return .bool(lhs.isTruthy && rhs.isTruthy)
+      // The left operand did not decide it (see `shortCircuit`): the right one does.
+      return .bool(rhs.isTruthy)
     }
   }
 
@@ -488,7 +456,7 @@ final class Interpreter: @unchecked Sendable {
     case (.string(let text), .string(let part)): return text.contains(part)
     case (.record(let record), .string(let key)): return record[key] != nil
     case (.null, _): return false
-    default: throw failure("cannot look for \(element.summary) in \(container.summary)", at: range)
+    default: throw failure(Diagnostics.cannotSearch(for: element, in: container, at: range))
     }
   }
 }

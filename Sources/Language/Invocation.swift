@@ -7,7 +7,9 @@ public struct Invocation: Sendable {
   /// Arguments by parameter name (never by alias). Variadic parameters hold a list.
   public let arguments: [String: Value]
   public let flags: Set<String>
-  let expressions: [String: Expression]
+  /// An expression parameter's expression, evaluated once per row, and whether it runs a pipeline.
+  typealias RowExpression = (expression: Expression, runsPipeline: Bool)
+  let expressions: [String: RowExpression]
   /// Where each argument was written, so errors about one point at it.
   let argumentRanges: [String: SourceRange]
   let interpreter: Interpreter
@@ -35,10 +37,12 @@ public struct Invocation: Sendable {
 
   /// Evaluates an expression parameter with `$it` bound to `row`; bare names read fields of `row`.
   public func evaluate(_ name: String, row: Value) async throws -> Value {
-    guard let expression = expressions[name] else { throw CommandError("\(signature.name) needs \(name)") }
+    guard let (expression, runsPipeline) = expressions[name] else {
+      throw Diagnostics.missingExpression(name, command: signature.name)
+    }
     let local = Scope(parent: scope)
     local.bind("it", row)
-    return try await interpreter.evaluate(expression, in: local)
+    return try await interpreter.evaluate(expression, runsPipeline: runsPipeline, in: local)
   }
 
   /// Runs a block with `$it` bound to `row` and returns its last value.

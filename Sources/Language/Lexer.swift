@@ -8,7 +8,7 @@ struct Token: Equatable {
     case string([LexedStringPart])
     /// `--name`
     case flag(String)
-    case symbol(String)
+    case symbol(Symbol)
     case newline
     case end
     /// Text the lexer could not read; it has reported why.
@@ -19,6 +19,35 @@ struct Token: Equatable {
   var range: SourceRange
   /// Whether white space (or a comment) comes right before it.
   var spaced: Bool
+}
+
+/// The punctuation and operators, matched by case so that a misspelt one does not compile.
+enum Symbol: String, CaseIterable {
+  case pipe = "|"
+  case semicolon = ";"
+  case openParenthesis = "("
+  case closeParenthesis = ")"
+  case openBracket = "["
+  case closeBracket = "]"
+  case openBrace = "{"
+  case closeBrace = "}"
+  case comma = ","
+  case colon = ":"
+  case dot = "."
+  /// `let x = …`, `key=value`, a parameter's default.
+  case assign = "="
+  case plus = "+"
+  case minus = "-"
+  case star = "*"
+  case slash = "/"
+  case percent = "%"
+  case less = "<"
+  case greater = ">"
+  case equal = "=="
+  case notEqual = "!="
+  case lessOrEqual = "<="
+  case greaterOrEqual = ">="
+  case matches = "=~"
 }
 
 enum LexedStringPart: Equatable {
@@ -155,8 +184,7 @@ struct Lexer {
           while let next = byte(at: position), Self.isDigit(next) { position += 1 }
         }
         guard let number = DecimalNumber(text(start, position)) else {
-          diagnostics.append(
-            Diagnostic(id: "number", message: "number too long", range: SourceRange(start, position)))
+          diagnostics.append(Diagnostics.numberTooLong(at: SourceRange(start, position)))
           return token(.invalid)
         }
         return token(.number(number))
@@ -169,14 +197,13 @@ struct Lexer {
     }
 
     // Symbols, longest first.
-    let pair = byte(at: position + 1) == nil ? "" : text(start, start + 2)
-    if ["==", "!=", "<=", ">=", "=~"].contains(pair) {
+    if byte(at: position + 1) != nil, let symbol = Symbol(rawValue: text(start, start + 2)) {
       position += 2
-      return token(.symbol(pair))
+      return token(.symbol(symbol))
     }
-    if "|;()[]{},:.=<>+-*/%".utf8.contains(current) {
+    if current < 0x80, let symbol = Symbol(rawValue: String(UnicodeScalar(current))) {
       position += 1
-      return token(.symbol(String(UnicodeScalar(current))))
+      return token(.symbol(symbol))
     }
     return unexpected(at: start, spaced: spaced)
   }

@@ -62,7 +62,7 @@ struct Parser {
     return token
   }
 
-  private mutating func check(_ symbol: String, _ mode: Lexer.Mode = .operator) -> Bool {
+  private mutating func check(_ symbol: Symbol, _ mode: Lexer.Mode = .operator) -> Bool {
     peek(mode).kind == .symbol(symbol)
   }
 
@@ -81,7 +81,7 @@ struct Parser {
     case .number(let number): "number \(number)"
     case .string: "a string"
     case .flag(let name): "'--\(name)'"
-    case .symbol(let symbol): "'\(symbol)'"
+    case .symbol(let symbol): "'\(symbol.rawValue)'"
     case .newline: "the end of the line"
     case .end: "the end of the input"
     case .invalid: "invalid text"
@@ -103,7 +103,7 @@ struct Parser {
     return fail(Diagnostics.expected(what, found: describe(token), at: token.range, help: help))
   }
 
-  private mutating func expect(_ symbol: String, _ mode: Lexer.Mode = .operator, opener: Token? = nil) throws
+  private mutating func expect(_ symbol: Symbol, _ mode: Lexer.Mode = .operator, opener: Token? = nil) throws
     -> Token
   {
     let token = peek(mode)
@@ -113,13 +113,13 @@ struct Parser {
         if tooDeep { throw ParseError() }
         throw fail(Diagnostics.unclosed(source(opener), at: opener.range))
       }
-      throw expected("'\(symbol)'", mode)
+      throw expected("'\(symbol.rawValue)'", mode)
     }
     return advance(mode)
   }
 
   private func source(_ token: Token) -> String {
-    if case .symbol(let symbol) = token.kind { return symbol }
+    if case .symbol(let symbol) = token.kind { return symbol.rawValue }
     return "bracket"
   }
 
@@ -140,23 +140,23 @@ struct Parser {
   private mutating func parseStatements(closing: Token?) -> [Statement] {
     var statements: [Statement] = []
     while true {
-      while [.newline, .symbol(";")].contains(peek(.argument).kind) { advance(.argument) }
+      while [.newline, .symbol(.semicolon)].contains(peek(.argument).kind) { advance(.argument) }
       let next = peek(.argument)
       if next.kind == .end {
         if let closing, !tooDeep {
           incomplete = true
-          diagnostics.append(Diagnostics.unclosed("{", at: closing.range))
+          diagnostics.append(Diagnostics.unclosed(Symbol.openBrace.rawValue, at: closing.range))
         }
         return statements
       }
-      if closing != nil, next.kind == .symbol("}") { return statements }
+      if closing != nil, next.kind == .symbol(.closeBrace) { return statements }
       let start = lexer.position
       do {
         statements.append(try parseStatement())
         let after = peek(.operator)
         switch after.kind {
-        case .newline, .symbol(";"), .end: break
-        case .symbol("}") where closing != nil: break
+        case .newline, .symbol(.semicolon), .end: break
+        case .symbol(.closeBrace) where closing != nil: break
         default:
           throw expected("the end of the statement", help: "put one statement on a line, or separate them with ';'")
         }
@@ -164,8 +164,9 @@ struct Parser {
         if tooDeep { return statements }
         synchronize()
         // A stray closing bracket stops nothing: step over it so the loop always moves on.
-        if lexer.position == start || [.symbol(")"), .symbol("]")].contains(peek(.argument).kind)
-          || (closing == nil && peek(.argument).kind == .symbol("}"))
+        if lexer.position == start
+          || [.symbol(.closeParenthesis), .symbol(.closeBracket)].contains(peek(.argument).kind)
+          || (closing == nil && peek(.argument).kind == .symbol(.closeBrace))
         {
           if peek(.argument).kind != .end { advance(.argument) }
         }
@@ -180,10 +181,10 @@ struct Parser {
       let token = peek(.argument)
       switch token.kind {
       case .end: return
-      case .newline, .symbol(";"):
+      case .newline, .symbol(.semicolon):
         if nesting == 0 { return }
-      case .symbol("{"), .symbol("("), .symbol("["): nesting += 1
-      case .symbol("}"), .symbol(")"), .symbol("]"):
+      case .symbol(.openBrace), .symbol(.openParenthesis), .symbol(.openBracket): nesting += 1
+      case .symbol(.closeBrace), .symbol(.closeParenthesis), .symbol(.closeBracket):
         if nesting == 0 { return }
         nesting -= 1
       default: break
@@ -222,7 +223,7 @@ struct Parser {
 
   private mutating func atStatementEnd() -> Bool {
     switch peek(.operator).kind {
-    case .newline, .end, .symbol(";"), .symbol("}"): true
+    case .newline, .end, .symbol(.semicolon), .symbol(.closeBrace): true
     default: false
     }
   }
@@ -237,29 +238,30 @@ struct Parser {
   private mutating func parseBinding() throws -> Statement {
     let keyword = advance(.argument)
     let (name, _) = try name("a variable name after 'let'")
-    _ = try expect("=")
+    _ = try expect(.assign)
     let value = try parsePipeline()
     return .binding(Binding(name: name, value: value, range: keyword.range.to(value.range)))
   }
 
   private mutating func parseBlock() throws -> Block {
-    skipNewlinesBefore("{")
-    let open = try expect("{", .operator)
+    skipNewlines(before: .symbol(.openBrace))
+    let open = try expect(.openBrace, .operator)
     try enter(open)
     defer { depth -= 1 }
     let saved = braceEndsPipeline
     braceEndsPipeline = false
     defer { braceEndsPipeline = saved }
     let statements = parseStatements(closing: open)
-    let close = try expect("}", .argument, opener: open)
+    let close = try expect(.closeBrace, .argument, opener: open)
     return Block(statements: statements, range: open.range.to(close.range))
   }
 
-  /// Lets a `{` (or `else`/`catch`) stand on the next line.
-  private mutating func skipNewlinesBefore(_ symbol: String) {
+  /// Lets a `{` (or `else`/`catch`) stand on the next line: looks past newlines, and steps back over them when
+  /// `expected` is not what follows.
+  private mutating func skipNewlines(before expected: Token.Kind) {
     let start = lexer.position
     skipNewlines()
-    if !check(symbol) && !checkWord(symbol) {
+    if peek(.operand).kind != expected {
       lexer.reset(to: start)
       cached = nil
     }
@@ -277,7 +279,7 @@ struct Parser {
     var branches = [Conditional.Branch(condition: try parseCondition(), body: try parseBlock())]
     var otherwise: Block?
     while true {
-      skipNewlinesBefore("else")
+      skipNewlines(before: .word("else"))
       guard checkWord("else") else { break }
       advance(.operand)
       if checkWord("if") {
@@ -314,18 +316,18 @@ struct Parser {
       throw expected("a command name after 'def'", .argument)
     }
     advance(.argument)
-    let open = try expect("[", .operator)
+    let open = try expect(.openBracket, .operator)
     var parameters: [Definition.Parameter] = []
     skipNewlines()
-    while !check("]") {
+    while !check(.closeBracket) {
       let (parameter, range) = try self.name("a parameter name")
       var defaultValue: Expression?
-      if check("=") {
+      if check(.assign) {
         advance(.operator)
         defaultValue = try parseExpression()
       }
       parameters.append(.init(name: parameter, defaultValue: defaultValue, range: range))
-      try separatorOrEnd("]", opener: open, in: "the parameter list")
+      try separatorOrEnd(.closeBracket, opener: open, in: "the parameter list")
     }
     advance(.operator)
     let savedLoops = loopDepth
@@ -345,7 +347,7 @@ struct Parser {
   private mutating func parseAttempt() throws -> Statement {
     let keyword = advance(.argument)
     let body = try parseBlock()
-    skipNewlinesBefore("catch")
+    skipNewlines(before: .word("catch"))
     guard checkWord("catch") else { throw expected("'catch' after the try block", .operand) }
     advance(.operand)
     var errorName: String?
@@ -365,7 +367,7 @@ struct Parser {
       // A trailing `|` or a next line starting with `|` continues the pipeline.
       let start = lexer.position
       skipNewlines()
-      guard check("|") else {
+      guard check(.pipe) else {
         lexer.reset(to: start)
         cached = nil
         break
@@ -392,7 +394,7 @@ struct Parser {
       return .command(try parseCommandCall())
     }
     switch first.kind {
-    case .end, .newline, .symbol("|"), .symbol(";"), .symbol(")"), .symbol("}"):
+    case .end, .newline, .symbol(.pipe), .symbol(.semicolon), .symbol(.closeParenthesis), .symbol(.closeBrace):
       throw expected("a command or a value", .argument)
     default:
       return .expression(try parseExpression())
@@ -408,9 +410,10 @@ struct Parser {
     while true {
       let token = peek(.argument)
       switch token.kind {
-      case .end, .newline, .symbol("|"), .symbol(";"), .symbol(")"), .symbol("}"), .symbol("]"):
+      case .end, .newline, .symbol(.pipe), .symbol(.semicolon), .symbol(.closeParenthesis), .symbol(.closeBrace),
+        .symbol(.closeBracket):
         return CommandCall(name: name, nameRange: nameToken.range, arguments: arguments, range: nameToken.range.to(end))
-      case .symbol("{") where braceEndsPipeline:
+      case .symbol(.openBrace) where braceEndsPipeline:
         return CommandCall(name: name, nameRange: nameToken.range, arguments: arguments, range: nameToken.range.to(end))
       case .flag(let flag):
         advance(.argument)
@@ -420,7 +423,7 @@ struct Parser {
       case .word(let key):
         advance(.argument)
         let equals = peek(.operator)
-        if equals.kind == .symbol("="), !equals.spaced {
+        if equals.kind == .symbol(.assign), !equals.spaced {
           advance(.operator)
           let value: Expression
           if expressionParameters.contains(key) {
@@ -463,9 +466,9 @@ struct Parser {
     case .flag(let flag):
       advance(.argument)
       return .literal(.string("--" + flag), token.range)
-    case .symbol("{"):
+    case .symbol(.openBrace):
       return try parseRecordOrBlock()
-    case .variable, .string, .symbol("("), .symbol("["):
+    case .variable, .string, .symbol(.openParenthesis), .symbol(.openBracket):
       return try parsePostfix(try parsePrimary())
     default:
       throw expected("an argument", .argument)
@@ -524,19 +527,19 @@ struct Parser {
     let token = peek(.operator)
     let comparison: BinaryOperator? =
       switch token.kind {
-      case .symbol("=="): .equal
-      case .symbol("!="): .notEqual
-      case .symbol("<"): .less
-      case .symbol("<="): .lessOrEqual
-      case .symbol(">"): .greater
-      case .symbol(">="): .greaterOrEqual
-      case .symbol("=~"): .matches
+      case .symbol(.equal): .equal
+      case .symbol(.notEqual): .notEqual
+      case .symbol(.less): .less
+      case .symbol(.lessOrEqual): .lessOrEqual
+      case .symbol(.greater): .greater
+      case .symbol(.greaterOrEqual): .greaterOrEqual
+      case .symbol(.matches): .matches
       case .word("in"): .isIn
       case .word("has"): .has
       default: nil
       }
     guard let comparison else {
-      if token.kind == .symbol("=") {
+      if token.kind == .symbol(.assign) {
         throw fail(
           Diagnostics.expected(
             "an operator", found: "'='", at: token.range, help: "compare with '=='; bind a variable with 'let'"))
@@ -553,8 +556,8 @@ struct Parser {
     try parseLeftAssociative(
       { kind in
         switch kind {
-        case .symbol("+"): .add
-        case .symbol("-"): .subtract
+        case .symbol(.plus): .add
+        case .symbol(.minus): .subtract
         default: nil
         }
       }, operand: { try $0.parseMultiplicative() })
@@ -564,9 +567,9 @@ struct Parser {
     try parseLeftAssociative(
       { kind in
         switch kind {
-        case .symbol("*"): .multiply
-        case .symbol("/"): .divide
-        case .symbol("%"): .remainder
+        case .symbol(.star): .multiply
+        case .symbol(.slash): .divide
+        case .symbol(.percent): .remainder
         default: nil
         }
       }, operand: { try $0.parseUnary() })
@@ -574,7 +577,7 @@ struct Parser {
 
   private mutating func parseUnary() throws -> Expression {
     let token = peek(.operand)
-    if token.kind == .symbol("-") {
+    if token.kind == .symbol(.minus) {
       advance(.operand)
       try enter(token)
       defer { depth -= 1 }
@@ -592,7 +595,7 @@ struct Parser {
     var value = base
     while true {
       let token = peek(.operator)
-      if token.kind == .symbol("."), !token.spaced {
+      if token.kind == .symbol(.dot), !token.spaced {
         advance(.operator)
         let field = peek(.operand)
         guard case .word(let name) = field.kind, !field.spaced else {
@@ -600,12 +603,12 @@ struct Parser {
         }
         advance(.operand)
         value = .field(value, name, value.range.to(field.range))
-      } else if token.kind == .symbol("["), !token.spaced {
+      } else if token.kind == .symbol(.openBracket), !token.spaced {
         advance(.operator)
         skipNewlines()
         let index = try parseExpression()
         skipNewlines()
-        let close = try expect("]", opener: token)
+        let close = try expect(.closeBracket, opener: token)
         value = .index(value, index, value.range.to(close.range))
       } else {
         return value
@@ -639,7 +642,7 @@ struct Parser {
         advance(.operand)
         return .name(word, token.range)
       }
-    case .symbol("("):
+    case .symbol(.openParenthesis):
       advance(.operand)
       try enter(token)
       defer { depth -= 1 }
@@ -649,11 +652,11 @@ struct Parser {
       skipNewlines()
       let inner = try parsePipeline()
       skipNewlines()
-      let close = try expect(")", opener: token)
+      let close = try expect(.closeParenthesis, opener: token)
       return .subpipeline(inner, token.range.to(close.range))
-    case .symbol("["):
+    case .symbol(.openBracket):
       return try parseList()
-    case .symbol("{"):
+    case .symbol(.openBrace):
       return try parseRecordOrBlock()
     default:
       throw expected("a value", .operand)
@@ -666,24 +669,24 @@ struct Parser {
     defer { depth -= 1 }
     var items: [Expression] = []
     skipNewlines()
-    while !check("]", .argument) {
-      if peek(.argument).kind == .end { _ = try expect("]", opener: open) }
+    while !check(.closeBracket, .argument) {
+      if peek(.argument).kind == .end { _ = try expect(.closeBracket, opener: open) }
       items.append(try parseListItem())
-      try separatorOrEnd("]", opener: open, in: "a list")
+      try separatorOrEnd(.closeBracket, opener: open, in: "a list")
     }
     let close = advance(.argument)
     return .list(items, open.range.to(close.range))
   }
 
   /// After an item between brackets: a `,` (newlines allowed around it) or the closing bracket.
-  private mutating func separatorOrEnd(_ closer: String, opener: Token, in what: String) throws {
+  private mutating func separatorOrEnd(_ closer: Symbol, opener: Token, in what: String) throws {
     skipNewlines()
-    if check(",") {
+    if check(.comma) {
       advance(.operator)
       skipNewlines()
     } else if !check(closer) {
       if peek(.operator).kind == .end { _ = try expect(closer, opener: opener) }
-      throw expected("',' or '\(closer)' in \(what)")
+      throw expected("',' or '\(closer.rawValue)' in \(what)")
     }
   }
 
@@ -695,7 +698,7 @@ struct Parser {
       let argumentToken = advance(.argument)
       let next = peek(.operator).kind
       if case .word(let bare) = argumentToken.kind,
-        [.symbol(","), .symbol("]"), .symbol("}"), .newline].contains(next)
+        [.symbol(.comma), .symbol(.closeBracket), .symbol(.closeBrace), .newline].contains(next)
       {
         return .literal(.string(bare), argumentToken.range)
       }
@@ -712,11 +715,11 @@ struct Parser {
     skipNewlines()
     // `{}` and `{key: value ...}` are records; anything else is a block.
     let first = peek(.operand)
-    var isRecord = first.kind == .symbol("}")
+    var isRecord = first.kind == .symbol(.closeBrace)
     if case .word = first.kind { isRecord = true } else if case .string = first.kind { isRecord = true }
-    if isRecord, first.kind != .symbol("}") {
+    if isRecord, first.kind != .symbol(.closeBrace) {
       advance(.operand)
-      isRecord = check(":")
+      isRecord = check(.colon)
     }
     lexer.reset(to: start)
     cached = nil
@@ -726,7 +729,7 @@ struct Parser {
     defer { depth -= 1 }
     var entries: [RecordEntry] = []
     skipNewlines()
-    while !check("}") {
+    while !check(.closeBrace) {
       let keyToken = peek(.operand)
       let key: String
       switch keyToken.kind {
@@ -734,15 +737,15 @@ struct Parser {
       case .string(let parts) where parts.allSatisfy({ if case .text = $0 { true } else { false } }):
         key = parts.map { if case .text(let text) = $0 { text } else { "" } }.joined()
       case .end:
-        _ = try expect("}", opener: open)
+        _ = try expect(.closeBrace, opener: open)
         key = ""
       default: throw expected("a field name in a record", .operand)
       }
       advance(.operand)
-      _ = try expect(":")
+      _ = try expect(.colon)
       skipNewlines()
       entries.append(RecordEntry(key: key, value: try parseListItem()))
-      try separatorOrEnd("}", opener: open, in: "a record")
+      try separatorOrEnd(.closeBrace, opener: open, in: "a record")
     }
     let close = advance(.operator)
     return .record(entries, open.range.to(close.range))

@@ -10,10 +10,13 @@ public struct CommandError: Error, Sendable {
   public var parameter: String?
   /// More facts a `catch` block can read from the error value (`$err.outcome`, say).
   public var details: Record
+  /// The catalogue's id when the language raised it for a command (see `Diagnostics`); nil for a command's own
+  /// error, which is reported as `command-failed`.
+  public var id: String?
 
   public init(
     _ message: String, help: String? = nil, status: Int? = nil, endpoint: String? = nil, parameter: String? = nil,
-    details: Record = [:]
+    details: Record = [:], id: String? = nil
   ) {
     self.message = message
     self.help = help
@@ -21,11 +24,14 @@ public struct CommandError: Error, Sendable {
     self.endpoint = endpoint
     self.parameter = parameter
     self.details = details
+    self.id = id
   }
 }
 
 /// An error while a program runs, with its place in the source.
 public struct RuntimeError: Error, Sendable {
+  /// The stable name of the kind of problem, from the catalogue (`Diagnostics`).
+  public var id: String
   public var message: String
   public var help: String?
   public var status: Int?
@@ -41,7 +47,7 @@ public struct RuntimeError: Error, Sendable {
   }
 
   public var diagnostic: Diagnostic {
-    Diagnostic(id: "runtime", message: fullMessage, range: range, help: help)
+    Diagnostic(id: id, message: fullMessage, range: range, help: help)
   }
 
   public var rendered: String { diagnostic.rendered(in: source) }
@@ -64,6 +70,15 @@ public struct ExitRequest: Error, Sendable {
 extension RuntimeError {
   /// A diagnostic found while running, such as an argument of the wrong type.
   init(_ diagnostic: Diagnostic, in source: SourceFile) {
-    self.init(message: diagnostic.message, help: diagnostic.help, range: diagnostic.range, source: source)
+    self.init(
+      id: diagnostic.id, message: diagnostic.message, help: diagnostic.help, range: diagnostic.range, source: source)
+  }
+
+  /// A command's error, at the argument it is about (or the call).
+  init(_ error: CommandError, at range: SourceRange, in source: SourceFile) {
+    let diagnostic = Diagnostics.commandFailed(error, at: range)
+    self.init(
+      id: diagnostic.id, message: diagnostic.message, help: diagnostic.help, status: error.status,
+      endpoint: error.endpoint, range: range, source: source, details: error.details)
   }
 }

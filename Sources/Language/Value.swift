@@ -1,3 +1,5 @@
+public import OrderedCollections
+
 /// A value of the language: what variables hold and pipelines pass along.
 public enum Value: Sendable, Equatable, CustomStringConvertible {
   case null
@@ -108,6 +110,9 @@ public enum Value: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A record: named fields in the order they were made.
+///
+/// The fields are an `OrderedDictionary`; the wrapper is there for equality, which ignores their order
+/// (`{a: 1, b: 2} == {b: 2, a: 1}`), where the dictionary's own does not.
 public struct Record: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
   public struct Field: Sendable, Equatable {
     public var key: String
@@ -119,38 +124,60 @@ public struct Record: Sendable, Equatable, Sequence, ExpressibleByDictionaryLite
     }
   }
 
-  public private(set) var fields: [Field]
+  /// The fields by name, in order.
+  public var dictionary: OrderedDictionary<String, Value>
 
-  public init(_ fields: [Field] = []) { self.fields = fields }
+  public init(_ dictionary: OrderedDictionary<String, Value> = [:]) { self.dictionary = dictionary }
 
+  /// Of fields with the same name, the first is kept.
+  public init(_ fields: [Field]) {
+    guard fields.count <= Self.fewFields else {
+      dictionary = OrderedDictionary(fields.lazy.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+      return
+    }
+    // Most records are this small (an API answer's, a JSON row's): comparing names is cheaper than hashing them.
+    var keys: [String] = []
+    var values: [Value] = []
+    keys.reserveCapacity(fields.count)
+    values.reserveCapacity(fields.count)
+    for field in fields where !keys.contains(field.key) {
+      keys.append(field.key)
+      values.append(field.value)
+    }
+    dictionary = OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
+  }
+
+  /// Up to this many fields, `init(_:)` finds repeated names by comparing them.
+  private static let fewFields = 16
+
+  /// Of repeated keys, the last value is kept, in the first one's place.
   public init(dictionaryLiteral elements: (String, Value)...) {
-    fields = []
-    for (key, value) in elements { self[key] = value }
+    dictionary = [:]
+    for (key, value) in elements { dictionary[key] = value }
   }
 
-  public var count: Int { fields.count }
-  public var keys: [String] { fields.map(\.key) }
+  public var fields: [Field] { dictionary.map { Field(key: $0.key, value: $0.value) } }
+  public var count: Int { dictionary.count }
+  public var keys: [String] { Array(dictionary.keys) }
 
+  /// Setting a new name adds the field at the end; setting nil removes it.
   public subscript(key: String) -> Value? {
-    get {
-      for field in fields where field.key == key { return field.value }
-      return nil
-    }
-    set {
-      if let index = fields.firstIndex(where: { $0.key == key }) {
-        if let newValue { fields[index].value = newValue } else { fields.remove(at: index) }
-      } else if let newValue {
-        fields.append(Field(key: key, value: newValue))
-      }
-    }
+    get { dictionary[key] }
+    set { dictionary[key] = newValue }
   }
 
-  public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+  public struct Iterator: IteratorProtocol {
+    var fields: OrderedDictionary<String, Value>.Iterator
+
+    public mutating func next() -> Field? { fields.next().map { Field(key: $0.key, value: $0.value) } }
+  }
+
+  public func makeIterator() -> Iterator { Iterator(fields: dictionary.makeIterator()) }
 
   /// Equal when they have the same fields with equal values, in any order.
   public static func == (lhs: Record, rhs: Record) -> Bool {
     guard lhs.count == rhs.count else { return false }
-    return lhs.fields.allSatisfy { rhs[$0.key] == $0.value }
+    return lhs.dictionary.allSatisfy { rhs.dictionary[$0.key] == $0.value }
   }
 }
 

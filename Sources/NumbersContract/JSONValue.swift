@@ -48,8 +48,9 @@ public enum JSONValue: Sendable, Hashable {
   public static func int(_ value: Int) -> JSONValue { .number(String(value)) }
 }
 
-/// An ordered JSON object: it keeps the server's field order for display. The same ordered map holds the
-/// language's records, so a value crosses between them field by field, in order.
+/// An ordered JSON object: it keeps the server's field order for display. The language's `Record` keeps its
+/// fields in the same ordered map (with equality that ignores order), so a value crosses between them with its
+/// keys shared, not copied field by field.
 public typealias JSONObject = OrderedDictionary<String, JSONValue>
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral,
