@@ -263,14 +263,7 @@ struct Lexer {
           position += 1
           continue
         }
-        let replacement: UInt8? =
-          switch escaped {
-          case UInt8(ascii: "n"): 0x0A
-          case UInt8(ascii: "t"): 0x09
-          case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "$"): escaped
-          default: nil
-          }
-        if let replacement {
+        if let replacement = StringEscapes.byte(escapedAs: escaped) {
           literal.append(replacement)
         } else {
           diagnostics.append(

@@ -57,20 +57,7 @@ public enum Value: Sendable, Equatable, CustomStringConvertible {
 
   /// The value as it would be written in source: strings quoted.
   public var literalText: String {
-    if case .string(let text) = self {
-      var quoted = "\""
-      for character in text {
-        switch character {
-        case "\"": quoted += "\\\""
-        case "\\": quoted += "\\\\"
-        case "\n": quoted += "\\n"
-        case "\t": quoted += "\\t"
-        case "$": quoted += "\\$"
-        default: quoted.append(character)
-        }
-      }
-      return quoted + "\""
-    }
+    if case .string(let text) = self { return StringEscapes.quoted(text) }
     return description
   }
 

@@ -110,4 +110,17 @@ struct DecimalTests {
     let huge = DecimalNumber(significand: Int128("99999999999999999999999999999999999") ?? 0, scale: 0)
     #expect(huge.multiplying(by: huge) == nil)
   }
+
+  @Test("a string written as a literal reads back as the same string")
+  func literalTextRoundTrips() async throws {
+    let engine = Engine(commands: [])
+    for text in ["plain", "say \"hi\"", "back\\slash", "two\nlines\tand a tab", "$name and $(x)", "é😀", ""] {
+      let literal = Value.string(text).literalText
+      guard case .finished = await engine.run("let read = \(literal)", name: "literal.2cs", display: false) else {
+        Issue.record("\(literal) does not parse")
+        continue
+      }
+      #expect(engine[variable: "read"] == .string(text), "\(literal)")
+    }
+  }
 }
