@@ -48,13 +48,14 @@ struct ConcurrencyAndStateTests {
       _ = await sandbox.handle(APIRequest(head: head))
       answered.withLock { $0 = true }
     }
-    #expect(pollUntil(seconds: 10) { clock.sleepers == 1 }, "the request never began its latency")
+    defer { request.cancel() }
+    // Waiting suspends, never blocks: the request needs a thread of the same pool to reach its latency.
+    try #require(await eventually { clock.sleepers == 1 }, "the request never began its latency")
     clock.advance(by: 29)
     #expect(!answered.withLock { $0 }, "answered before its latency passed on the sandbox's clock")
     clock.advance(by: 1)
     // Thirty seconds of latency pass at once on the clock; a real sleep would keep it waiting.
-    #expect(pollUntil(seconds: 5) { answered.withLock { $0 } }, "the latency was waited out in real time")
-    await request.value
+    #expect(await eventually(seconds: 5) { answered.withLock { $0 } }, "the latency was waited out in real time")
   }
 
   @Test func stateSurvivesARestart() async throws {

@@ -118,3 +118,14 @@ public func pollUntil(seconds: Double = 10, every milliseconds: UInt32 = 10, _ c
     usleep(milliseconds * 1000)
   }
 }
+
+/// Checks `condition` every `milliseconds` until it holds or `seconds` pass, suspending between checks so the
+/// tasks it waits for keep the threads they need; true if it held. For async tests.
+public func eventually(seconds: Double = 10, every milliseconds: Int = 5, _ condition: () -> Bool) async -> Bool {
+  let deadline = Date().addingTimeInterval(seconds)
+  while !condition() {
+    if Date() >= deadline { return false }
+    try? await Task.sleep(for: .milliseconds(milliseconds))
+  }
+  return true
+}
