@@ -76,15 +76,13 @@ public struct Journal: Sendable {
       throw JournalError(path: path, detail: "its folder \(folder) cannot be made")
     }
     let isNew = !FileManager.default.fileExists(atPath: path)
-    let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+    let descriptor = FileIO.openOwnerOnly(path, flags: O_RDWR | O_APPEND)
     guard descriptor >= 0 else { throw JournalError(path: path, detail: FileIO.lastError()) }
     defer { close(descriptor) }
     // Another 2cs may be appending too: look at the end and write as one step.
     _ = flock(descriptor, LOCK_EX)
     var status = stat()
     guard fstat(descriptor, &status) == 0 else { throw JournalError(path: path, detail: FileIO.lastError()) }
-    // A journal others can read (made by hand, or by an older tool) is made private again.
-    if status.st_mode & 0o077 != 0 { _ = fchmod(descriptor, 0o600) }
     let sizeBefore = status.st_size
     var bytes = line
     if sizeBefore > 0 {

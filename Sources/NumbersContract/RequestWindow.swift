@@ -2,7 +2,9 @@
 /// first span included. It remembers when the latest `limit` requests came; the next one is admitted once the
 /// oldest of them is a whole window old. The client paces itself with it as requests leave; the sandbox
 /// enforces it as they arrive, with a `grace` for the network, which can deliver a request sooner after an
-/// earlier one than it was sent. Time is a duration since any fixed origin the caller picks.
+/// earlier one than it was sent. The wait it tells a refused request is the rule's own, without the grace, so a
+/// client that waits it out keeps to the rule even with a server that gives none. Time is a duration since any
+/// fixed origin the caller picks.
 public struct RequestWindow: Sendable {
   public private(set) var limit: Int
   public let window: Duration
@@ -30,8 +32,8 @@ public struct RequestWindow: Sendable {
       times.append(now)
       return nil
     }
-    let freeAt = times[oldest] + window - grace
-    guard now >= freeAt else { return freeAt - now }
+    let freeAt = times[oldest] + window
+    guard now >= freeAt - grace else { return freeAt - now }
     // The oldest request has left the window: its slot in the ring becomes the newest.
     times[oldest] = now
     oldest = (oldest + 1) % limit

@@ -37,8 +37,10 @@ final class StateStore {
         throw .unwritableState(path: path, detail: error.localizedDescription)
       }
     }
-    lockDescriptor = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    guard lockDescriptor >= 0 else { throw .unwritableState(path: path, detail: String(cString: strerror(errno))) }
+    lockDescriptor = FileIO.openOwnerOnly(path + ".lock", flags: O_RDWR)
+    guard lockDescriptor >= 0 else {
+      throw .unwritableState(path: path + ".lock", detail: FileIO.lastError())
+    }
   }
 
   deinit {
@@ -94,7 +96,7 @@ final class StateStore {
     do {
       try AtomicFile.write(Array(data), to: path)
     } catch {
-      throw .unwritableState(path: path, detail: error.detail)
+      throw .unwritableState(path: path, detail: "\(error.step): \(error.reason)")
     }
     lastSeen = Self.identity(of: path)
   }

@@ -47,6 +47,14 @@ struct SandboxResponder: HTTPResponder {
   let sandbox: Sandbox
   let log: (@Sendable (String) -> Void)?
 
+  /// The 405 for a method other than GET or HEAD on the description.
+  static func descriptionIsReadOnly(_ request: Request) -> APIResponse {
+    var fields = HTTPFields()
+    fields[.allow] = "GET, HEAD"
+    let message = "\(request.head.method.rawValue) is not allowed on \(OpenAPIDescription.path)"
+    return APIResponse(status: .methodNotAllowed, json: ErrorEnvelope.json(message: message), headerFields: fields)
+  }
+
   /// The contract's description, made once: it never changes while the server runs.
   static let openAPIDescription: APIResponse = {
     var fields = HTTPFields()
@@ -60,8 +68,10 @@ struct SandboxResponder: HTTPResponder {
     let started = ContinuousClock.now
     let outcome: ServerOutcome
     let path = request.head.path.map { String($0.prefix { $0 != "?" }) }
-    if request.head.method == .get || request.head.method == .head, path == OpenAPIDescription.path {
-      outcome = .respond(Self.openAPIDescription)
+    if path == OpenAPIDescription.path {
+      // The description is public: no key, and only read.
+      outcome = .respond(
+        [.get, .head].contains(request.head.method) ? Self.openAPIDescription : Self.descriptionIsReadOnly(request))
     } else {
       do {
         let body = try await request.body.collect(upTo: SandboxHTTPServer.maximumBodyBytes)

@@ -14,9 +14,11 @@ public enum AtomicFile {
 
   public struct Failure: Error, Sendable, CustomStringConvertible {
     public var path: String
-    /// The step that failed and the system's reason.
-    public var detail: String
-    public var description: String { "cannot write \(path): \(detail)" }
+    /// What failed inside the replacement (create, write, sync, rename), for logs; users see only the reason.
+    public var step: String
+    /// The system's reason.
+    public var reason: String
+    public var description: String { "cannot write \(path): \(reason)" }
   }
 
   /// Replaces the file at `path` with `bytes`. A durable replacement reaches the disk, and so does its new name,
@@ -24,9 +26,7 @@ public enum AtomicFile {
   public static func write(_ bytes: [UInt8], to path: String, access: Access = .owner, durable: Bool = true)
     throws(Failure)
   {
-    try replace(path, access: access, durable: durable) { descriptor, _ in
-      FileIO.writeAll(bytes, to: descriptor).map { "write: \($0)" }
-    }
+    try replace(path, access: access, durable: durable) { descriptor, _ in FileIO.writeAll(bytes, to: descriptor) }
   }
 
   /// Replaces the file at `path` with what `fill` writes to the temporary file, given as an open descriptor and
@@ -36,18 +36,16 @@ public enum AtomicFile {
   ) throws(Failure) {
     let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-    guard descriptor >= 0 else {
-      throw Failure(path: path, detail: "create a temporary file beside it: \(FileIO.lastError())")
-    }
+    guard descriptor >= 0 else { throw Failure(path: path, step: "create", reason: FileIO.lastError()) }
     // Owner-only whatever the umask; a shared file keeps what the umask allowed.
     if access == .owner { _ = fchmod(descriptor, 0o600) }
-    var problem = fill(descriptor, temporary)
-    if problem == nil, durable, fsync(descriptor) != 0 { problem = "sync: \(FileIO.lastError())" }
+    var problem = fill(descriptor, temporary).map { (step: "write", reason: $0) }
+    if problem == nil, durable, fsync(descriptor) != 0 { problem = ("sync", FileIO.lastError()) }
     close(descriptor)
-    if problem == nil, rename(temporary, path) != 0 { problem = "rename: \(FileIO.lastError())" }
+    if problem == nil, rename(temporary, path) != 0 { problem = ("rename", FileIO.lastError()) }
     if let problem {
       unlink(temporary)
-      throw Failure(path: path, detail: problem)
+      throw Failure(path: path, step: problem.step, reason: problem.reason)
     }
     if durable { syncFolder(of: path) }
   }
@@ -64,6 +62,20 @@ public enum AtomicFile {
 
 /// Plain file input and output, as the atomic writer and the journal need it.
 public enum FileIO {
+  /// Opens (creating it if need be) a file of 2cs's own that only its owner may read or write, such as the journal
+  /// or a lock file: mode 0600 whatever the umask, and put back to 0600 if it was changed (a restrictive umask
+  /// once made it read-only, or a person opened it to others). -1 with `errno` set when it cannot be opened.
+  public static func openOwnerOnly(_ path: String, flags: Int32) -> Int32 {
+    var descriptor = open(path, flags | O_CREAT | O_CLOEXEC, 0o600)
+    if descriptor < 0, errno == EACCES, chmod(path, 0o600) == 0 {
+      descriptor = open(path, flags | O_CREAT | O_CLOEXEC, 0o600)
+    }
+    guard descriptor >= 0 else { return -1 }
+    var status = stat()
+    if fstat(descriptor, &status) == 0, status.st_mode & 0o777 != 0o600 { _ = fchmod(descriptor, 0o600) }
+    return descriptor
+  }
+
   /// Writes every byte, going on after short and interrupted writes; nil, or why it stopped.
   public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? {
     bytes.withUnsafeBytes { buffer -> String? in

@@ -16,6 +16,20 @@ struct JournalTests {
 
   func text(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 
+  @Test("a journal made read-only (a strict umask) or readable by others is put back to 0600 and written")
+  func theJournalIsOwnerOnlyWhateverItsMode() async throws {
+    try await withTemporaryFolder { folder in
+      for mode: mode_t in [0o400, 0o644] {
+        let path = folder + "/journal-\(mode).ndjson"
+        #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: mode]))
+        try Journal(path: path).append(["outcome": "first"])
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600, "from \(String(mode, radix: 8))")
+        #expect(try text(path).contains("\"outcome\":\"first\""))
+      }
+    }
+  }
+
   @Test func aTornLastLineIsEndedSoTheNextEntryStaysWhole() async throws {
     try await withTemporaryFolder { folder in
       let path = folder + "/journal.ndjson"

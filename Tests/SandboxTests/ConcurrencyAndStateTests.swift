@@ -58,6 +58,22 @@ struct ConcurrencyAndStateTests {
     #expect(await eventually(seconds: 5) { answered.withLock { $0 } }, "the latency was waited out in real time")
   }
 
+  @Test("a lock file left read-only (a strict umask) is put back to 0600, so the next run can change state")
+  func theLockFileIsOwnerOnlyWhateverItsMode() async throws {
+    try await withTemporaryFolder { folder in
+      var configuration = SandboxConfiguration.testing()
+      configuration.stateFile = folder + "/sandbox.json"
+      let lock = folder + "/sandbox.json.lock"
+      #expect(FileManager.default.createFile(atPath: lock, contents: nil, attributes: [.posixPermissions: 0o400]))
+      let client = NumbersClient(
+        transport: try Sandbox(configuration: configuration).inProcessTransport(), apiKey: APIKey(testKey),
+        settings: .testing)
+      _ = try await client.reserve(groupID: try await selectableGroup(client))
+      let attributes = try FileManager.default.attributesOfItem(atPath: lock)
+      #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+  }
+
   @Test func stateSurvivesARestart() async throws {
     try await withTemporaryFolder { folder in
       var configuration = SandboxConfiguration.testing()

@@ -84,6 +84,19 @@ struct OpenAPITests {
     #expect(parsed["200"] as? String == "on")
   }
 
+  @Test("the description is read-only: other methods get a 405 naming GET and HEAD, with no key needed")
+  func otherMethodsOnTheDescriptionAreRefused() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      for method: HTTPRequest.Method in [.post, .put, .delete] {
+        let head = HTTPRequest(method: method, scheme: nil, authority: nil, path: OpenAPIDescription.path + "?x=1")
+        let answer = try await transport.send(APIRequest(head: head), timeout: .seconds(10))
+        #expect(answer.head.status.code == 405, "\(method)")
+        #expect(answer.head.headerFields[.allow] == "GET, HEAD", "\(method)")
+        #expect(ErrorEnvelope.message(in: try JSONValue(parsing: answer.body))?.contains("not allowed") == true)
+      }
+    }
+  }
+
   @Test("lists every endpoint of the contract module, with its method and parameters, and nothing else")
   func agreesWithTheContractModule() async throws {
     try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
