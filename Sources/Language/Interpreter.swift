@@ -195,7 +195,11 @@ final class Interpreter: @unchecked Sendable {
         expressions[parameter.name] = (expression, expression.runsPipeline)
         continue
       }
-      let value = try await evaluate(expression, in: scope)
+      var value = try await evaluate(expression, in: scope)
+      if parameter.kind.takesText, case .literal(.number, let range) = expression {
+        // A number written where text is meant keeps the digits as written: `contains=0555`, `near=020`.
+        value = .string(source.text(of: range))
+      }
       let checked = try ArgumentBinder.check(value, for: parameter, command: signature.name).mapError {
         failure(Diagnostics.wrongArgument($0, at: expression.range))
       }.get()

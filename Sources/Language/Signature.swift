@@ -79,6 +79,14 @@ public struct Parameter: Sendable {
     /// A file path.
     case path
 
+    /// Whether the parameter takes text, so a number written for it is taken as the text it was written as.
+    var takesText: Bool {
+      switch self {
+      case .string, .fieldPath, .path, .choice: true
+      default: false
+      }
+    }
+
     var noun: String {
       switch self {
       case .any: "value"

@@ -32,6 +32,12 @@ public struct SourceFile: Sendable {
   }
 
   /// 1-based line and column (in characters) of a byte offset.
+  /// The text a range covers.
+  public func text(of range: SourceRange) -> String {
+    let start = max(0, min(range.start, bytes.count))
+    return String(decoding: bytes[start..<max(start, min(range.end, bytes.count))], as: UTF8.self)
+  }
+
   public func location(of offset: Int) -> (line: Int, column: Int) {
     let clamped = max(0, min(offset, bytes.count))
     var low = 0

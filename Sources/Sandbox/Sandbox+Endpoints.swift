@@ -85,13 +85,16 @@ extension Sandbox {
     return Self.success(.groups, .array(groups.map(\.json)))
   }
 
-  /// A city name's beginning (any case) or the digits a group's numbers start with.
+  /// A city name's beginning (any case) or the digits a group's numbers start with: in international form, or
+  /// as an area code, written with the national trunk `0` or without it (`020` and `20` are London's).
   private static func group(_ group: Catalog.Group, isNear text: String) -> Bool {
     let digits = text.filter(\.isNumber)
     if !digits.isEmpty, digits.count == text.filter({ !"+() -".contains($0) }).count {
       let groupDigits = group.prefix.filter(\.isNumber)
       let areaCode = group.prefix.split(separator: "(").last?.filter(\.isNumber) ?? ""
+      let withoutTrunk = digits.hasPrefix("0") ? String(digits.dropFirst()) : digits
       return groupDigits.hasPrefix(digits) || areaCode.hasPrefix(digits)
+        || (!withoutTrunk.isEmpty && areaCode.hasPrefix(withoutTrunk))
     }
     return group.cityID != nil && group.location.lowercased().hasPrefix(text.lowercased())
   }
