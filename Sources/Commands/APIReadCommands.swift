@@ -48,7 +48,7 @@ let apiReadCommands: [Command] = [
     Signature(
       name: "cities", category: .api, summary: "Cities of a country, or of one region.",
       parameters: [
-        country, Parameter(QueryParameter.region.rawValue, .integer, summary: "a region id from regions"),
+        country, Parameter(.region, of: .cities, .integer),
       ], input: "a region record (its country and id), or a country code string",
       output: "a list of {id, city_name, iso_country_code}",
       examples: [
@@ -86,15 +86,10 @@ let apiReadCommands: [Command] = [
       name: "groups", category: .api, summary: "Number groups (catalogs of numbers) with prices and features.",
       parameters: [
         country,
-        Parameter(
-          QueryParameter.regionID.rawValue, .integer, aliases: ["region"], summary: "only groups in this region"),
-        Parameter(QueryParameter.cityID.rawValue, .integer, aliases: ["city"], summary: "only groups in this city"),
-        Parameter(
-          QueryParameter.cityNameOrPrefix.rawValue, .string, aliases: ["near"],
-          summary: "a city name's start or an area code"),
-        Parameter(
-          QueryParameter.didType.rawValue, .choice(didTypeNames + [DIDType.allTypesName]), aliases: ["type"],
-          summary: "a DID type name, or all"),
+        Parameter(.regionID, of: .groups, .integer, aliases: ["region"]),
+        Parameter(.cityID, of: .groups, .integer, aliases: ["city"]),
+        Parameter(.cityNameOrPrefix, of: .groups, .string, aliases: ["near"]),
+        Parameter(.didType, of: .groups, .choice(didTypeNames + [DIDType.allTypesName]), aliases: ["type"]),
       ],
       input: "a region or city record (its country and id), or a country code string",
       output: "a list of groups; each carries `country`, the country asked for",
@@ -191,9 +186,7 @@ let apiReadCommands: [Command] = [
       name: "available", category: .api, summary: "Numbers of a group that can be chosen (if it allows selection).",
       parameters: [
         groupParameter,
-        Parameter(
-          QueryParameter.numberContains.rawValue, .string, aliases: ["contains"],
-          summary: "digits the number must contain"),
+        Parameter(.numberContains, of: .available, .string, aliases: ["contains"]),
       ],
       input: "a group record", output: "a list of {id, number}; each carries `group_id`",
       examples: [

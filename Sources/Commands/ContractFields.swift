@@ -13,6 +13,17 @@ extension Value {
   func field<Name: FieldName>(_ name: Name) -> Value? { field(name.rawValue) }
 }
 
+extension Parameter {
+  /// A command parameter that is the API's query parameter of the same name, with the contract's description,
+  /// so the help of a command and the API's description say the same.
+  init(
+    _ name: QueryParameter, of route: Endpoint.Route, _ kind: Kind, aliases: [String] = [], suggestions: [String] = []
+  ) {
+    let summary = route.queryParameter(name)?.summary ?? ""
+    self.init(name.rawValue, kind, aliases: aliases, summary: summary, suggestions: suggestions)
+  }
+}
+
 /// Fields 2cs adds to what the server sent, so that the next command of a pipeline knows where a value came from.
 enum AddedField: String, FieldName {
   /// The country a `groups` search asked for.

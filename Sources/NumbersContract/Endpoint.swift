@@ -44,7 +44,18 @@ public struct Endpoint: Sendable, Hashable {
     }
 
     /// The path, with `{uuid}` standing for the id of a path that carries one.
-    public var pathTemplate: String {
+    public var pathTemplate: String { Self.paths[self]?.template ?? composedPath }
+
+    /// Each route's path and the part before its id, put together once: every request the client sends and
+    /// every one the sandbox routes looks them up.
+    private static let paths: [Route: (template: String, beforeID: String?)] = Dictionary(
+      uniqueKeysWithValues: allCases.map { route in
+        let template = route.composedPath
+        let beforeID = template.hasSuffix(uuidPlaceholder) ? String(template.dropLast(uuidPlaceholder.count)) : nil
+        return (route, (template, beforeID))
+      })
+
+    private var composedPath: String {
       switch self {
       case .regions: Self.numbers + "/regions"
       case .cities: Self.numbers + "/cities"
@@ -69,10 +80,7 @@ public struct Endpoint: Sendable, Hashable {
     private static let virtualNumbers = "/open/voip/virtual-numbers"
 
     /// The path before the id, for a route whose path ends with one.
-    var pathBeforeID: String? {
-      guard pathTemplate.hasSuffix(Self.uuidPlaceholder) else { return nil }
-      return String(pathTemplate.dropLast(Self.uuidPlaceholder.count))
-    }
+    var pathBeforeID: String? { Self.paths[self]?.beforeID }
 
     /// Whether a call may change the account; such a call is sent once, never retried.
     public var isWrite: Bool { method != .get }

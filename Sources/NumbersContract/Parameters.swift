@@ -85,6 +85,11 @@ extension Endpoint.Route {
     }
   }
 
+  /// The query parameter of this name, if the route takes it.
+  public func queryParameter(_ name: QueryParameter) -> ParameterSpec<QueryParameter>? {
+    queryParameters.first { $0.name == name }
+  }
+
   /// The fields of the JSON body a write sends.
   public var bodyFields: [ParameterSpec<PurchaseBodyField>] {
     switch self {

@@ -125,9 +125,9 @@ public actor Sandbox: APIServer {
   private func consumeRateLimit(account: String) throws {
     guard let limit = configuration.requestsPerMinute, limit > 0 else { return }
     let now = Duration.seconds(configuration.clock.now.timeIntervalSince1970)
-    var requests = requestWindows[account] ?? RequestWindow(limit: limit, grace: Self.networkGrace)
-    defer { requestWindows[account] = requests }
-    if let wait = requests.admit(at: now) {
+    // Admitted in place: a copy out of the dictionary would copy the window's ring on every request.
+    let refusal = requestWindows[account, default: RequestWindow(limit: limit, grace: Self.networkGrace)].admit(at: now)
+    if let wait = refusal {
       let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
       throw Failure.rateLimited(retryAfter: Int(seconds.rounded(.up)), limit: limit)
     }

@@ -18,6 +18,15 @@ struct SignatureExampleTests {
     command.signature.examples.map { Case(command: command.name, example: $0) }
   }
 
+  @Test("every parameter is described, those taken from the API's description too")
+  func everyParameterHasASummary() {
+    for command in builtinCommands {
+      for parameter in command.signature.parameters {
+        #expect(!parameter.summary.isEmpty, "\(command.signature.name) \(parameter.name)")
+      }
+    }
+  }
+
   @Test func everyCommandHasAnExample() {
     let bare = builtinCommands.filter { $0.signature.examples.isEmpty }.map(\.name)
     #expect(bare.isEmpty, "commands without examples: \(bare)")
