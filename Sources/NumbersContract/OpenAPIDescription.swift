@@ -112,22 +112,12 @@ public enum OpenAPIDescription {
   }
 
   private static func answerSchema(_ answer: AnswerLayout) -> JSONValue {
-    var fields = [SchemaField(EnvelopeField.success, .boolean)]
+    let success = SchemaField(EnvelopeField.success, .boolean)
     switch answer {
     case .data(let name, let schema):
-      var data = JSONObject()
-      data[name.rawValue] = self.schema(of: schema)
-      fields.append(SchemaField(EnvelopeField.data, .any))
-      var object = objectSchema(fields)
-      if case .object(var properties)? = object["properties"] {
-        properties[EnvelopeField.data.rawValue] = [
-          "type": "object", "properties": .object(data), "required": [.string(name.rawValue)],
-        ]
-        object["properties"] = .object(properties)
-      }
-      return .object(object)
+      return .object(objectSchema([success, SchemaField(EnvelopeField.data, .fields([SchemaField(name, schema)]))]))
     case .topLevel(let more):
-      return .object(objectSchema(fields + more))
+      return .object(objectSchema([success] + more))
     }
   }
 
@@ -178,7 +168,7 @@ public enum OpenAPIDescription {
     case .oneOf(let values): return ["type": "string", "enum": .array(values.map(JSONValue.string))]
     case .array(let items): return ["type": "array", "items": self.schema(of: items)]
     case .object(let name): return ["$ref": .string("#/components/schemas/" + name)]
-    case .any: return .object([:])
+    case .fields(let fields): return .object(objectSchema(fields))
     case .nullable(let inner):
       if case .object(var object) = self.schema(of: inner), case .string(let type)? = object["type"] {
         object["type"] = .array([.string(type), "null"])

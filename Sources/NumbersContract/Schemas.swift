@@ -10,8 +10,8 @@ public indirect enum Schema: Sendable, Equatable {
   case array(Schema)
   /// A named object of `ObjectSchema.all`.
   case object(String)
-  /// Anything: the contract leaves it open.
-  case any
+  /// An object with these fields, written in place rather than named.
+  case fields([SchemaField])
   case nullable(Schema)
 }
 
