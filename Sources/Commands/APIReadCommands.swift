@@ -37,7 +37,8 @@ let apiReadCommands: [Command] = [
   Command(
     Signature(
       name: "regions", category: .api, summary: "Regions (states, provinces) of a country: US, CA and GB have them.",
-      parameters: [country], input: "a country code string", output: "a list of {id, region_name, iso_country_code}",
+      parameters: [country], input: "a country code string", accepts: [.string, .nothing],
+      output: "a list of {id, region_name, iso_country_code}", result: .fixed(ContractShapes.list(of: .regions)),
       examples: [Example("regions US | count", "how many US regions there are", result: "8")])
   ) { call in
     let code = try countryCode(call)
@@ -50,7 +51,8 @@ let apiReadCommands: [Command] = [
       parameters: [
         country, Parameter(.region, of: .cities, .integer),
       ], input: "a region record (its country and id), or a country code string",
-      output: "a list of {id, city_name, iso_country_code}",
+      accepts: [.record, .string, .nothing], output: "a list of {id, city_name, iso_country_code}",
+      result: .fixed(ContractShapes.list(of: .cities)),
       examples: [
         Example("regions US | first | cities | get city_name", "the cities of the first US region"),
         Example("cities DE | count", "German cities with numbers", result: "4"),
@@ -75,7 +77,7 @@ let apiReadCommands: [Command] = [
   Command(
     Signature(
       name: "did-types", category: .api, summary: "The kinds of number (DID types) and their ids.",
-      output: "a list of {id, name}",
+      accepts: .nothing, output: "a list of {id, name}", result: .fixed(ContractShapes.list(of: .didTypes)),
       examples: [Example("did-types | get name", "the type names")])
   ) { call in
     return list(try await call.request { client throws(NumbersAPIError) in try await client.didTypes() })
@@ -92,7 +94,8 @@ let apiReadCommands: [Command] = [
         Parameter(.didType, of: .groups, .choice(didTypeNames + [DIDType.allTypesName]), aliases: ["type"]),
       ],
       input: "a region or city record (its country and id), or a country code string",
-      output: "a list of groups; each carries `country`, the country asked for",
+      accepts: [.record, .string, .nothing], output: "a list of groups; each carries `country`, the country asked for",
+      result: .fixed(ContractShapes.groups),
       details: "The live API may insist on a region for US searches; its message is shown as it is.",
       examples: [
         Example("groups GB type=mobile | count", "mobile groups in the United Kingdom", result: "1"),
@@ -143,7 +146,8 @@ let apiReadCommands: [Command] = [
           QueryParameter.didType.rawValue, .any, aliases: ["type"], summary: "a DID type name or id",
           suggestions: didTypeNames),
       ],
-      input: "a group record (its country and type)", output: "a list of requirement records",
+      input: "a group record (its country and type)", accepts: [.record, .nothing],
+      output: "a list of requirement records", result: .fixed(ContractShapes.list(of: .requirements)),
       examples: [
         Example("requirements US", "US numbers need no documents", result: "[]"),
         Example("requirements DE type=local | count", "documents for a German local number", result: "2"),
@@ -188,7 +192,8 @@ let apiReadCommands: [Command] = [
         groupParameter,
         Parameter(.numberContains, of: .available, .string, aliases: ["contains"]),
       ],
-      input: "a group record", output: "a list of {id, number}; each carries `group_id`",
+      input: "a group record", accepts: [.record, .nothing], output: "a list of {id, number}; each carries `group_id`",
+      result: .fixed(ContractShapes.available),
       examples: [
         Example(
           "groups US near=415 | first | available contains=555 | count", "vanity numbers in San Francisco",
@@ -206,7 +211,9 @@ let apiReadCommands: [Command] = [
   Command(
     Signature(
       name: "reservations", category: .api, summary: "Numbers this account holds, with their prices and expiry.",
-      output: "a list of reservation records", examples: [Example("reservations | count", "how many are held")])
+      accepts: .nothing, output: "a list of reservation records",
+      result: .fixed(ContractShapes.list(of: .listReservations)),
+      examples: [Example("reservations | count", "how many are held")])
   ) { call in
     let session = try call.session
     let held = list(try await call.request { client throws(NumbersAPIError) in try await client.reservations() })
@@ -217,7 +224,8 @@ let apiReadCommands: [Command] = [
   Command(
     Signature(
       name: "numbers", category: .api, summary: "Every virtual number this account owns (all pages).",
-      output: "a list of virtual number records with status_text",
+      accepts: .nothing, output: "a list of virtual number records with status_text",
+      result: .fixed(ContractShapes.shape(of: .array(.object(ObjectSchema.virtualNumber.name)))),
       examples: [Example("numbers | where status_text == \"ACTIVE\" | count", "active numbers")])
   ) { call in
     return list(try await call.request { client throws(NumbersAPIError) in try await client.ownedNumbers() })
@@ -226,7 +234,8 @@ let apiReadCommands: [Command] = [
   Command(
     Signature(
       name: "info", category: .api, summary: "The account: name, limits, usage; and the mode: sandbox, local or live.",
-      output: "a record", examples: [Example("info | get mode", "sandbox, local or live")])
+      accepts: .nothing, output: "a record", result: .fixed(ContractShapes.info),
+      examples: [Example("info | get mode", "sandbox, local or live")])
   ) { call in
     let session = try call.session
     var value = Value(json: try await call.request { client throws(NumbersAPIError) in try await client.info() })

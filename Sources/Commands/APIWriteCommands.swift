@@ -447,8 +447,9 @@ let apiWriteCommands: [Command] = [
       parameters: [
         groupParameter, Parameter(numberParameterName, .string, summary: "the number to hold, in E.164"),
       ],
-      input: "a group record, or a number record from available",
+      input: "a group record, or a number record from available", accepts: [.record, .nothing],
       output: "the reservation {uuid, number, created_at, expires_at}; it carries `group_id`",
+      result: .fixed(ContractShapes.reservation),
       details: "Reservations are free and expire (the sandbox keeps them 30 minutes). On a live account it asks first.",
       examples: [Example("groups US near=212 | first | reserve | get number", "hold a random New York number")])
   ) { call in
@@ -462,7 +463,7 @@ let apiWriteCommands: [Command] = [
     Signature(
       name: "cancel", category: .api, summary: "Give a reserved number back.",
       parameters: [Parameter("uuid", .string, positional: true, summary: "the reservation's uuid")],
-      input: "a reservation record", output: "the server's answer",
+      input: "a reservation record", accepts: [.record, .nothing], output: "the server's answer",
       examples: [Example("reservations | first | cancel", "cancel the first reservation")])
   ) { call in
     var uuid = call.string("uuid")
@@ -491,7 +492,7 @@ let apiWriteCommands: [Command] = [
       parameters: [
         groupParameter, Parameter(numberParameterName, .string, summary: "the number to buy, in E.164"),
       ],
-      input: "a group, a number from available, or a reservation",
+      input: "a group, a number from available, or a reservation", accepts: [.record, .nothing],
       output: "the server's purchase result; it carries `number`, the number bought",
       details: """
         Every purchase names its number, so that if its answer is lost 2cs can tell whether it went through by \
@@ -562,7 +563,8 @@ let apiWriteCommands: [Command] = [
       parameters: [
         Parameter("uuid", .string, positional: true, summary: "the virtual number's uuid, or its phone number")
       ],
-      input: "an owned number record, or a purchase result", output: "the server's answer",
+      input: "an owned number record, or a purchase result", accepts: [.record, .nothing],
+      output: "the server's answer",
       examples: [Example("numbers | first | release", "release the first owned number")])
   ) { call in
     let session = try call.session

@@ -10,14 +10,29 @@ private func inputList(_ call: Invocation) throws -> [Value] {
   }
 }
 
-/// `a.b.c` read from a value; nil when a step is missing.
-func value(at path: String, in value: Value) -> Value? {
-  var current = value
-  for part in path.split(separator: ".") {
-    guard let next = current.field(String(part)) else { return nil }
-    current = next
+/// A field path argument, checked against the items it will be read from: a field that none of them has is an
+/// error with a did-you-mean (a step written `name?` may be missing). Nil when the argument was not given.
+private func fieldPath(_ call: Invocation, _ parameter: String = "field", over items: [Value]) throws -> FieldPath? {
+  guard let text = call.string(parameter) else { return nil }
+  return try checkedPath(text, call: call, parameter: parameter, over: items)
+}
+
+private func checkedPath(_ text: String, call: Invocation, parameter: String, over items: [Value]) throws -> FieldPath {
+  guard let path = FieldPath(text) else {
+    throw CommandError(
+      "\(call.signature.name): '\(text)' is not a field path", help: "write fields joined by dots: price.monthly_price",
+      parameter: parameter)
   }
-  return current
+  if var missing = path.problem(in: items) {
+    missing.inOneRecord = items.count == 1 && !isList(call.input)
+    throw CommandError(
+      "\(call.signature.name): \(missing.message)", help: missing.help, parameter: parameter, id: "missing-field")
+  }
+  return path
+}
+
+private func isList(_ value: Value) -> Bool {
+  if case .list = value { true } else { false }
 }
 
 private func count(_ call: Invocation, default fallback: Int = 1) throws -> Int {
@@ -39,9 +54,10 @@ func ascending(_ a: Value, _ b: Value) -> Bool {
 }
 
 private func numbers(_ call: Invocation) throws -> [DecimalNumber] {
-  let field = call.string("field")
-  return try inputList(call).compactMap { item -> DecimalNumber? in
-    let picked = field.map { value(at: $0, in: item) ?? .null } ?? item
+  let items = try inputList(call)
+  let path = try fieldPath(call, over: items)
+  return try items.compactMap { item -> DecimalNumber? in
+    let picked = path?.value(in: item) ?? item
     switch picked {
     case .number(let number): return number
     case .null: return nil
@@ -51,6 +67,9 @@ private func numbers(_ call: Invocation) throws -> [DecimalNumber] {
   }
 }
 
+/// What the list commands take piped in: a list, or nothing (an empty list).
+private let listOrNothing: ValueKinds = [.list, .nothing]
+
 private let n = Parameter("n", .integer, positional: true, summary: "how many")
 private let field = Parameter("field", .fieldPath, positional: true, summary: "a field, e.g. price.monthly_price")
 
@@ -58,7 +77,7 @@ let dataCommands: [Command] = [
   Command(
     Signature(
       name: "first", category: .data, summary: "The first item; with n, a list of the first n.", parameters: [n],
-      input: "a list", output: "an item, or a list with n",
+      input: "a list", accepts: listOrNothing, output: "an item, or a list with n", result: DataShapes.itemOrList,
       examples: [
         Example("[3, 1, 2] | first", "the first item", result: "3"),
         Example("[3, 1, 2] | first 2", "", result: "[3, 1]"),
@@ -72,7 +91,7 @@ let dataCommands: [Command] = [
   Command(
     Signature(
       name: "last", category: .data, summary: "The last item; with n, a list of the last n.", parameters: [n],
-      input: "a list", output: "an item, or a list with n",
+      input: "a list", accepts: listOrNothing, output: "an item, or a list with n", result: DataShapes.itemOrList,
       examples: [Example("[3, 1, 2] | last", "the last item", result: "2")])
   ) { call in
     let items = try inputList(call)
@@ -84,13 +103,15 @@ let dataCommands: [Command] = [
     Signature(
       name: "skip", category: .data, summary: "The list without its first n items.",
       parameters: [Parameter("n", .integer, positional: true, required: true, summary: "how many to skip")],
-      input: "a list", output: "a list", examples: [Example("[1, 2, 3] | skip 1", "", result: "[2, 3]")])
+      input: "a list", accepts: listOrNothing, output: "a list", result: .input,
+      examples: [Example("[1, 2, 3] | skip 1", "", result: "[2, 3]")])
   ) { call in .list(Array(try inputList(call).dropFirst(try count(call)))) },
   Command(
     Signature(
       name: "take", category: .data, summary: "The first n items.",
       parameters: [Parameter("n", .integer, positional: true, required: true, summary: "how many to keep")],
-      input: "a list", output: "a list", examples: [Example("[1, 2, 3] | take 2", "", result: "[1, 2]")])
+      input: "a list", accepts: listOrNothing, output: "a list", result: .input,
+      examples: [Example("[1, 2, 3] | take 2", "", result: "[1, 2]")])
   ) { call in .list(Array(try inputList(call).prefix(try count(call)))) },
   Command(
     Signature(
@@ -100,23 +121,23 @@ let dataCommands: [Command] = [
           "condition", .expression, positional: true, required: true,
           summary: "an expression; bare names are fields of the item, $it is the item")
       ],
-      input: "a list", output: "a list",
+      input: "a list", accepts: listOrNothing, output: "a list", result: .input,
       examples: [
         Example("[1, 5, 10] | where $it > 2", "numbers above 2", result: "[5, 10]"),
         Example("groups US | where price.monthly_price < 1.2 and allow_number_selection | count", "cheap, selectable"),
       ])
   ) { call in
+    let items = try inputList(call)
+    let condition = try call.rowExpression("condition", over: items)
     var kept: [Value] = []
-    for item in try inputList(call) where try await call.evaluate("condition", row: item).isTruthy {
-      kept.append(item)
-    }
+    for item in items where try await condition.evaluate(row: item).isTruthy { kept.append(item) }
     return .list(kept)
   },
   Command(
     Signature(
       name: "each", category: .data, summary: "Runs a block for every item ($it) and lists the results.",
       parameters: [Parameter("block", .block, positional: true, required: true, summary: "{ ... } run with $it")],
-      input: "a list (or one value)", output: "a list of the block's values",
+      input: "a list (or one value)", output: "a list of the block's values", result: .fixed(.list(.unknown)),
       examples: [Example("[1, 2] | each { $it * 10 }", "", result: "[10, 20]")])
   ) { call in
     guard case .block(let block)? = call["block"] else { throw CommandError("each needs a block") }
@@ -129,15 +150,16 @@ let dataCommands: [Command] = [
   Command(
     Signature(
       name: "sort-by", category: .data, summary: "Sorts by a field (numbers by value, text alphabetically).",
-      parameters: [field], flags: [CommandFlag("reverse", summary: "largest first")], input: "a list", output: "a list",
+      parameters: [field], flags: [CommandFlag("reverse", summary: "largest first")], input: "a list",
+      accepts: listOrNothing, output: "a list", result: .input,
       examples: [
         Example("[{p: 2}, {p: 1}] | sort-by p | get p", "", result: "[1, 2]"),
         Example("[3, 1, 2] | sort-by --reverse", "", result: "[3, 2, 1]"),
       ])
   ) { call in
-    let path = call.string("field")
     let items = try inputList(call)
-    let keyed = items.map { item in (key: path.map { value(at: $0, in: item) ?? .null } ?? item, item: item) }
+    let path = try fieldPath(call, over: items)
+    let keyed = items.map { item in (key: path?.value(in: item) ?? item, item: item) }
     var sorted = keyed.enumerated().sorted { a, b in
       if ascending(a.element.key, b.element.key) { return true }
       if ascending(b.element.key, a.element.key) { return false }
@@ -152,19 +174,25 @@ let dataCommands: [Command] = [
       parameters: [
         Parameter("fields", .fieldPath, positional: true, required: true, variadic: true, summary: "fields to keep")
       ],
-      input: "a list of records, or a record", output: "the same, with fewer fields",
+      input: "a list of records, or a record", accepts: [.list, .record],
+      output: "the same, with fewer fields", result: DataShapes.selection,
       examples: [Example("[{a: 1, b: 2}] | select b", "", result: "[{b: 2}]")])
   ) { call in
     guard case .list(let fields)? = call["fields"] else { throw CommandError("select needs field names") }
-    let paths = fields.compactMap { if case .string(let text) = $0 { text } else { nil } }
-    func pick(_ item: Value) throws -> Value {
-      guard case .record = item else { throw CommandError("select takes records, got \(item.summary)") }
+    let items: [Value]
+    if case .list(let list) = call.input { items = list } else { items = [call.input] }
+    for item in items where !item.hasFields { throw CommandError("select takes records, got \(item.summary)") }
+    let paths = try fields.compactMap { field -> (String, FieldPath)? in
+      guard case .string(let text) = field else { return nil }
+      return (text, try checkedPath(text, call: call, parameter: "fields", over: items))
+    }
+    func pick(_ item: Value) -> Value {
       var record = Record()
-      for path in paths { record[path] = value(at: path, in: item) ?? .null }
+      for (text, path) in paths { record[text] = path.value(in: item) }
       return .record(record)
     }
-    if case .list(let items) = call.input { return .list(try items.map(pick)) }
-    return try pick(call.input)
+    if case .list = call.input { return .list(items.map(pick)) }
+    return pick(call.input)
   },
   Command(
     Signature(
@@ -172,29 +200,24 @@ let dataCommands: [Command] = [
       parameters: [
         Parameter("field", .fieldPath, positional: true, required: true, summary: "e.g. price.monthly_price")
       ],
-      input: "a record or a list of records", output: "the field's value(s)",
+      input: "a record or a list of records", accepts: [.list, .record], output: "the field's value(s)",
+      result: DataShapes.field,
       examples: [Example("{price: {monthly_price: 3.50}} | get price.monthly_price", "", result: "3.50")])
   ) { call in
-    let path = call.string("field") ?? ""
     switch call.input {
-    case .list(let items): return .list(items.map { value(at: path, in: $0) ?? .null })
+    case .list(let items):
+      let path = try fieldPath(call, over: items)
+      return .list(items.map { path?.value(in: $0) ?? .null })
     case .record, .error:
-      guard let found = value(at: path, in: call.input) else {
-        let keys: [String]
-        if case .record(let record) = call.input { keys = record.keys } else { keys = [] }
-        throw CommandError(
-          "get: no field '\(path)'",
-          help: closestMatch(to: path, among: keys).map { "did you mean '\($0)'?" } ?? "fields: "
-            + keys.joined(separator: ", "))
-      }
-      return found
+      return try fieldPath(call, over: [call.input])?.value(in: call.input) ?? .null
     default: throw CommandError("get takes a record or a list of records, got \(call.input.summary)")
     }
   },
   Command(
     Signature(
       name: "count", category: .data, summary: "How many items a list has (fields for a record).",
-      input: "a list or a record", output: "a number", examples: [Example("[1, 2, 3] | count", "", result: "3")])
+      input: "a list or a record", accepts: [.list, .record, .string, .nothing], output: "a number",
+      result: .fixed(.number), examples: [Example("[1, 2, 3] | count", "", result: "3")])
   ) { call in
     switch call.input {
     case .list(let items): return .int(items.count)
@@ -207,7 +230,7 @@ let dataCommands: [Command] = [
   Command(
     Signature(
       name: "sum", category: .data, summary: "Adds up numbers, or one field of records.", parameters: [field],
-      input: "a list", output: "a number",
+      input: "a list", accepts: listOrNothing, output: "a number", result: .fixed(.number),
       examples: [Example("[0.1, 0.2] | sum", "exact decimal arithmetic", result: "0.3")])
   ) { call in
     var total = DecimalNumber(0)
@@ -220,19 +243,22 @@ let dataCommands: [Command] = [
   Command(
     Signature(
       name: "min", category: .data, summary: "The smallest number, or the smallest value of a field.",
-      parameters: [field], input: "a list", output: "a number (null for an empty list)",
+      parameters: [field], input: "a list", accepts: listOrNothing,
+      output: "a number (null for an empty list)", result: .fixed(.number),
       examples: [Example("[3, 1, 2] | min", "", result: "1")])
   ) { call in try numbers(call).min().map(Value.number) ?? .null },
   Command(
     Signature(
       name: "max", category: .data, summary: "The largest number, or the largest value of a field.",
-      parameters: [field], input: "a list", output: "a number (null for an empty list)",
+      parameters: [field], input: "a list", accepts: listOrNothing,
+      output: "a number (null for an empty list)", result: .fixed(.number),
       examples: [Example("[3, 1, 2] | max", "", result: "3")])
   ) { call in try numbers(call).max().map(Value.number) ?? .null },
   Command(
     Signature(
       name: "uniq", category: .data, summary: "The list without repeated items, first ones kept.", input: "a list",
-      output: "a list", examples: [Example("[1, 2, 1] | uniq", "", result: "[1, 2]")])
+      accepts: listOrNothing, output: "a list", result: .input,
+      examples: [Example("[1, 2, 1] | uniq", "", result: "[1, 2]")])
   ) { call in
     var kept: [Value] = []
     for item in try inputList(call) where !kept.contains(item) { kept.append(item) }
@@ -240,13 +266,15 @@ let dataCommands: [Command] = [
   },
   Command(
     Signature(
-      name: "reverse", category: .data, summary: "The list in reverse order.", input: "a list", output: "a list",
+      name: "reverse", category: .data, summary: "The list in reverse order.", input: "a list",
+      accepts: listOrNothing, output: "a list", result: .input,
       examples: [Example("[1, 2, 3] | reverse", "", result: "[3, 2, 1]")])
   ) { call in .list(try inputList(call).reversed()) },
   Command(
     Signature(
       name: "flatten", category: .data, summary: "Lists inside the list spliced into it (one level).",
-      input: "a list", output: "a list", examples: [Example("[[1, 2], [3]] | flatten", "", result: "[1, 2, 3]")])
+      input: "a list", accepts: listOrNothing, output: "a list", result: .fixed(.list(.unknown)),
+      examples: [Example("[[1, 2], [3]] | flatten", "", result: "[1, 2, 3]")])
   ) { call in
     .list(try inputList(call).flatMap { item -> [Value] in if case .list(let inner) = item { inner } else { [item] } })
   },
@@ -254,20 +282,25 @@ let dataCommands: [Command] = [
     Signature(
       name: "group-by", category: .data, summary: "A record of lists, keyed by a field's value.",
       parameters: [Parameter("field", .fieldPath, positional: true, required: true, summary: "the field to group on")],
-      input: "a list of records", output: "a record",
+      input: "a list of records", accepts: listOrNothing, output: "a record",
       examples: [Example("[{t: a}, {t: b}, {t: a}] | group-by t | get a | count", "", result: "2")])
   ) { call in
-    let path = call.string("field") ?? ""
-    var groups = Record()
-    for item in try inputList(call) {
-      let key = (value(at: path, in: item) ?? .null).description
-      if case .list(let existing)? = groups[key] {
-        groups[key] = .list(existing + [item])
+    let items = try inputList(call)
+    let path = try fieldPath(call, over: items)
+    var keys: [String] = []
+    var members: [[Value]] = []
+    var positions: [String: Int] = [:]
+    for item in items {
+      let key = (path?.value(in: item) ?? .null).description
+      if let position = positions[key] {
+        members[position].append(item)
       } else {
-        groups[key] = .list([item])
+        positions[key] = keys.count
+        keys.append(key)
+        members.append([item])
       }
     }
-    return .record(groups)
+    return .record(Record(zip(keys, members).map { Record.Field(key: $0, value: .list($1)) }))
   },
   Command(
     Signature(
@@ -275,7 +308,8 @@ let dataCommands: [Command] = [
       parameters: [
         Parameter("from", .integer, positional: true, required: true, summary: "the first number"),
         Parameter("to", .integer, positional: true, required: true, summary: "where to stop (not included)"),
-      ], output: "a list of numbers", examples: [Example("range 1 4", "", result: "[1, 2, 3]")])
+      ], output: "a list of numbers", result: .fixed(.list(.number)),
+      examples: [Example("range 1 4", "", result: "[1, 2, 3]")])
   ) { call in
     let from = call.integer("from") ?? 0
     let to = call.integer("to") ?? 0

@@ -174,12 +174,14 @@ public indirect enum Expression: Sendable, Equatable {
   case subpipeline(Pipeline, SourceRange)
   case unary(UnaryOperator, Expression, SourceRange)
   case binary(BinaryOperator, Expression, Expression, SourceRange)
+  /// `name?`, `$x.name?`, `$list[9]?`: the field (or item) read last may be missing, and then reads as null.
+  case optional(Expression, SourceRange)
 
   public var range: SourceRange {
     switch self {
     case .literal(_, let range), .interpolated(_, let range), .variable(_, let range), .name(_, let range),
       .field(_, _, let range), .index(_, _, let range), .list(_, let range), .record(_, let range),
-      .subpipeline(_, let range), .unary(_, _, let range), .binary(_, _, _, let range):
+      .subpipeline(_, let range), .unary(_, _, let range), .binary(_, _, _, let range), .optional(_, let range):
       range
     case .block(let block): block.range
     }
@@ -206,7 +208,7 @@ extension Expression {
     switch self {
     case .subpipeline(let pipeline, _): pipeline.plainExpression == nil
     case .literal, .variable, .name, .block: false
-    case .field(let base, _, _), .unary(_, let base, _): base.runsPipeline
+    case .field(let base, _, _), .unary(_, let base, _), .optional(let base, _): base.runsPipeline
     case .index(let left, let right, _), .binary(_, let left, let right, _): left.runsPipeline || right.runsPipeline
     case .list(let items, _): items.contains { $0.runsPipeline }
     case .record(let entries, _): entries.contains { $0.value.runsPipeline }
@@ -217,6 +219,11 @@ extension Expression {
     }
   }
 
+  /// Whether it is a bare name.
+  var isName: Bool {
+    if case .name = self { true } else { false }
+  }
+
   /// The same node with each direct operand replaced by `transform`'s result, called in evaluation order.
   func mappingOperands(_ transform: (Expression) async throws -> Expression) async rethrows -> Expression {
     switch self {
@@ -224,6 +231,9 @@ extension Expression {
       return self
     case .field(let base, let name, let range):
       return .field(try await transform(base), name, range)
+    case .optional(let access, let range):
+      // The access itself stays: its base is what is evaluated first.
+      return .optional(try await access.mappingOperands(transform), range)
     case .index(let base, let index, let range):
       let mappedBase = try await transform(base)
       return .index(mappedBase, try await transform(index), range)

@@ -1,22 +1,42 @@
-/// Binds a parsed program against the commands it calls, without running
-/// anything: unknown commands, parameters and flags, and literal arguments
-/// of the wrong type. `2cs check` is this plus the parser.
+/// Checks a parsed program against the commands it calls and the variables it reads, without running anything:
+/// unknown commands, parameters and flags; literal arguments of the wrong type; variables read before any `let`
+/// binds them; and, following the shapes commands declare for their results, fields that no record will have and
+/// values piped into a command that does not take them. `2cs check` is this plus the parser.
 struct Checker {
   let engine: Engine
   let source: SourceFile
   /// Commands defined with `def` anywhere in the program.
   private(set) var definitions: [String: Signature] = [:]
-  /// `source` can define commands the checker cannot see; unknown names are then left to run time.
+  /// `source` can define commands and variables the checker cannot see; unknown names are then left to run time.
   private(set) var sourcesOtherFiles = false
   private(set) var diagnostics: [Diagnostic] = []
+  /// The variables of each level of nesting, outermost first.
+  private var scopes: [StaticScope]
 
-  init(engine: Engine, source: SourceFile) {
+  /// What the checker knows of one scope of the program (see `Scope`).
+  private struct StaticScope {
+    /// Variables bound so far, in the order the code is written, with the shape of their values.
+    var bound: [String: Shape] = [:]
+    /// Every name bound anywhere in the scope's statements.
+    var everywhere: Set<String> = []
+    /// Whether its code runs later than it is written (a `def` body, a block): then a name the scopes around it
+    /// bind anywhere may be bound by the time it runs.
+    var runsLater = false
+  }
+
+  /// - Parameter known: the variables the program starts with (the REPL's, or the caller's of `source`).
+  init(engine: Engine, source: SourceFile, known: Scope) {
     self.engine = engine
     self.source = source
+    var top = StaticScope()
+    for name in known.visibleNames { top.bound[name] = known.lookup(name).map { Shape(of: $0) } ?? .unknown }
+    top.bound["env"] = .unknown
+    scopes = [top]
   }
 
   mutating func check(_ statements: [Statement]) {
     collectDefinitions(statements)
+    scopes[0].everywhere = Self.boundNames(statements)
     for statement in statements { check(statement) }
   }
 
@@ -48,26 +68,91 @@ struct Checker {
     }
   }
 
+  /// The names `let`, `for` and `catch` bind in these statements' scope (not inside `def` bodies or blocks).
+  private static func boundNames(_ statements: [Statement]) -> Set<String> {
+    var names: Set<String> = []
+    for statement in statements {
+      switch statement {
+      case .binding(let binding): names.insert(binding.name)
+      case .conditional(let conditional):
+        for branch in conditional.branches { names.formUnion(boundNames(branch.body.statements)) }
+        if let otherwise = conditional.otherwise { names.formUnion(boundNames(otherwise.statements)) }
+      case .loop(let loop):
+        names.insert(loop.variable)
+        names.formUnion(boundNames(loop.body.statements))
+      case .attempt(let attempt):
+        if let name = attempt.errorName { names.insert(name) }
+        names.formUnion(boundNames(attempt.body.statements))
+        names.formUnion(boundNames(attempt.handler.statements))
+      default: break
+      }
+    }
+    return names
+  }
+
+  // MARK: Variables
+
+  private mutating func bind(_ name: String, _ shape: Shape) {
+    let innermost = scopes.count - 1
+    scopes[innermost].bound[name] = scopes[innermost].bound[name].map { $0.merged(with: shape) } ?? shape
+  }
+
+  /// The shape of a variable's value; nil when no `let` can have bound it.
+  private func lookup(_ name: String) -> Shape? {
+    var afterALaterScope = false
+    for scope in scopes.reversed() {
+      if let shape = scope.bound[name] { return shape }
+      if afterALaterScope, scope.everywhere.contains(name) { return .unknown }
+      if scope.runsLater { afterALaterScope = true }
+    }
+    return nil
+  }
+
+  private var visibleNames: [String] {
+    Array(Set(scopes.flatMap { $0.bound.keys }.filter { $0 != "it" || lookup("it") != nil })).sorted()
+  }
+
+  /// Checks code that runs in a scope of its own (a `def` body, a block), with these variables bound first.
+  private mutating func inScope(
+    of statements: [Statement], binding names: [String: Shape], _ body: (inout Checker) -> Void
+  ) {
+    var scope = StaticScope(bound: names, everywhere: Self.boundNames(statements), runsLater: true)
+    scope.everywhere.formUnion(names.keys)
+    scopes.append(scope)
+    body(&self)
+    scopes.removeLast()
+  }
+
+  // MARK: Statements
+
   private mutating func check(_ statement: Statement) {
     switch statement {
-    case .pipeline(let pipeline): check(pipeline)
-    case .binding(let binding): check(binding.value)
+    case .pipeline(let pipeline): _ = check(pipeline)
+    case .binding(let binding): bind(binding.name, check(binding.value))
     case .conditional(let conditional):
       for branch in conditional.branches {
-        check(branch.condition)
+        _ = check(branch.condition)
         check(branch.body)
       }
       if let otherwise = conditional.otherwise { check(otherwise) }
     case .loop(let loop):
-      check(loop.source)
+      let items = check(loop.source)
+      // Each pass may read what the pass before bound further down.
+      for name in Self.boundNames(loop.body.statements) where lookup(name) == nil { bind(name, .unknown) }
+      bind(loop.variable, items.kind == .list ? items.element : items)
       check(loop.body)
     case .definition(let definition):
-      for parameter in definition.parameters { if let value = parameter.defaultValue { check(value) } }
-      check(definition.body)
-    case .returning(let value, _): if let value { check(value) }
+      var parameters: [String: Shape] = ["in": .unknown]
+      for parameter in definition.parameters { parameters[parameter.name] = .unknown }
+      inScope(of: definition.body.statements, binding: [:]) { checker in
+        for parameter in definition.parameters { if let value = parameter.defaultValue { _ = checker.check(value) } }
+      }
+      inScope(of: definition.body.statements, binding: parameters) { checker in checker.check(definition.body) }
+    case .returning(let value, _): if let value { _ = check(value) }
     case .breaking, .continuing: break
     case .attempt(let attempt):
       check(attempt.body)
+      if let name = attempt.errorName { bind(name, .unknown) }
       check(attempt.handler)
     }
   }
@@ -76,48 +161,80 @@ struct Checker {
     for statement in block.statements { check(statement) }
   }
 
-  private mutating func check(_ pipeline: Pipeline) {
+  /// Checks a pipeline and returns the shape of its value.
+  private mutating func check(_ pipeline: Pipeline) -> Shape {
+    var shape = Shape.null
     for (position, stage) in pipeline.stages.enumerated() {
       switch stage {
       case .expression(let expression):
         if position > 0 {
           diagnostics.append(Diagnostics.valueAfterPipe(at: expression.range))
         }
-        check(expression)
-      case .command(let call): check(call)
+        shape = check(expression)
+      case .command(let call): shape = check(call, input: shape)
       }
     }
+    return shape
   }
 
-  private mutating func check(_ call: CommandCall) {
-    for argument in call.arguments {
+  private mutating func check(_ call: CommandCall, input: Shape) -> Shape {
+    let builtin = engine.registry[call.name]?.signature
+    let expressionParameters = Set((builtin?.parameters ?? []).filter { $0.kind == .expression }.map(\.name))
+    var rowShape = input.kind == .list ? input.element : input
+    if rowShape.kind == nil || rowShape.kind == .nothing { rowShape = .unknown }
+    for (position, argument) in call.arguments.enumerated() {
       switch argument {
-      case .named(_, let value, _), .positional(let value): check(value)
+      case .named(let name, let value, _) where expressionParameters.contains(name):
+        _ = checkRow(value, row: rowShape)
+      case .positional(let value) where position == 0 && !expressionParameters.isEmpty:
+        _ = checkRow(value, row: rowShape)
+      case .named(_, let value, _), .positional(let value): _ = check(value)
       case .flag: break
       }
     }
-    guard
-      let signature = engine.registry[call.name]?.signature ?? definitions[call.name]
-        ?? engine.userCommands[call.name]?.signature
-    else {
+    guard let signature = builtin ?? definitions[call.name] ?? engine.userCommands[call.name]?.signature else {
       if !sourcesOtherFiles {
         diagnostics.append(
           Diagnostics.unknownCommand(
             call.name, at: call.nameRange,
             suggestion: closestMatch(to: call.name, among: engine.commandNames + Array(definitions.keys))))
       }
-      return
+      return .unknown
+    }
+    if let kind = input.kind, !signature.accepts.contains(kind) {
+      diagnostics.append(Diagnostics.wrongInputShape(input, command: signature, at: call.nameRange))
     }
     switch ArgumentBinder.plan(call, signature: signature) {
     case .failure(let diagnostic):
       diagnostics.append(diagnostic)
+      return .unknown
     case .success(let plan):
+      var literals: [String: Value] = [:]
+      var written: Set<String> = []
       for (parameter, expression) in plan.assignments {
+        written.insert(parameter.name)
         guard let literal = Self.literalValue(expression, kind: parameter.kind) else { continue }
         if case .failure(let mismatch) = ArgumentBinder.check(literal, for: parameter, command: call.name) {
           diagnostics.append(Diagnostics.wrongArgument(mismatch, at: expression.range))
+          continue
+        }
+        if parameter.kind == .fieldPath, case .string(let text) = literal, let path = FieldPath(text),
+          var missing = rowShape.reading(path).missing
+        {
+          missing.inOneRecord = missing.inOneRecord || input.kind == .record
+          diagnostics.append(Diagnostics.missingField(missing, command: call.name, at: expression.range))
+        }
+        if parameter.variadic {
+          if case .list(let earlier)? = literals[parameter.name] {
+            literals[parameter.name] = .list(earlier + [literal])
+          } else {
+            literals[parameter.name] = .list([literal])
+          }
+        } else {
+          literals[parameter.name] = literal
         }
       }
+      return signature.result.shape(for: .init(input: input, literals: literals, written: written, flags: plan.flags))
     }
   }
 
@@ -131,23 +248,89 @@ struct Checker {
     }
   }
 
-  private mutating func check(_ expression: Expression) {
+  // MARK: Expressions
+
+  /// Checks an expression evaluated for each row (`where`), whose bare names are fields of `row`.
+  private mutating func checkRow(_ expression: Expression, row: Shape) -> Shape {
+    scopes.append(StaticScope(bound: ["it": row], everywhere: ["it"]))
+    defer { scopes.removeLast() }
+    return check(expression)
+  }
+
+  /// Checks an expression and returns the shape of its value.
+  private mutating func check(_ expression: Expression) -> Shape {
     switch expression {
-    case .subpipeline(let pipeline, _): check(pipeline)
-    case .block(let block): check(block)
-    case .field(let base, _, _): check(base)
-    case .index(let base, let index, _):
-      check(base)
-      check(index)
-    case .list(let items, _): for item in items { check(item) }
-    case .record(let entries, _): for entry in entries { check(entry.value) }
-    case .unary(_, let operand, _): check(operand)
-    case .binary(_, let left, let right, _):
-      check(left)
-      check(right)
+    case .literal(let value, _): return Shape(of: value)
     case .interpolated(let parts, _):
-      for part in parts { if case .interpolation(let inner) = part { check(inner) } }
-    case .literal, .variable, .name: break
+      for part in parts { if case .interpolation(let inner) = part { _ = check(inner) } }
+      return .string
+    case .variable(let name, let range):
+      if let shape = lookup(name) { return shape }
+      if !sourcesOtherFiles {
+        diagnostics.append(
+          Diagnostics.undefinedVariable(name, suggestion: closestMatch(to: name, among: visibleNames), at: range))
+      }
+      return .unknown
+    case .name(let name, let range):
+      guard let row = lookup("it") else { return .unknown }
+      let (shape, missing) = row.reading(FieldPath(steps: [.init(name: name)]))
+      if let missing { diagnostics.append(Diagnostics.bareWordNotAField(missing, at: range)) }
+      return shape
+    case .field(let base, let name, let range):
+      let (shape, missing) = check(base).reading(FieldPath(steps: [.init(name: name)]))
+      if var missing {
+        if !missing.fields.isEmpty { missing.within = Self.reference(base) }
+        diagnostics.append(Diagnostics.missingField(missing, at: range))
+      }
+      return shape
+    case .optional(let access, _):
+      switch access {
+      case .field(let base, let name, _):
+        return check(base).reading(FieldPath(steps: [.init(name: name, optional: true)])).shape
+      case .name(let name, _):
+        return (lookup("it") ?? .unknown).reading(FieldPath(steps: [.init(name: name, optional: true)])).shape
+      case .index(let base, let index, _):
+        _ = check(index)
+        return check(base).element
+      default: return check(access)
+      }
+    case .index(let base, let index, _):
+      let container = check(base)
+      _ = check(index)
+      return container.element
+    case .list(let items, _):
+      let shapes = items.map { check($0) }
+      return .list(shapes.dropFirst().reduce(shapes.first ?? .unknown) { $0.merged(with: $1) })
+    case .record(let entries, _):
+      return .record(entries.map { ShapeField($0.key, check($0.value)) })
+    case .block(let block):
+      inScope(of: block.statements, binding: ["it": .unknown]) { checker in checker.check(block) }
+      return .block
+    case .subpipeline(let pipeline, _):
+      return check(pipeline)
+    case .unary(let operation, let operand, _):
+      _ = check(operand)
+      return operation == .not ? .bool : .number
+    case .binary(let operation, let left, let right, _):
+      let leftShape = check(left)
+      let rightShape = check(right)
+      switch operation {
+      case .add: return leftShape == rightShape ? leftShape : .unknown
+      case .subtract, .multiply, .divide, .remainder: return .number
+      default: return .bool
+      }
+    }
+  }
+
+  /// How a chain of reads is written (`$g.price`, `price`), to say where a field is missing; nil for other
+  /// expressions.
+  private static func reference(_ expression: Expression) -> String? {
+    switch expression {
+    case .variable(let name, _): "$" + name
+    case .name(let name, _): name
+    case .field(let base, let name, _): reference(base).map { $0 + "." + name }
+    case .optional(let access, _): reference(access).map { $0 + "?" }
+    default: nil
     }
   }
 }

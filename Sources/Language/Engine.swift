@@ -46,6 +46,8 @@ public final class Engine: @unchecked Sendable {
 
   public init(commands: [Command] = [], host: (any Sendable)? = nil) {
     self.host = host
+    // Every program may read its arguments; a host that has some sets them.
+    globals.bind("args", .list([]))
     for command in commands { add(command) }
   }
 
@@ -79,14 +81,17 @@ public final class Engine: @unchecked Sendable {
 
   // MARK: Running
 
-  public func parse(_ text: String, name: String) -> Parsed {
+  public func parse(_ text: String, name: String) -> Parsed { parse(text, name: name, in: globals) }
+
+  /// Parses and checks a program that will run in `scope`, whose variables it may read.
+  func parse(_ text: String, name: String, in scope: Scope) -> Parsed {
     let source = SourceFile(name: name, text: text)
     let (statements, syntax, incomplete) = Parser.parse(source) { [registry] command in
       guard let signature = registry[command]?.signature else { return [] }
       return Set(signature.parameters.filter { $0.kind == .expression }.map(\.name))
     }
     // The statements that parsed are checked too, so one run reports every error.
-    var checker = Checker(engine: self, source: source)
+    var checker = Checker(engine: self, source: source, known: scope)
     checker.check(statements)
     let diagnostics = (syntax + checker.diagnostics).sorted { $0.range.start < $1.range.start }
     return Parsed(source: source, statements: statements, diagnostics: diagnostics, incomplete: incomplete)
@@ -124,7 +129,7 @@ public final class Engine: @unchecked Sendable {
     }
     sourceDepth += 1
     defer { sourceDepth -= 1 }
-    let parsed = parse(text, name: name)
+    let parsed = parse(text, name: name, in: scope)
     guard parsed.diagnostics.isEmpty else {
       throw Diagnostics.sourcedFileInvalid(
         name, rendered: parsed.diagnostics.map { $0.rendered(in: parsed.source) }.joined())

@@ -145,6 +145,9 @@ final class Interpreter: @unchecked Sendable {
   private func invoke(_ call: CommandCall, input: Value, in scope: Scope) async throws -> Value {
     if Task.isCancelled { throw failure(Diagnostics.interrupted(at: call.range)) }
     if let command = engine.registry[call.name] {
+      guard command.signature.accepts.contains(ValueKinds(of: input)) else {
+        throw failure(Diagnostics.wrongInput(input, command: command.signature, at: call.nameRange))
+      }
       let invocation = try await bind(call, to: command.signature, input: input, in: scope)
       do {
         return try await command.run(invocation)
@@ -184,7 +187,7 @@ final class Interpreter: @unchecked Sendable {
     -> Invocation
   {
     var arguments: [String: Value] = [:]
-    var expressions: [String: Invocation.RowExpression] = [:]
+    var expressions: [String: (expression: Expression, runsPipeline: Bool)] = [:]
     var flags: Set<String> = []
     var rest: [Value] = []
     var ranges: [String: SourceRange] = [:]
@@ -294,14 +297,23 @@ final class Interpreter: @unchecked Sendable {
     case .variable(let name, let range):
       return try variable(name, in: scope, at: range)
     case .name(let name, let range):
-      guard let row = scope.lookup("it") else {
-        throw failure(Diagnostics.bareName(name, at: range))
-      }
-      return try field(name, of: row, at: range)
+      return try field(name, of: try row(for: name, in: scope, at: range), at: range)
     case .field(let base, let name, let range):
       return try field(name, of: try value(of: base, in: scope), at: range)
     case .index(let base, let index, let range):
       return try self.index(try value(of: base, in: scope), try value(of: index, in: scope), at: range)
+    case .optional(let access, _):
+      switch access {
+      case .name(let name, let range):
+        return try field(name, of: try row(for: name, in: scope, at: range), optional: true, at: range)
+      case .field(let base, let name, let range):
+        return try field(name, of: try value(of: base, in: scope), optional: true, at: range)
+      case .index(let base, let index, let range):
+        return try self.index(
+          try value(of: base, in: scope), try value(of: index, in: scope), optional: true, at: range)
+      default:
+        return try value(of: access, in: scope)
+      }
     case .list(let items, _):
       return .list(try items.map { try value(of: $0, in: scope) })
     case .record(let entries, _):
@@ -350,29 +362,114 @@ final class Interpreter: @unchecked Sendable {
     throw failure(Diagnostics.undefinedVariable(name, suggestion: closestMatch(to: name, among: known), at: range))
   }
 
-  func field(_ name: String, of value: Value, at range: SourceRange) throws -> Value {
+  // MARK: Rows
+
+  /// `expression` with each field it reads of the row (bare names, `$it.name`) checked against `rows` and then made
+  /// optional, since a row may lack a field that another row has. A field that no row has is an error.
+  func rowReads(of expression: Expression, over rows: [Value]) throws -> Expression {
+    if let path = Self.rowPath(expression) {
+      guard !path.isEmpty else { return expression }
+      if let missing = FieldPath(steps: path.map(\.step)).problem(in: rows) {
+        let failing = path.first { $0.step.name == missing.name && !$0.step.optional } ?? path[0]
+        let isBareWord = path.count == 1 && !path[0].step.optional && missing.within == nil && expression.isName
+        throw failure(
+          isBareWord
+            ? Diagnostics.bareWordNotAField(missing, at: failing.range)
+            : Diagnostics.missingField(missing, at: failing.range))
+      }
+      return Self.readingOptionally(expression)
+    }
+    switch expression {
+    case .literal, .variable, .name, .block, .subpipeline, .field, .optional:
+      return expression
+    case .index(let base, let index, let range):
+      return .index(try rowReads(of: base, over: rows), try rowReads(of: index, over: rows), range)
+    case .unary(let operation, let operand, let range):
+      return .unary(operation, try rowReads(of: operand, over: rows), range)
+    case .binary(let operation, let left, let right, let range):
+      return .binary(operation, try rowReads(of: left, over: rows), try rowReads(of: right, over: rows), range)
+    case .list(let items, let range):
+      return .list(try items.map { try rowReads(of: $0, over: rows) }, range)
+    case .record(let entries, let range):
+      return .record(
+        try entries.map { RecordEntry(key: $0.key, value: try rowReads(of: $0.value, over: rows)) }, range)
+    case .interpolated(let parts, let range):
+      return .interpolated(
+        try parts.map { part in
+          if case .interpolation(let inner) = part { return .interpolation(try rowReads(of: inner, over: rows)) }
+          return part
+        }, range)
+    }
+  }
+
+  /// The fields a chain of reads from the row goes through (`price.monthly_price`, `$it.id`), each with where it
+  /// was written; nil when the expression is not such a chain.
+  private static func rowPath(_ expression: Expression) -> [(step: FieldPath.Step, range: SourceRange)]? {
+    switch expression {
+    case .name(let name, let range): [(.init(name: name), range)]
+    case .variable("it", _): []
+    case .field(let base, let name, let range): rowPath(base).map { $0 + [(.init(name: name), range)] }
+    case .optional(.name(let name, _), let range): [(.init(name: name, optional: true), range)]
+    case .optional(.field(let base, let name, _), let range):
+      rowPath(base).map { $0 + [(.init(name: name, optional: true), range)] }
+    default: nil
+    }
+  }
+
+  /// A chain of reads from the row with every step optional.
+  private static func readingOptionally(_ expression: Expression) -> Expression {
+    switch expression {
+    case .name(_, let range): .optional(expression, range)
+    case .field(let base, let name, let range): .optional(.field(readingOptionally(base), name, range), range)
+    case .optional(.field(let base, let name, let inner), let range):
+      .optional(.field(readingOptionally(base), name, inner), range)
+    default: expression
+    }
+  }
+
+  /// The current row (`$it`), whose fields bare names read.
+  private func row(for name: String, in scope: Scope, at range: SourceRange) throws -> Value {
+    guard let row = scope.lookup("it") else { throw failure(Diagnostics.bareName(name, at: range)) }
+    return row
+  }
+
+  /// A field of a record. A record without it is an error with a did-you-mean, unless the field is `optional`
+  /// (written `name?`). A field of a list of records is the list of that field: null for the records without it,
+  /// as long as one of them has it.
+  func field(_ name: String, of value: Value, optional: Bool = false, at range: SourceRange) throws -> Value {
     switch value {
-    case .record, .error: return value.field(name) ?? .null
+    case .record, .error:
+      if let found = value.field(name) { return found }
+      guard optional else {
+        var missing = FieldPath(steps: [.init(name: name)]).problem(in: [value])
+        missing?.inOneRecord = true
+        throw failure(
+          missing.map { Diagnostics.missingField($0, at: range) } ?? Diagnostics.noFields(name, of: value, at: range))
+      }
+      return .null
     case .null: return .null
     case .list(let items):
-      // A field of a list of records is the list of that field.
-      return .list(try items.map { try field(name, of: $0, at: range) })
+      if !optional, let missing = FieldPath(steps: [.init(name: name)]).problem(in: items.filter(\.hasFields)) {
+        throw failure(Diagnostics.missingField(missing, at: range))
+      }
+      return .list(try items.map { try field(name, of: $0, optional: true, at: range) })
     default:
       throw failure(Diagnostics.noFields(name, of: value, at: range))
     }
   }
 
-  private func index(_ value: Value, _ index: Value, at range: SourceRange) throws -> Value {
+  private func index(_ value: Value, _ index: Value, optional: Bool = false, at range: SourceRange) throws -> Value {
     switch (value, index) {
     case (.list(let items), .number(let number)):
       guard let position = number.intValue else { throw failure(Diagnostics.fractionalIndex(of: "list", at: range)) }
       let resolved = position < 0 ? items.count + position : position
       guard items.indices.contains(resolved) else {
+        if optional { return .null }
         throw failure(Diagnostics.indexOutOfRange(position, of: "list", count: items.count, at: range))
       }
       return items[resolved]
     case (.record, .string(let key)), (.error, .string(let key)):
-      return value.field(key) ?? .null
+      return try field(key, of: value, optional: optional, at: range)
     case (.string(let text), .number(let number)):
       guard let position = number.intValue else {
         throw failure(Diagnostics.fractionalIndex(of: "string", at: range))
@@ -380,6 +477,7 @@ final class Interpreter: @unchecked Sendable {
       let characters = Array(text)
       let resolved = position < 0 ? characters.count + position : position
       guard characters.indices.contains(resolved) else {
+        if optional { return .null }
         throw failure(Diagnostics.indexOutOfRange(position, of: "string", count: characters.count, at: range))
       }
       return .string(String(characters[resolved]))

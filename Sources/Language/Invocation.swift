@@ -8,8 +8,7 @@ public struct Invocation: Sendable {
   public let arguments: [String: Value]
   public let flags: Set<String>
   /// An expression parameter's expression, evaluated once per row, and whether it runs a pipeline.
-  typealias RowExpression = (expression: Expression, runsPipeline: Bool)
-  let expressions: [String: RowExpression]
+  let expressions: [String: (expression: Expression, runsPipeline: Bool)]
   /// Where each argument was written, so errors about one point at it.
   let argumentRanges: [String: SourceRange]
   let interpreter: Interpreter
@@ -45,6 +44,18 @@ public struct Invocation: Sendable {
     return try await interpreter.evaluate(expression, runsPipeline: runsPipeline, in: local)
   }
 
+  /// An expression parameter made ready to be evaluated on each of `rows`, as `where` does. Every field its bare
+  /// names (and `$it`) read must be a field of at least one row: otherwise this throws a located error with a
+  /// did-you-mean, or, for a lone bare word, a hint to quote it. A row without a field the others have reads null.
+  public func rowExpression(_ name: String, over rows: [Value]) throws -> RowExpression {
+    guard let (expression, runsPipeline) = expressions[name] else {
+      throw Diagnostics.missingExpression(name, command: signature.name)
+    }
+    return RowExpression(
+      expression: try interpreter.rowReads(of: expression, over: rows), runsPipeline: runsPipeline,
+      interpreter: interpreter, scope: scope)
+  }
+
   /// Runs a block with `$it` bound to `row` and returns its last value.
   public func call(_ closure: Closure, with row: Value) async throws -> Value {
     try await interpreter.call(closure, it: row)
@@ -61,5 +72,19 @@ public struct Invocation: Sendable {
   /// Every variable visible at the call, nearest scope first.
   public var visibleVariables: [(String, Value)] {
     scope.visibleNames.compactMap { name in scope.lookup(name).map { (name, $0) } }
+  }
+}
+
+/// An expression evaluated once per row, with `$it` bound to the row: see `Invocation.rowExpression(_:over:)`.
+public struct RowExpression: Sendable {
+  let expression: Expression
+  let runsPipeline: Bool
+  let interpreter: Interpreter
+  let scope: Scope
+
+  public func evaluate(row: Value) async throws -> Value {
+    let local = Scope(parent: scope)
+    local.bind("it", row)
+    return try await interpreter.evaluate(expression, runsPipeline: runsPipeline, in: local)
   }
 }

@@ -48,12 +48,14 @@ enum Symbol: String, CaseIterable {
   case lessOrEqual = "<="
   case greaterOrEqual = ">="
   case matches = "=~"
+  /// After a field or an index: it may be missing (`price.ppm?`).
+  case question = "?"
 }
 
 enum LexedStringPart: Equatable {
   case text(String)
-  /// `$name.field.field` inside a string.
-  case variable(String, [String], SourceRange)
+  /// `$name.field[index]…` inside a string: the range of the reference, read as an expression.
+  case reference(SourceRange)
   /// `$( ... )` inside a string: the range of the text between the parentheses.
   case pipeline(SourceRange)
 }
@@ -286,21 +288,28 @@ struct Lexer {
         }
         if let first = byte(at: position + 1), Self.isIdentifierStart(first) {
           flush()
-          let variableStart = position
+          let referenceStart = position
           position += 1
-          let nameStart = position
           while let next = byte(at: position), Self.isIdentifierPart(next) { position += 1 }
-          let name = text(nameStart, position)
-          var path: [String] = []
-          while byte(at: position) == UInt8(ascii: "."), let after = byte(at: position + 1),
-            Self.isIdentifierPart(after)
-          {
-            let fieldStart = position + 1
-            position = fieldStart
-            while let next = byte(at: position), Self.isIdentifierPart(next) { position += 1 }
-            path.append(text(fieldStart, position))
+          // Then `.field` and `[index]`, as often as they come.
+          while true {
+            if byte(at: position) == UInt8(ascii: "."), let after = byte(at: position + 1), Self.isIdentifierPart(after)
+            {
+              position += 1
+              while let next = byte(at: position), Self.isIdentifierPart(next) { position += 1 }
+            } else if byte(at: position) == UInt8(ascii: "[") {
+              guard let close = matchingBracket(from: position, open: UInt8(ascii: "["), close: UInt8(ascii: "]"))
+              else {
+                diagnostics.append(Diagnostics.unclosed("[", at: SourceRange(position, position + 1)))
+                position = end
+                return .invalid
+              }
+              position = close + 1
+            } else {
+              break
+            }
           }
-          parts.append(.variable(name, path, SourceRange(variableStart, position)))
+          parts.append(.reference(SourceRange(referenceStart, position)))
           continue
         }
       }
@@ -311,8 +320,13 @@ struct Lexer {
 
   /// The offset of the `)` that closes the `(` at `open`, skipping strings inside.
   private func matchingParenthesis(from open: Int) -> Int? {
+    matchingBracket(from: open, open: UInt8(ascii: "("), close: UInt8(ascii: ")"))
+  }
+
+  /// The offset of the bracket that closes the one at `start`, skipping strings inside.
+  private func matchingBracket(from start: Int, open opening: UInt8, close closing: UInt8) -> Int? {
     var depth = 0
-    var offset = open
+    var offset = start
     var quote: UInt8?
     while offset < end {
       let current = bytes[offset]
@@ -324,9 +338,9 @@ struct Lexer {
         if current == active { quote = nil }
       } else if current == UInt8(ascii: "\"") || current == UInt8(ascii: "'") {
         quote = current
-      } else if current == UInt8(ascii: "(") {
+      } else if current == opening {
         depth += 1
-      } else if current == UInt8(ascii: ")") {
+      } else if current == closing {
         depth -= 1
         if depth == 0 { return offset }
       }

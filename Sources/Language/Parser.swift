@@ -413,7 +413,7 @@ struct Parser {
       case .end, .newline, .symbol(.pipe), .symbol(.semicolon), .symbol(.closeParenthesis), .symbol(.closeBrace),
         .symbol(.closeBracket):
         return CommandCall(name: name, nameRange: nameToken.range, arguments: arguments, range: nameToken.range.to(end))
-      case .symbol(.openBrace) where braceEndsPipeline:
+      case .symbol(.openBrace) where braceEndsPipeline && opensBody():
         return CommandCall(name: name, nameRange: nameToken.range, arguments: arguments, range: nameToken.range.to(end))
       case .flag(let flag):
         advance(.argument)
@@ -450,6 +450,33 @@ struct Parser {
       }
       arguments.append(.positional(value))
       end = value.range
+    }
+  }
+
+  /// At a `{` in a `for` source: whether it opens the loop's body, rather than a block passed to a command of the
+  /// source (`for x in $list | each { … } { … }`). The body is the block the statement ends with.
+  private mutating func opensBody() -> Bool {
+    let start = lexer.position
+    defer {
+      lexer.reset(to: start)
+      cached = nil
+    }
+    var nesting = 0
+    while true {
+      let token = advance(.argument)
+      switch token.kind {
+      case .symbol(.openBrace), .symbol(.openParenthesis), .symbol(.openBracket): nesting += 1
+      case .symbol(.closeBrace), .symbol(.closeParenthesis), .symbol(.closeBracket):
+        nesting -= 1
+        if nesting == 0 {
+          switch peek(.operator).kind {
+          case .newline, .end, .symbol(.semicolon), .symbol(.closeBrace): return true
+          default: return false
+          }
+        }
+      case .end: return true
+      default: break
+      }
     }
   }
 
@@ -602,18 +629,26 @@ struct Parser {
           throw expected("a field name after '.'", .operand)
         }
         advance(.operand)
-        value = .field(value, name, value.range.to(field.range))
+        value = optionalMark(after: .field(value, name, value.range.to(field.range)))
       } else if token.kind == .symbol(.openBracket), !token.spaced {
         advance(.operator)
         skipNewlines()
         let index = try parseExpression()
         skipNewlines()
         let close = try expect(.closeBracket, opener: token)
-        value = .index(value, index, value.range.to(close.range))
+        value = optionalMark(after: .index(value, index, value.range.to(close.range)))
       } else {
         return value
       }
     }
+  }
+
+  /// `access?` when a `?` follows the access right away: it may be missing.
+  private mutating func optionalMark(after access: Expression) -> Expression {
+    let mark = peek(.operator)
+    guard mark.kind == .symbol(.question), !mark.spaced else { return access }
+    advance(.operator)
+    return .optional(access, access.range.to(mark.range))
   }
 
   private mutating func parsePrimary() throws -> Expression {
@@ -640,7 +675,7 @@ struct Parser {
         throw expected("a value", .operand)
       default:
         advance(.operand)
-        return .name(word, token.range)
+        return optionalMark(after: .name(word, token.range))
       }
     case .symbol(.openParenthesis):
       advance(.operand)
@@ -758,10 +793,18 @@ struct Parser {
     for part in parts {
       switch part {
       case .text(let text): result.append(.text(text))
-      case .variable(let name, let path, let partRange):
-        var expression = Expression.variable(name, partRange)
-        for field in path { expression = .field(expression, field, partRange) }
-        result.append(.interpolation(expression))
+      case .reference(let inner):
+        // `$x.list[0]`: a variable with fields and indexes, read as an expression.
+        var nested = Parser(source: lexer.source, range: inner, expressionParameters: expressionParameters)
+        nested.depth = depth + 1
+        do {
+          let reference = try nested.parsePostfix(try nested.parsePrimary())
+          if nested.peek(.operator).kind != .end { throw nested.expected("the end of the reference") }
+          result.append(.interpolation(reference))
+        } catch {
+          diagnostics += nested.allDiagnostics
+          throw ParseError()
+        }
       case .pipeline(let inner):
         var nested = Parser(source: lexer.source, range: inner, expressionParameters: expressionParameters)
         nested.depth = depth + 1

@@ -16,15 +16,20 @@ public struct Signature: Sendable {
   public var flags: [CommandFlag]
   /// What it accepts piped in, as help shows it.
   public var input: String
+  /// The kinds of value it takes piped in; anything else is refused before it runs (and by `2cs check`).
+  public var accepts: ValueKinds
   /// What it returns, as help shows it.
   public var output: String
+  /// The shape of what it returns, for `2cs check` and completion.
+  public var result: ResultShape
   /// Further notes for `help NAME`.
   public var details: String?
   public var examples: [Example]
 
   public init(
     name: String, category: Category, summary: String, parameters: [Parameter] = [], flags: [CommandFlag] = [],
-    input: String = "nothing", output: String, details: String? = nil, examples: [Example] = []
+    input: String = "nothing", accepts: ValueKinds = .anything, output: String, result: ResultShape = .unknown,
+    details: String? = nil, examples: [Example] = []
   ) {
     self.name = name
     self.category = category
@@ -32,7 +37,9 @@ public struct Signature: Sendable {
     self.parameters = parameters
     self.flags = flags
     self.input = input
+    self.accepts = accepts
     self.output = output
+    self.result = result
     self.details = details
     self.examples = examples
   }

@@ -119,7 +119,9 @@ struct Check: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Parse and bind scripts without running anything; exit 2 if any has errors.",
     discussion:
-      "Reports every error of every file at once: unknown commands and parameters, wrong literal types, syntax."
+      "Reports every error of every file at once: syntax; unknown commands, parameters and flags; wrong literal "
+      + "types; variables read before anything binds them; fields that no record of a command's result has; "
+      + "and values piped into a command that does not take them (a list into purchase)."
   )
 
   @Argument(help: "The .2cs files to check.")

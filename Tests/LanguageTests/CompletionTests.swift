@@ -55,7 +55,7 @@ struct CompletionTests {
     Case(line: "set output=json tr", expected: ["trace="]),
     Case(line: "sort-by name --r", expected: ["--reverse"]),
     Case(line: "available contains=5", expected: []),
-    Case(line: "$", expected: ["$env", "$g", "$groups_seen", "$rows"]),
+    Case(line: "$", expected: ["$args", "$env", "$g", "$groups_seen", "$rows"]),
     Case(line: "$g", expected: ["$g", "$groups_seen"]),
     Case(line: "$g.pr", expected: ["$g.price", "$g.prefix"]),
     Case(line: "$g.price.mo", expected: ["$g.price.monthly_price"]),

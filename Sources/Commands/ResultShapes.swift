@@ -1,0 +1,72 @@
+import Language
+import NumbersContract
+
+/// The shapes of the API commands' results, read from the contract's schemas, with the fields 2cs adds.
+enum ContractShapes {
+  static func shape(of schema: Schema) -> Shape {
+    switch schema {
+    case .string, .oneOf: .string
+    case .integer: .number
+    case .boolean: .bool
+    // Prices arrive as decimal strings; 2cs holds them as numbers (see `priceFields`).
+    case .decimalString: .number
+    case .array(let item): .list(shape(of: item))
+    case .object(let name): ObjectSchema.all.first { $0.name == name }.map { record($0) } ?? .unknown
+    case .fields(let fields): .record(fields.map { ShapeField($0.name, shape(of: $0.schema)) })
+    case .nullable(let inner): shape(of: inner)
+    }
+  }
+
+  static func record(_ object: ObjectSchema, adding added: [ShapeField] = []) -> Shape {
+    .record(object.fields.map { ShapeField($0.name, shape(of: $0.schema)) } + added)
+  }
+
+  /// A list of a route's answer objects, as the read commands return it.
+  static func list(of route: Endpoint.Route, adding added: [ShapeField] = []) -> Shape {
+    guard case .data(_, .array(.object(let name))) = route.answer,
+      let object = ObjectSchema.all.first(where: { $0.name == name })
+    else { return .list(.unknown) }
+    return .list(record(object, adding: added))
+  }
+
+  static let groups = list(of: .groups, adding: [ShapeField(AddedField.country.rawValue, .string)])
+  static let available = list(of: .available, adding: [ShapeField(PurchaseBodyField.groupID.rawValue, .string)])
+  /// What a write returns in a dry run instead of the server's answer (see `perform`).
+  static let dryRun: [ShapeField] = [
+    ShapeField("dry_run", .bool), ShapeField("method", .string), ShapeField("path", .string),
+    ShapeField("body", .unknown),
+  ]
+
+  static let reservation = record(
+    .reservationDetails, adding: [ShapeField(PurchaseBodyField.groupID.rawValue, .string)] + dryRun)
+
+  static let info: Shape = {
+    guard case .topLevel(let fields) = Endpoint.Route.info.answer else { return .unknown }
+    return .record(
+      fields.map { ShapeField($0.name, shape(of: $0.schema)) } + [ShapeField(AddedField.mode.rawValue, .string)])
+  }()
+}
+
+/// Result shapes of the data commands, from the shape piped in and the literal arguments.
+enum DataShapes {
+  /// `first`/`last`: an item, or with n a list.
+  static let itemOrList = ResultShape { query in query.given("n") ? query.input : query.input.element }
+
+  /// `get PATH`: the shape at the path.
+  static let field = ResultShape { query in
+    guard let text = query.text("field"), let path = FieldPath(text) else { return .unknown }
+    return query.input.reading(path).shape
+  }
+
+  /// `select PATH...`: records of the chosen fields.
+  static let selection = ResultShape { query in
+    guard case .list(let chosen)? = query.literals["fields"] else { return .unknown }
+    let records = query.input.kind == .list ? query.input.element : query.input
+    var fields: [ShapeField] = []
+    for case .string(let text) in chosen {
+      guard let path = FieldPath(text) else { return .unknown }
+      fields.append(ShapeField(text, records.reading(path).shape))
+    }
+    return query.input.kind == .list ? .list(.record(fields)) : .record(fields)
+  }
+}
