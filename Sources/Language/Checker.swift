@@ -34,6 +34,16 @@ struct Checker {
     scopes = [top]
   }
 
+  /// Checks the statements, and returns the shape of the last one's value when it is a pipeline (for
+  /// completion: what a `|` typed after it would pipe along).
+  mutating func shapeOfLast(_ statements: [Statement]) -> Shape {
+    guard case .pipeline(let last)? = statements.last else { return .unknown }
+    collectDefinitions(statements)
+    scopes[0].everywhere = Self.boundNames(statements)
+    for statement in statements.dropLast() { check(statement) }
+    return check(last)
+  }
+
   mutating func check(_ statements: [Statement]) {
     collectDefinitions(statements)
     scopes[0].everywhere = Self.boundNames(statements)

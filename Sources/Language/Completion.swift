@@ -59,6 +59,10 @@ extension Engine {
     }
     if word.hasPrefix("-") { return offer(signature.flags.map { "--" + $0.name }) }
 
+    if let fields = fieldCandidates(for: signature, word: word, before: bytes[..<wordStart]) {
+      return offer(fields)
+    }
+
     let named = Set(given.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
     let usedNames = Set(
       signature.parameters.filter { named.contains($0.name) || !named.isDisjoint(with: $0.aliases) }.map(\.name))
@@ -76,6 +80,41 @@ extension Engine {
       if signature.name == "help" { candidates += commandNames }
     }
     return offer(candidates)
+  }
+
+  /// For a command that reads fields of what is piped in (`where`, `get`, `select`, `sort-by`, …): the field
+  /// names of the piped value, from the shapes its commands declare or the variable it comes from; `price.` offers
+  /// the fields of `price`. Nil when the word is not such a field.
+  private func fieldCandidates(for signature: Signature, word: String, before: ArraySlice<UInt8>) -> [String]? {
+    let readsFields = signature.parameters.contains { parameter in
+      parameter.kind == .expression || parameter.kind == .fieldPath && parameter.positional
+    }
+    guard readsFields, !word.hasPrefix("$"), !word.hasPrefix("-"), !word.contains("=") else { return nil }
+    let text = String(decoding: before, as: UTF8.self)
+    guard let pipe = text.lastIndex(of: "|") else { return nil }
+    var upstream = String(text[..<pipe])
+    // The statement the pipeline belongs to starts after the last `;`, `{` or newline; `let x =` and `for x in`
+    // are not part of it.
+    if let start = upstream.lastIndex(where: { ";{\n".contains($0) }) {
+      upstream = String(upstream[upstream.index(after: start)...])
+    }
+    let words = upstream.split(separator: " ", omittingEmptySubsequences: true)
+    if words.count >= 3, words[0] == "let" && words[2] == "=" || words[0] == "for" && words[2] == "in" {
+      upstream = words.dropFirst(3).joined(separator: " ")
+    }
+    let parsed = parse(upstream, name: "<completion>")
+    var checker = Checker(engine: self, source: parsed.source, known: globals)
+    let piped = checker.shapeOfLast(parsed.statements)
+    var records = piped.kind == .list ? piped.element : piped
+    var prefix = ""
+    if let dot = word.lastIndex(of: ".") {
+      prefix = String(word[...dot])
+      guard let path = FieldPath(String(word[..<dot])) else { return [] }
+      records = records.reading(path).shape
+      if records.kind == .list { records = records.element }
+    }
+    guard case .record(let fields) = records else { return nil }
+    return fields.map { prefix + $0.name }
   }
 
   private func values(for parameter: Parameter, prefix: String, listFolder: (String) -> [String]) -> [String] {

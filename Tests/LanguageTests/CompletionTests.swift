@@ -76,6 +76,15 @@ struct CompletionTests {
     Case(line: "(groups US | fi", expected: ["first"]),
     Case(line: "nosuchcommand --x", expected: []),
     Case(line: "gro‸ups US", expected: ["group-by", "groups"]),
+    // Field names of what is piped in, from the shapes commands declare and from variables.
+    Case(line: "groups US | sort-by pr", expected: ["prefix", "price"]),
+    Case(line: "groups US | sort-by price.mo", expected: ["price.monthly_price"]),
+    Case(line: "groups US | where allow", expected: ["allow_number_selection"]),
+    Case(line: "groups US | where type == \"local\" and fea", expected: ["features"]),
+    Case(line: "groups US | first | get lo", expected: ["location"]),
+    Case(line: "let n = numbers | select phone", expected: ["phone_number"]),
+    Case(line: "$rows | get na", expected: ["name"]),
+    Case(line: "available contains=5 | get nu", expected: ["number"]),
   ]
 
   static let didTypes = ["all", "global", "local", "mobile", "national", "sharedcost", "tollfree"].filter {
