@@ -260,9 +260,8 @@ let dataCommands: [Command] = [
       accepts: listOrNothing, output: "a list", result: .input,
       examples: [Example("[1, 2, 1] | uniq", "", result: "[1, 2]")])
   ) { call in
-    var kept: [Value] = []
-    for item in try inputList(call) where !kept.contains(item) { kept.append(item) }
-    return .list(kept)
+    var seen: Set<Value> = []
+    return .list(try inputList(call).filter { seen.insert($0).inserted })
   },
   Command(
     Signature(

@@ -24,14 +24,14 @@ struct Checker {
     var runsLater = false
   }
 
-  /// - Parameter known: the variables the program starts with (the REPL's, or the caller's of `source`).
+  /// The variables the program starts with (the REPL's, or the caller's of `source`).
+  private let known: Scope
+
   init(engine: Engine, source: SourceFile, known: Scope) {
     self.engine = engine
     self.source = source
-    var top = StaticScope()
-    for name in known.visibleNames { top.bound[name] = known.lookup(name).map { Shape(of: $0) } ?? .unknown }
-    top.bound["env"] = .unknown
-    scopes = [top]
+    self.known = known
+    scopes = [StaticScope(bound: ["env": .unknown])]
   }
 
   /// Checks the statements, and returns the shape of the last one's value when it is a pipeline (for
@@ -115,11 +115,11 @@ struct Checker {
       if afterALaterScope, scope.everywhere.contains(name) { return .unknown }
       if scope.runsLater { afterALaterScope = true }
     }
-    return nil
+    return known.lookup(name).map { Shape(of: $0) }
   }
 
   private var visibleNames: [String] {
-    Array(Set(scopes.flatMap { $0.bound.keys }.filter { $0 != "it" || lookup("it") != nil })).sorted()
+    Array(Set(scopes.flatMap { $0.bound.keys } + known.visibleNames)).sorted()
   }
 
   /// Checks code that runs in a scope of its own (a `def` body, a block), with these variables bound first.
