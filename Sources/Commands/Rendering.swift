@@ -7,15 +7,30 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 
 /// Turns values into text for people (table) or programs (json, ndjson, csv).
 public struct Renderer: Sendable {
-  public var format: OutputFormat
   /// The terminal's width, for tables; nil means no limit.
   public var width: Int?
   public var color: Bool
+  /// Whether the format was chosen for the user (json because stdout is not a terminal) rather than by them
+  /// (`--output`, `set output=`); choosing a format clears it.
+  public var formatIsDefault: Bool
 
-  public init(format: OutputFormat, width: Int? = nil, color: Bool = false) {
+  public var format: OutputFormat {
+    didSet { formatIsDefault = false }
+  }
+
+  public init(format: OutputFormat, width: Int? = nil, color: Bool = false, formatIsDefault: Bool = false) {
     self.format = format
     self.width = width
     self.color = color
+    self.formatIsDefault = formatIsDefault
+  }
+
+  /// A statement's value as shown on stdout. A string is the text a script made (`csv`, `json`, `print`-ready
+  /// text), so it prints as it is, unless the user asked for JSON (`--output json` or `ndjson`): then every
+  /// value, a string too, prints as JSON, so the output always parses.
+  public func display(_ value: Value) -> String {
+    if case .string(let text) = value, formatIsDefault || format == .table || format == .csv { return text }
+    return render(value)
   }
 
   /// The text of a value, without a final newline.
