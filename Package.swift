@@ -24,6 +24,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
   ],
   targets: [
     .target(
@@ -69,7 +70,10 @@ let package = Package(
       swiftSettings: importsStayInside
     ),
     .target(
-      name: "Commands", dependencies: ["Language", "NumbersContract", "NumbersAPI", "SystemSupport"],
+      name: "Commands",
+      dependencies: [
+        "Language", "NumbersContract", "NumbersAPI", "SystemSupport", .product(name: "CSV", package: "CSV.swift"),
+      ],
       swiftSettings: importsStayInside),
     .systemLibrary(
       name: "CLibedit",

@@ -1,3 +1,4 @@
+import CSV
 import Foundation
 import Language
 import NumbersAPI
@@ -32,56 +33,96 @@ func writeAtomically(_ text: String, to path: String, command: String) throws {
   }
 }
 
-/// Rows of a CSV text; the first row names the columns.
-func parseCSV(_ text: String) -> [[String]] {
-  var rows: [[String]] = []
-  var row: [String] = []
-  var field = ""
-  var quoted = false
-  var iterator = text.makeIterator()
-  var pending: Character?
-  while let character = pending ?? iterator.next() {
-    pending = nil
-    if quoted {
-      if character == "\"" {
-        if let next = iterator.next() {
-          if next == "\"" {
-            field.append("\"")
-          } else {
-            quoted = false
-            pending = next
-          }
-        } else {
-          quoted = false
-        }
-      } else {
-        field.append(character)
-      }
-      continue
-    }
-    switch character {
-    case "\"": quoted = true
-    case ",":
-      row.append(field)
-      field = ""
-    case "\n", "\r\n", "\r":
-      row.append(field)
-      field = ""
-      rows.append(row)
-      row = []
-    default: field.append(character)
-    }
-  }
-  if !field.isEmpty || !row.isEmpty {
-    row.append(field)
-    rows.append(row)
-  }
-  return rows
+/// A CSV file that is not a table: what is wrong, starting with the line it is on.
+private struct MalformedCSV: Error, CustomStringConvertible {
+  var description: String
 }
 
-/// A CSV cell as a value: numbers that read back the same become numbers; the rest stay text.
-private func cellValue(_ text: String) -> Value {
-  guard let number = DecimalNumber(text), number.description == text else { return .string(text) }
+/// The rows of a UTF-8 CSV file, each with the line it starts on, read by CSV.swift (RFC 4180: a quoted cell may
+/// hold commas, doubled quotes and line breaks; a byte order mark is skipped; a quote inside an unquoted cell is
+/// kept as it is). Every row must have as many cells as the first, the header, and the header names each column
+/// once.
+private func readCSVTable(_ bytes: [UInt8]) throws(MalformedCSV) -> (
+  header: [String], rows: [(line: Int, cells: [String])]
+) {
+  if let (line, problem) = firstQuotingProblem(bytes) { throw MalformedCSV(description: "line \(line) \(problem)") }
+  let reader: CSVReader
+  do {
+    reader = try CSVReader(stream: InputStream(data: Data(bytes)), hasHeaderRow: false)
+  } catch {
+    throw MalformedCSV(description: "cannot be read (\(error))")
+  }
+  var rows: [(line: Int, cells: [String])] = []
+  var line = 1
+  while let cells = reader.next() {
+    rows.append((line, cells))
+    // A row takes its own line, and one more for each line break inside a quoted cell.
+    line += 1 + cells.reduce(0) { $0 + lineBreaks(in: $1) }
+  }
+  if let error = reader.error { throw MalformedCSV(description: "cannot be read (\(error))") }
+  guard let header = rows.first?.cells else { return ([], []) }
+  var named: Set<String> = []
+  for name in header where !named.insert(name).inserted {
+    throw MalformedCSV(description: "line 1 names the column '\(name)' twice")
+  }
+  for row in rows.dropFirst() where row.cells.count != header.count {
+    if row.cells == [""] {
+      throw MalformedCSV(description: "line \(row.line) is empty, the header has \(header.count) cells")
+    }
+    let cells = row.cells.count == 1 ? "1 cell" : "\(row.cells.count) cells"
+    throw MalformedCSV(description: "line \(row.line) has \(cells), the header has \(header.count)")
+  }
+  return (header, Array(rows.dropFirst()))
+}
+
+/// Line breaks in a cell's text: CR LF, LF and a lone CR each count once, as a CSV reader ends rows.
+private func lineBreaks(in text: String) -> Int {
+  var count = 0
+  var afterCarriageReturn = false
+  for scalar in text.unicodeScalars {
+    if scalar == "\r" || (scalar == "\n" && !afterCarriageReturn) { count += 1 }
+    afterCarriageReturn = scalar == "\r"
+  }
+  return count
+}
+
+/// The first misplaced quote of a CSV file, which CSV.swift would otherwise read by guessing: text after the
+/// closing quote of a quoted cell (`"ab"c`), or a quote never closed. A quote inside an unquoted cell (`x"y"z`)
+/// is not a problem: it is kept as text.
+private func firstQuotingProblem(_ bytes: [UInt8]) -> (line: Int, problem: String)? {
+  let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lineFeed = UInt8(ascii: "\n")
+  let carriageReturn = UInt8(ascii: "\r")
+  var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+  var line = 1
+  var atCellStart = true
+  var quotedSince: Int?
+  while index < bytes.count {
+    let byte = bytes[index]
+    let next = index + 1 < bytes.count ? bytes[index + 1] : nil
+    if quotedSince != nil, byte == quote {
+      if next == quote {
+        index += 2
+        continue
+      }
+      quotedSince = nil
+      if let next, next != comma, next != lineFeed, next != carriageReturn {
+        return (line, "has text after the closing quote of a cell; a quote inside a quoted cell is written twice")
+      }
+    } else if quotedSince == nil, byte == quote, atCellStart {
+      quotedSince = line
+    }
+    if byte == lineFeed || (byte == carriageReturn && next != lineFeed) { line += 1 }
+    atCellStart = quotedSince == nil && (byte == comma || byte == lineFeed || byte == carriageReturn)
+    index += 1
+  }
+  if let quotedSince { return (quotedSince, "opens a quoted cell that is never closed") }
+  return nil
+}
+
+/// A CSV cell as a value: a number whose exact text reads back the same becomes a number (`42`, `3.50`); the rest
+/// stay text, `0555`, `+4420`, `1e5` and `-0` among them, so codes and phone numbers keep their digits.
+private func csvCellValue(_ text: String) -> Value {
+  guard let number = DecimalNumber(exactJSON: text), number.description == text else { return .string(text) }
   return .number(number)
 }
 
@@ -146,21 +187,31 @@ let outputCommands: [Command] = [
     }
     switch format {
     case .json:
+      let json: JSONValue
       do {
-        return Value(json: try JSONValue(parsing: Array(data)))
+        json = try JSONValue(parsing: Array(data))
       } catch {
         throw CommandError("open: \(source) is not valid JSON: \(error)", parameter: "path")
       }
+      do {
+        return try Value(checkingJSON: json)
+      } catch {
+        throw CommandError("open: \(source): \(error)", parameter: "path")
+      }
     case .csv:
-      guard let text = String(validating: data, as: UTF8.self) else {
+      guard String(validating: data, as: UTF8.self) != nil else {
         throw CommandError("open: \(source) is not UTF-8 text", parameter: "path")
       }
-      let rows = parseCSV(text)
-      guard let header = rows.first else { return .list([]) }
+      let table: (header: [String], rows: [(line: Int, cells: [String])])
+      do {
+        table = try readCSVTable(Array(data))
+      } catch {
+        throw CommandError("open: \(source) \(error)", parameter: "path")
+      }
       return .list(
-        rows.dropFirst().map { row in
+        table.rows.map { row in
           var record = Record()
-          for (index, name) in header.enumerated() { record[name] = index < row.count ? cellValue(row[index]) : .null }
+          for (name, cell) in zip(table.header, row.cells) { record[name] = csvCellValue(cell) }
           return .record(record)
         })
     }

@@ -7,15 +7,30 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 
 /// Turns values into text for people (table) or programs (json, ndjson, csv).
 public struct Renderer: Sendable {
-  public var format: OutputFormat
   /// The terminal's width, for tables; nil means no limit.
   public var width: Int?
   public var color: Bool
+  /// Whether the format was chosen for the user (json because stdout is not a terminal) rather than by them
+  /// (`--output`, `set output=`); choosing a format clears it.
+  public var formatIsDefault: Bool
 
-  public init(format: OutputFormat, width: Int? = nil, color: Bool = false) {
+  public var format: OutputFormat {
+    didSet { formatIsDefault = false }
+  }
+
+  public init(format: OutputFormat, width: Int? = nil, color: Bool = false, formatIsDefault: Bool = false) {
     self.format = format
     self.width = width
     self.color = color
+    self.formatIsDefault = formatIsDefault
+  }
+
+  /// A statement's value as shown on stdout. A string is the text a script made (`csv`, `json`, `print`-ready
+  /// text), so it prints as it is, unless the user asked for JSON (`--output json` or `ndjson`): then every
+  /// value, a string too, prints as JSON, so the output always parses.
+  public func display(_ value: Value) -> String {
+    if case .string(let text) = value, formatIsDefault || format == .table || format == .csv { return text }
+    return render(value)
   }
 
   /// The text of a value, without a final newline.
@@ -141,24 +156,37 @@ public struct Renderer: Sendable {
       if items.allSatisfy({ if case .record = $0 { true } else { false } }) {
         rows = items.map { if case .record(let record) = $0 { record } else { Record() } }
       } else {
-        return items.map { csvField(cell($0)) }.joined(separator: "\n")
+        return items.map { csvField(csvCell($0)) }.joined(separator: "\n")
       }
     case .record(let record): rows = [record]
-    default: return csvField(cell(value))
+    default: return csvField(csvCell(value))
     }
     let columns = columns(rows)
     var lines = [columns.map(csvField).joined(separator: ",")]
-    for row in rows { lines.append(columns.map { csvField(cell(lookup($0, in: row))) }.joined(separator: ",")) }
+    for row in rows { lines.append(columns.map { csvField(csvCell(lookup($0, in: row))) }.joined(separator: ",")) }
     return lines.joined(separator: "\n")
   }
 
+  /// A CSV cell's text: a string whole, line breaks and all (the cell is quoted); the rest as in a table.
+  static func csvCell(_ value: Value?) -> String {
+    if case .string(let text)? = value { return text }
+    return cell(value)
+  }
+
+  /// A CSV cell as written (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote or a line
+  /// break (CR LF among them), or starts with a byte order mark a reader would skip.
   static func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    var quoted = "\""
-    for character in text {
-      if character == "\"" { quoted += "\"\"" } else { quoted.append(character) }
+    let needsQuotes = text.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+    guard needsQuotes || text.unicodeScalars.first == "\u{FEFF}" else { return text }
+    // By scalars: a quote followed by a combining mark is one Character, and must still be doubled.
+    var quoted = String.UnicodeScalarView()
+    quoted.append("\"")
+    for scalar in text.unicodeScalars {
+      if scalar == "\"" { quoted.append(scalar) }
+      quoted.append(scalar)
     }
-    return quoted + "\""
+    quoted.append("\"")
+    return String(quoted)
   }
 }
 

@@ -309,6 +309,10 @@ public struct NumbersClient: Sendable {
       let message = ErrorEnvelope.message(in: parsed) ?? "the server reported a failure without a message"
       throw NumbersAPIError(.server(status: status, message: message, retryAfterSeconds: nil), endpoint: endpoint.name)
     }
+    if let (path, text) = JSONNumber.firstInexact(in: .object(object)) {
+      let detail = JSONNumber.describeInexact(text, at: path)
+      throw NumbersAPIError(.malformedResponse(status: status, detail: detail), endpoint: endpoint.name)
+    }
     return object
   }
 

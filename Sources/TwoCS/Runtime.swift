@@ -91,7 +91,8 @@ struct Runtime {
     session.settings.output = format
     session.renderer = Renderer(
       format: format, width: stdoutIsTerminal ? Terminal.columns() : nil,
-      color: stdoutIsTerminal && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb")
+      color: stdoutIsTerminal && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb",
+      formatIsDefault: options.output == nil)
 
     engine = Engine(commands: builtinCommands, host: session)
     var visible = environment
@@ -99,7 +100,7 @@ struct Runtime {
     engine.environment = visible
     engine[variable: "args"] = .list(arguments.map(Value.string))
     engine.output = { line in writeOut(line) }
-    engine.display = { [session] value in writeOut(session.renderer.render(value)) }
+    engine.display = { [session] value in writeOut(session.renderer.display(value)) }
   }
 
   /// The config file's settings (of `profile`, if given), and whether others can change the file.

@@ -56,7 +56,7 @@ struct InterruptedPurchaseTests {
       let journal = try run2cs(
         ["--base-url", server.baseURL, "-c", "journal | last | get outcome"], home: home,
         environment: ["TWOCHAT_API_KEY": "k"])
-      #expect(journal.standardOutput == "\"done\"\n", "\(journal.standardOutput)")
+      #expect(journal.standardOutput == "done\n", "\(journal.standardOutput)")
     }
   }
 

@@ -21,7 +21,8 @@ struct MalformedCorpusTests {
   func reportsAnErrorWithAPlace(file: String) async throws {
     try await withTemporaryFolder { home in
       let path = Self.folder.appendingPathComponent(file).path
-      let result = try run2cs([path], home: home)
+      // Run next to the scripts, so that the bad data files they open are found at `data/…`.
+      let result = try run2cs([path], home: home, directory: Self.folder.path)
       #expect(result.exitedNormally, "ended by a signal")
       #expect([1, 2].contains(result.status), "exit status \(result.status)")
       let lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: false)
