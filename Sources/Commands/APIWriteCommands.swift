@@ -144,10 +144,11 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
     if let spend = write.spend { session.record(spend: spend.setup, spend.monthly, dryRun: true) }
     entry["outcome"] = "dry_run"
     try journalBeforeSending(session, entry)
-    var result: Record = [
-      "dry_run": .bool(true), "method": .string(write.endpoint.method.rawValue), "path": .string(write.endpoint.path),
-    ]
-    result["body"] = write.body.map { Value(json: .object($0)) } ?? .null
+    var result = Record()
+    result[AddedField.dryRun] = .bool(true)
+    result[AddedField.method] = .string(write.endpoint.method.rawValue)
+    result[AddedField.path] = .string(write.endpoint.path)
+    result[AddedField.body] = write.body.map { Value(json: .object($0)) } ?? .null
     return .record(result)
   }
 
@@ -455,7 +456,7 @@ let apiWriteCommands: [Command] = [
   ) { call in
     let target = try WriteTarget(input: call.input, call: call, command: "reserve")
     let result = try await perform(reservation(target, number: target.number, label: "reserve"), call)
-    if result.field("dry_run") == nil { try call.session.noteHolds(result) }
+    if result.field(AddedField.dryRun) == nil { try call.session.noteHolds(result) }
     return result
   },
 
@@ -481,7 +482,7 @@ let apiWriteCommands: [Command] = [
         label: "cancel", endpoint: .cancelReservation(uuid: uuid), body: nil, deed: "cancelled reservation \(uuid)",
         nothingDone: "the reservation is still held", question: "Cancel reservation \(uuid)?",
         send: { client throws(NumbersAPIError) in Value(json: try await client.cancelReservation(uuid: uuid)) }), call)
-    if result.field("dry_run") == nil { try call.session.releaseHold(uuid: uuid) }
+    if result.field(AddedField.dryRun) == nil { try call.session.releaseHold(uuid: uuid) }
     return result
   },
 
@@ -552,7 +553,7 @@ let apiWriteCommands: [Command] = [
         send: { client throws(NumbersAPIError) in
           try purchaseResult(await client.purchase(groupID: groupID, number: chosen), asked: chosen, warn: warn)
         }), call)
-    if result.field("dry_run") == nil, let chosen { session.releaseHold(number: chosen) }
+    if result.field(AddedField.dryRun) == nil, let chosen { session.releaseHold(number: chosen) }
     return result
   },
 

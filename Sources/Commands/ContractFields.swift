@@ -32,4 +32,7 @@ enum AddedField: String, FieldName {
   case mode
   /// A purchase result made from the account's numbers after the server's answer was lost.
   case checkedAfterLostAnswer = "checked_after_lost_answer"
+  /// What a write returns in a dry run instead of the server's answer: `dry_run: true` and the request.
+  case dryRun = "dry_run"
+  case method, path, body
 }

@@ -25,8 +25,7 @@ private func checkedPath(_ text: String, call: Invocation, parameter: String, ov
   }
   if var missing = path.problem(in: items) {
     missing.inOneRecord = items.count == 1 && !isList(call.input)
-    throw CommandError(
-      "\(call.signature.name): \(missing.message)", help: missing.help, parameter: parameter, id: "missing-field")
+    throw CommandError(missing, command: call.signature.name, parameter: parameter)
   }
   return path
 }
@@ -103,14 +102,14 @@ let dataCommands: [Command] = [
     Signature(
       name: "skip", category: .data, summary: "The list without its first n items.",
       parameters: [Parameter("n", .integer, positional: true, required: true, summary: "how many to skip")],
-      input: "a list", accepts: listOrNothing, output: "a list", result: .input,
+      input: "a list", accepts: listOrNothing, output: "a list", result: .sameList,
       examples: [Example("[1, 2, 3] | skip 1", "", result: "[2, 3]")])
   ) { call in .list(Array(try inputList(call).dropFirst(try count(call)))) },
   Command(
     Signature(
       name: "take", category: .data, summary: "The first n items.",
       parameters: [Parameter("n", .integer, positional: true, required: true, summary: "how many to keep")],
-      input: "a list", accepts: listOrNothing, output: "a list", result: .input,
+      input: "a list", accepts: listOrNothing, output: "a list", result: .sameList,
       examples: [Example("[1, 2, 3] | take 2", "", result: "[1, 2]")])
   ) { call in .list(Array(try inputList(call).prefix(try count(call)))) },
   Command(
@@ -121,7 +120,7 @@ let dataCommands: [Command] = [
           "condition", .expression, positional: true, required: true,
           summary: "an expression; bare names are fields of the item, $it is the item")
       ],
-      input: "a list", accepts: listOrNothing, output: "a list", result: .input,
+      input: "a list", accepts: listOrNothing, output: "a list", result: .sameList,
       examples: [
         Example("[1, 5, 10] | where $it > 2", "numbers above 2", result: "[5, 10]"),
         Example("groups US | where price.monthly_price < 1.2 and allow_number_selection | count", "cheap, selectable"),
@@ -151,7 +150,7 @@ let dataCommands: [Command] = [
     Signature(
       name: "sort-by", category: .data, summary: "Sorts by a field (numbers by value, text alphabetically).",
       parameters: [field], flags: [CommandFlag("reverse", summary: "largest first")], input: "a list",
-      accepts: listOrNothing, output: "a list", result: .input,
+      accepts: listOrNothing, output: "a list", result: .sameList,
       examples: [
         Example("[{p: 2}, {p: 1}] | sort-by p | get p", "", result: "[1, 2]"),
         Example("[3, 1, 2] | sort-by --reverse", "", result: "[3, 2, 1]"),
@@ -182,13 +181,13 @@ let dataCommands: [Command] = [
     let items: [Value]
     if case .list(let list) = call.input { items = list } else { items = [call.input] }
     for item in items where !item.hasFields { throw CommandError("select takes records, got \(item.summary)") }
-    let paths = try fields.compactMap { field -> (String, FieldPath)? in
+    let paths = try fields.compactMap { field -> FieldPath? in
       guard case .string(let text) = field else { return nil }
-      return (text, try checkedPath(text, call: call, parameter: "fields", over: items))
+      return try checkedPath(text, call: call, parameter: "fields", over: items)
     }
     func pick(_ item: Value) -> Value {
       var record = Record()
-      for (text, path) in paths { record[text] = path.value(in: item) }
+      for path in paths { record[path.key] = path.value(in: item) }
       return .record(record)
     }
     if case .list = call.input { return .list(items.map(pick)) }
@@ -216,12 +215,13 @@ let dataCommands: [Command] = [
   Command(
     Signature(
       name: "count", category: .data, summary: "How many items a list has (fields for a record).",
-      input: "a list or a record", accepts: [.list, .record, .string, .nothing], output: "a number",
+      input: "a list, a record or a string (its characters)", accepts: [.list, .record, .string, .nothing],
+      output: "a number",
       result: .fixed(.number), examples: [Example("[1, 2, 3] | count", "", result: "3")])
   ) { call in
     switch call.input {
     case .list(let items): return .int(items.count)
-    case .record(let record): return .int(record.count)
+    case .record, .error: return .int(call.input.fieldNames.count)
     case .string(let text): return .int(text.count)
     case .null: return .int(0)
     default: throw CommandError("count takes a list, got \(call.input.summary)")
@@ -257,7 +257,7 @@ let dataCommands: [Command] = [
   Command(
     Signature(
       name: "uniq", category: .data, summary: "The list without repeated items, first ones kept.", input: "a list",
-      accepts: listOrNothing, output: "a list", result: .input,
+      accepts: listOrNothing, output: "a list", result: .sameList,
       examples: [Example("[1, 2, 1] | uniq", "", result: "[1, 2]")])
   ) { call in
     var seen: Set<Value> = []
@@ -266,7 +266,7 @@ let dataCommands: [Command] = [
   Command(
     Signature(
       name: "reverse", category: .data, summary: "The list in reverse order.", input: "a list",
-      accepts: listOrNothing, output: "a list", result: .input,
+      accepts: listOrNothing, output: "a list", result: .sameList,
       examples: [Example("[1, 2, 3] | reverse", "", result: "[3, 2, 1]")])
   ) { call in .list(try inputList(call).reversed()) },
   Command(

@@ -12,13 +12,13 @@ enum ContractShapes {
     case .decimalString: .number
     case .array(let item): .list(shape(of: item))
     case .object(let name): ObjectSchema.all.first { $0.name == name }.map { record($0) } ?? .unknown
-    case .fields(let fields): .record(fields.map { ShapeField($0.name, shape(of: $0.schema)) })
+    case .fields(let fields): .record(fields.map { ShapeField($0.name, shape(of: $0.schema)) }, open: false)
     case .nullable(let inner): shape(of: inner)
     }
   }
 
   static func record(_ object: ObjectSchema, adding added: [ShapeField] = []) -> Shape {
-    .record(object.fields.map { ShapeField($0.name, shape(of: $0.schema)) } + added)
+    .record(object.fields.map { ShapeField($0.name, shape(of: $0.schema)) } + added, open: object.fieldsVary)
   }
 
   /// A list of a route's answer objects, as the read commands return it.
@@ -33,8 +33,8 @@ enum ContractShapes {
   static let available = list(of: .available, adding: [ShapeField(PurchaseBodyField.groupID.rawValue, .string)])
   /// What a write returns in a dry run instead of the server's answer (see `perform`).
   static let dryRun: [ShapeField] = [
-    ShapeField("dry_run", .bool), ShapeField("method", .string), ShapeField("path", .string),
-    ShapeField("body", .unknown),
+    ShapeField(AddedField.dryRun.rawValue, .bool), ShapeField(AddedField.method.rawValue, .string),
+    ShapeField(AddedField.path.rawValue, .string), ShapeField(AddedField.body.rawValue, .unknown),
   ]
 
   static let reservation = record(
@@ -43,14 +43,17 @@ enum ContractShapes {
   static let info: Shape = {
     guard case .topLevel(let fields) = Endpoint.Route.info.answer else { return .unknown }
     return .record(
-      fields.map { ShapeField($0.name, shape(of: $0.schema)) } + [ShapeField(AddedField.mode.rawValue, .string)])
+      fields.map { ShapeField($0.name, shape(of: $0.schema)) } + [ShapeField(AddedField.mode.rawValue, .string)],
+      open: false)
   }()
 }
 
 /// Result shapes of the data commands, from the shape piped in and the literal arguments.
 enum DataShapes {
   /// `first`/`last`: an item, or with n a list.
-  static let itemOrList = ResultShape { query in query.given("n") ? query.input : query.input.element }
+  static let itemOrList = ResultShape { query in
+    query.given("n") ? ResultShape.sameList.shape(for: query) : query.input.element
+  }
 
   /// `get PATH`: the shape at the path.
   static let field = ResultShape { query in
@@ -61,12 +64,11 @@ enum DataShapes {
   /// `select PATH...`: records of the chosen fields.
   static let selection = ResultShape { query in
     guard case .list(let chosen)? = query.literals["fields"] else { return .unknown }
-    let records = query.input.kind == .list ? query.input.element : query.input
     var fields: [ShapeField] = []
     for case .string(let text) in chosen {
       guard let path = FieldPath(text) else { return .unknown }
-      fields.append(ShapeField(text, records.reading(path).shape))
+      fields.append(ShapeField(path.key, query.input.rows.reading(path).shape))
     }
-    return query.input.kind == .list ? .list(.record(fields)) : .record(fields)
+    return query.input.kind == .list ? .list(.record(fields, open: false)) : .record(fields, open: false)
   }
 }

@@ -134,6 +134,14 @@ public enum CallArgument: Sendable, Equatable {
   case flag(String, SourceRange)
   case positional(Expression)
 
+  /// The value written, for a named or positional argument.
+  var value: Expression? {
+    switch self {
+    case .named(_, let value, _), .positional(let value): value
+    case .flag: nil
+    }
+  }
+
   public var range: SourceRange {
     switch self {
     case .named(_, let value, let nameRange): nameRange.to(value.range)

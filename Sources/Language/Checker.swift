@@ -9,6 +9,9 @@ struct Checker {
   private(set) var definitions: [String: Signature] = [:]
   /// `source` can define commands and variables the checker cannot see; unknown names are then left to run time.
   private(set) var sourcesOtherFiles = false
+  /// Whether more code may follow later that binds variables (the REPL's next lines; the rest of the script
+  /// that runs `source`): a `def` body or block may then read names nothing here binds.
+  private let moreCodeMayFollow: Bool
   private(set) var diagnostics: [Diagnostic] = []
   /// The variables of each level of nesting, outermost first.
   private var scopes: [StaticScope]
@@ -27,10 +30,14 @@ struct Checker {
   /// The variables the program starts with (the REPL's, or the caller's of `source`).
   private let known: Scope
 
-  init(engine: Engine, source: SourceFile, known: Scope) {
+  /// Shapes of the variables in `known`, worked out when first read.
+  private var knownShapes: [String: Shape] = [:]
+
+  init(engine: Engine, source: SourceFile, known: Scope, moreCodeMayFollow: Bool) {
     self.engine = engine
     self.source = source
     self.known = known
+    self.moreCodeMayFollow = moreCodeMayFollow
     scopes = [StaticScope(bound: ["env": .unknown])]
   }
 
@@ -38,6 +45,7 @@ struct Checker {
   /// completion: what a `|` typed after it would pipe along).
   mutating func shapeOfLast(_ statements: [Statement]) -> Shape {
     guard case .pipeline(let last)? = statements.last else { return .unknown }
+    sourcesOtherFiles = true  // no diagnostics are wanted, only the shape
     collectDefinitions(statements)
     scopes[0].everywhere = Self.boundNames(statements)
     for statement in statements.dropLast() { check(statement) }
@@ -48,6 +56,10 @@ struct Checker {
     collectDefinitions(statements)
     scopes[0].everywhere = Self.boundNames(statements)
     for statement in statements { check(statement) }
+    if sourcesOtherFiles {
+      // The files it runs may define any command and bind any variable.
+      diagnostics.removeAll { $0.id == "undefined-variable" || $0.id == "unknown-command" }
+    }
   }
 
   private mutating func collectDefinitions(_ statements: [Statement]) {
@@ -68,11 +80,6 @@ struct Checker {
       case .attempt(let attempt):
         collectDefinitions(attempt.body.statements)
         collectDefinitions(attempt.handler.statements)
-      case .pipeline(let pipeline):
-        if pipeline.stages.contains(where: { if case .command(let call) = $0 { call.name == "source" } else { false } })
-        {
-          sourcesOtherFiles = true
-        }
       default: break
       }
     }
@@ -108,14 +115,20 @@ struct Checker {
   }
 
   /// The shape of a variable's value; nil when no `let` can have bound it.
-  private func lookup(_ name: String) -> Shape? {
+  private mutating func lookup(_ name: String) -> Shape? {
     var afterALaterScope = false
     for scope in scopes.reversed() {
       if let shape = scope.bound[name] { return shape }
       if afterALaterScope, scope.everywhere.contains(name) { return .unknown }
       if scope.runsLater { afterALaterScope = true }
     }
-    return known.lookup(name).map { Shape(of: $0) }
+    if let shape = knownShapes[name] { return shape }
+    if let value = known.lookup(name) {
+      let shape = Shape(of: value)
+      knownShapes[name] = shape
+      return shape
+    }
+    return afterALaterScope && moreCodeMayFollow ? .unknown : nil
   }
 
   private var visibleNames: [String] {
@@ -188,64 +201,67 @@ struct Checker {
   }
 
   private mutating func check(_ call: CommandCall, input: Shape) -> Shape {
-    let builtin = engine.registry[call.name]?.signature
-    let expressionParameters = Set((builtin?.parameters ?? []).filter { $0.kind == .expression }.map(\.name))
-    var rowShape = input.kind == .list ? input.element : input
-    if rowShape.kind == nil || rowShape.kind == .nothing { rowShape = .unknown }
-    for (position, argument) in call.arguments.enumerated() {
-      switch argument {
-      case .named(let name, let value, _) where expressionParameters.contains(name):
-        _ = checkRow(value, row: rowShape)
-      case .positional(let value) where position == 0 && !expressionParameters.isEmpty:
-        _ = checkRow(value, row: rowShape)
-      case .named(_, let value, _), .positional(let value): _ = check(value)
-      case .flag: break
-      }
-    }
-    guard let signature = builtin ?? definitions[call.name] ?? engine.userCommands[call.name]?.signature else {
-      if !sourcesOtherFiles {
-        diagnostics.append(
-          Diagnostics.unknownCommand(
-            call.name, at: call.nameRange,
-            suggestion: closestMatch(to: call.name, among: engine.commandNames + Array(definitions.keys))))
-      }
+    if call.name == "source" { sourcesOtherFiles = true }
+    guard
+      let signature = engine.registry[call.name]?.signature ?? definitions[call.name]
+        ?? engine.userCommands[call.name]?.signature
+    else {
+      for argument in call.arguments { if let value = argument.value { _ = check(value) } }
+      diagnostics.append(
+        Diagnostics.unknownCommand(
+          call.name, at: call.nameRange,
+          suggestion: closestMatch(to: call.name, among: engine.commandNames + Array(definitions.keys))))
       return .unknown
     }
     if let kind = input.kind, !signature.accepts.contains(kind) {
       diagnostics.append(Diagnostics.wrongInputShape(input, command: signature, at: call.nameRange))
     }
+    let plan: ArgumentBinder.Plan
     switch ArgumentBinder.plan(call, signature: signature) {
     case .failure(let diagnostic):
       diagnostics.append(diagnostic)
+      for argument in call.arguments { if let value = argument.value { _ = check(value) } }
       return .unknown
-    case .success(let plan):
-      var literals: [String: Value] = [:]
-      var written: Set<String> = []
-      for (parameter, expression) in plan.assignments {
-        written.insert(parameter.name)
-        guard let literal = Self.literalValue(expression, kind: parameter.kind) else { continue }
-        if case .failure(let mismatch) = ArgumentBinder.check(literal, for: parameter, command: call.name) {
-          diagnostics.append(Diagnostics.wrongArgument(mismatch, at: expression.range))
-          continue
-        }
-        if parameter.kind == .fieldPath, case .string(let text) = literal, let path = FieldPath(text),
-          var missing = rowShape.reading(path).missing
-        {
-          missing.inOneRecord = missing.inOneRecord || input.kind == .record
-          diagnostics.append(Diagnostics.missingField(missing, command: call.name, at: expression.range))
-        }
-        if parameter.variadic {
-          if case .list(let earlier)? = literals[parameter.name] {
-            literals[parameter.name] = .list(earlier + [literal])
-          } else {
-            literals[parameter.name] = .list([literal])
-          }
-        } else {
-          literals[parameter.name] = literal
-        }
-      }
-      return signature.result.shape(for: .init(input: input, literals: literals, written: written, flags: plan.flags))
+    case .success(let success): plan = success
     }
+    // The fields a condition or a field path reads: of each item of a piped list, for a command that reads items
+    // (`where`, `sort-by`); of the piped value itself for one that takes a record too (`assert`, `get`).
+    let rows = signature.accepts.contains(.record) || input.kind != .list ? input : input.element
+    let rowShape = rows.kind == .nothing ? Shape.unknown : rows
+    var literals: [String: Value] = [:]
+    var written: Set<String> = []
+    for (parameter, expression) in plan.assignments {
+      written.insert(parameter.name)
+      if parameter.kind == .expression {
+        if case .block = expression {
+          diagnostics.append(Diagnostics.blockForCondition(command: call.name, at: expression.range))
+        }
+        _ = checkRow(expression, row: rowShape)
+        continue
+      }
+      _ = check(expression)
+      guard let literal = Self.literalValue(expression, kind: parameter.kind) else { continue }
+      if case .failure(let mismatch) = ArgumentBinder.check(literal, for: parameter, command: call.name) {
+        diagnostics.append(Diagnostics.wrongArgument(mismatch, at: expression.range))
+        continue
+      }
+      if parameter.kind == .fieldPath, case .string(let text) = literal, let path = FieldPath(text),
+        var missing = input.rows.reading(path).missing
+      {
+        missing.inOneRecord = missing.inOneRecord || input.kind == .record
+        diagnostics.append(Diagnostics.missingField(missing, command: call.name, at: expression.range))
+      }
+      if parameter.variadic {
+        if case .list(let earlier)? = literals[parameter.name] {
+          literals[parameter.name] = .list(earlier + [literal])
+        } else {
+          literals[parameter.name] = .list([literal])
+        }
+      } else {
+        literals[parameter.name] = literal
+      }
+    }
+    return signature.result.shape(for: .init(input: input, literals: literals, written: written))
   }
 
   /// The value of an argument known before running: a literal, or a block.
@@ -276,10 +292,8 @@ struct Checker {
       return .string
     case .variable(let name, let range):
       if let shape = lookup(name) { return shape }
-      if !sourcesOtherFiles {
-        diagnostics.append(
-          Diagnostics.undefinedVariable(name, suggestion: closestMatch(to: name, among: visibleNames), at: range))
-      }
+      diagnostics.append(
+        Diagnostics.undefinedVariable(name, suggestion: closestMatch(to: name, among: visibleNames), at: range))
       return .unknown
     case .name(let name, let range):
       guard let row = lookup("it") else { return .unknown }
@@ -312,7 +326,7 @@ struct Checker {
       let shapes = items.map { check($0) }
       return .list(shapes.dropFirst().reduce(shapes.first ?? .unknown) { $0.merged(with: $1) })
     case .record(let entries, _):
-      return .record(entries.map { ShapeField($0.key, check($0.value)) })
+      return .record(entries.map { ShapeField($0.key, check($0.value)) }, open: false)
     case .block(let block):
       inScope(of: block.statements, binding: ["it": .unknown]) { checker in checker.check(block) }
       return .block

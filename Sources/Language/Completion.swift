@@ -102,10 +102,11 @@ extension Engine {
     if words.count >= 3, words[0] == "let" && words[2] == "=" || words[0] == "for" && words[2] == "in" {
       upstream = words.dropFirst(3).joined(separator: " ")
     }
-    let parsed = parse(upstream, name: "<completion>")
-    var checker = Checker(engine: self, source: parsed.source, known: globals)
-    let piped = checker.shapeOfLast(parsed.statements)
-    var records = piped.kind == .list ? piped.element : piped
+    let source = SourceFile(name: "<completion>", text: upstream)
+    let statements = Parser.parse(source) { _ in [] }.statements
+    var checker = Checker(engine: self, source: source, known: globals, moreCodeMayFollow: true)
+    let piped = checker.shapeOfLast(statements)
+    var records = piped.rows
     var prefix = ""
     if let dot = word.lastIndex(of: ".") {
       prefix = String(word[...dot])
@@ -113,7 +114,7 @@ extension Engine {
       records = records.reading(path).shape
       if records.kind == .list { records = records.element }
     }
-    guard case .record(let fields) = records else { return nil }
+    guard case .record(let fields, _) = records else { return nil }
     return fields.map { prefix + $0.name }
   }
 

@@ -13,32 +13,44 @@ extension Diagnostics {
   }
 
   static func wrongInput(_ value: Value, command: Signature, at range: SourceRange) -> Diagnostic {
-    var help: String?
-    if case .list = value, command.accepts.contains(.record) {
-      help =
-        "pick one with first (… | first | \(command.name)) or go through them with: for x in … { \(command.name) … }"
-    } else if case .null = value {
-      help = "pipe a value in: … | \(command.name)"
-    }
-    return Diagnostic(
+    Diagnostic(
       id: "wrong-input", message: "\(command.name) takes \(command.input) piped in, got \(value.summary)",
-      range: range, help: help)
+      range: range, help: wrongInputHelp(ValueKinds(of: value), command: command))
   }
 
-  /// A field that the shape a command declares for its records does not have, found by `2cs check`.
+  /// A field that a command's records do not have: found by `2cs check` from the shapes, or by the command.
   static func missingField(_ missing: MissingField, command: String, at range: SourceRange) -> Diagnostic {
     Diagnostic(id: "missing-field", message: "\(command): \(missing.message)", range: range, help: missing.help)
   }
 
   /// A value of a kind the command does not take, found by `2cs check` from the shape piped in.
   static func wrongInputShape(_ shape: Shape, command: Signature, at range: SourceRange) -> Diagnostic {
-    var help: String?
-    if case .list = shape, command.accepts.contains(.record) {
-      help =
+    Diagnostic(
+      id: "wrong-input", message: "\(command.name) takes \(command.input) piped in, not \(shape.summary)",
+      range: range, help: shape.kind.flatMap { wrongInputHelp($0, command: command) })
+  }
+
+  private static func wrongInputHelp(_ kind: ValueKinds, command: Signature) -> String? {
+    if kind == .list, command.accepts.contains(.record) {
+      return
         "pick one with first (… | first | \(command.name)) or go through them with: for x in … { \(command.name) … }"
     }
-    return Diagnostic(
-      id: "wrong-input", message: "\(command.name) takes \(command.input) piped in, not \(shape.summary)",
-      range: range, help: help)
+    if kind == .nothing { return "pipe a value in: … | \(command.name)" }
+    return nil
+  }
+
+  /// `where { $it > 2 }`: a block is always true, so every row would be kept.
+  static func blockForCondition(command: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "block-for-condition", message: "\(command) takes a condition, not a block: a block is always true",
+      range: range, help: "write the condition itself: \(command) $it > 2, or \(command) price.monthly_price < 2")
+  }
+}
+
+extension CommandError {
+  /// A field path argument that none of the records has (`sort-by price.montly_price`).
+  public init(_ missing: MissingField, command: String, parameter: String) {
+    let diagnostic = Diagnostics.missingField(missing, command: command, at: .none)
+    self.init(diagnostic.message, help: diagnostic.help, parameter: parameter, id: diagnostic.id)
   }
 }

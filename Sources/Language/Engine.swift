@@ -81,17 +81,21 @@ public final class Engine: @unchecked Sendable {
 
   // MARK: Running
 
-  public func parse(_ text: String, name: String) -> Parsed { parse(text, name: name, in: globals) }
+  /// - Parameter moreCodeMayFollow: whether code run later may bind variables this text reads inside a `def` or a
+  ///   block (true for the REPL's lines), so that reading one that nothing binds yet is not an error.
+  public func parse(_ text: String, name: String, moreCodeMayFollow: Bool = false) -> Parsed {
+    parse(text, name: name, in: globals, moreCodeMayFollow: moreCodeMayFollow)
+  }
 
   /// Parses and checks a program that will run in `scope`, whose variables it may read.
-  func parse(_ text: String, name: String, in scope: Scope) -> Parsed {
+  func parse(_ text: String, name: String, in scope: Scope, moreCodeMayFollow: Bool) -> Parsed {
     let source = SourceFile(name: name, text: text)
     let (statements, syntax, incomplete) = Parser.parse(source) { [registry] command in
       guard let signature = registry[command]?.signature else { return [] }
       return Set(signature.parameters.filter { $0.kind == .expression }.map(\.name))
     }
     // The statements that parsed are checked too, so one run reports every error.
-    var checker = Checker(engine: self, source: source, known: scope)
+    var checker = Checker(engine: self, source: source, known: scope, moreCodeMayFollow: moreCodeMayFollow)
     checker.check(statements)
     let diagnostics = (syntax + checker.diagnostics).sorted { $0.range.start < $1.range.start }
     return Parsed(source: source, statements: statements, diagnostics: diagnostics, incomplete: incomplete)
@@ -129,7 +133,8 @@ public final class Engine: @unchecked Sendable {
     }
     sourceDepth += 1
     defer { sourceDepth -= 1 }
-    let parsed = parse(text, name: name, in: scope)
+    // The script that sources the file may bind what its definitions read after it returns.
+    let parsed = parse(text, name: name, in: scope, moreCodeMayFollow: true)
     guard parsed.diagnostics.isEmpty else {
       throw Diagnostics.sourcedFileInvalid(
         name, rendered: parsed.diagnostics.map { $0.rendered(in: parsed.source) }.joined())

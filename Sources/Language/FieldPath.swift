@@ -31,7 +31,10 @@ public struct FieldPath: Sendable, Equatable, CustomStringConvertible {
 
   public var description: String { steps.map { $0.optional ? $0.name + "?" : $0.name }.joined(separator: ".") }
 
-  /// The value at the path, with a missing field (or a step below null) read as null. Call `check(against:)` first,
+  /// The path without its `?` marks: the name `select` gives the field it keeps.
+  public var key: String { steps.map(\.name).joined(separator: ".") }
+
+  /// The value at the path, with a missing field (or a step below null) read as null. Call `problem(in:)` first,
   /// so that a field none of the records has is an error rather than a column of nulls.
   public func value(in value: Value) -> Value {
     var current = value
@@ -42,35 +45,38 @@ public struct FieldPath: Sendable, Equatable, CustomStringConvertible {
     return current
   }
 
-  /// Why no item has this path, or nil when one has it (or there are no items to ask).
+  /// Why no item has this path, or nil when one has it (or there are no records to ask).
   ///
-  /// An item has the path when each step is a field of the value before it, a step marked `?` is missing, or a
-  /// value on the way is null. The problem names the first step that no item gets past, the fields the items have
-  /// there, and the closest of them.
+  /// An item has the path when each step is a field of the value before it (of each record, for a list of them)
+  /// or is a step marked `?` that is missing. A null on the way says nothing either way. The problem names the
+  /// first step that no record gets past, the fields the records have there, and the closest of them.
   public func problem(in items: [Value]) -> MissingField? {
-    guard !items.isEmpty else { return nil }
+    if items.contains(where: { has($0, from: 0) }) { return nil }
     var reaching = items
     for (position, step) in steps.enumerated() {
       var next: [Value] = []
       var known: [String] = []
       var knownNames: Set<String> = []
       var kinds: Set<String> = []
-      for item in reaching {
+      var sawRecordWithout = false
+      var pending = reaching[...]
+      while let item = pending.popFirst() {
         switch item {
-        case .null: return nil
+        case .null: continue
+        case .list(let inner): pending.append(contentsOf: inner)
         case .record, .error:
           if let found = item.field(step.name) {
             next.append(found)
-          } else if step.optional {
-            return nil
-          } else {
+          } else if !step.optional {
+            sawRecordWithout = true
             for key in item.fieldNames where knownNames.insert(key).inserted { known.append(key) }
           }
-        default:
-          kinds.insert(item.typeName)
+        default: kinds.insert(item.typeName)
         }
       }
       if next.isEmpty {
+        // Only nulls, or a missing step marked `?`: nothing says the path is wrong.
+        guard sawRecordWithout || !kinds.isEmpty else { return nil }
         let prefix = FieldPath(steps: Array(steps.prefix(position)))
         return MissingField(
           name: step.name, within: position == 0 ? nil : prefix.description, fields: known,
@@ -80,10 +86,22 @@ public struct FieldPath: Sendable, Equatable, CustomStringConvertible {
     }
     return nil
   }
+
+  /// Whether `value` has the steps from `position` on: a list has them when one of its items does.
+  private func has(_ value: Value, from position: Int) -> Bool {
+    guard position < steps.count else { return true }
+    switch value {
+    case .record, .error:
+      guard let next = value.field(steps[position].name) else { return steps[position].optional }
+      return has(next, from: position + 1)
+    case .list(let items): return items.contains { has($0, from: position) }
+    default: return false
+    }
+  }
 }
 
 /// A field that none of the records has, with what they have instead.
-public struct MissingField: Sendable, Equatable {
+public struct MissingField: Error, Sendable, Equatable {
   public var name: String
   /// The path to the records that lack it (`price` for `price.montly_price`); nil at the top.
   public var within: String?

@@ -380,8 +380,17 @@ final class Interpreter: @unchecked Sendable {
       return Self.readingOptionally(expression)
     }
     switch expression {
-    case .literal, .variable, .name, .block, .subpipeline, .field, .optional:
+    case .literal, .variable, .name, .block:
       return expression
+    case .subpipeline(let pipeline, let range):
+      // Parentheses around a plain expression only group it; a real pipeline reads the row on its own terms.
+      guard let grouped = pipeline.plainExpression else { return expression }
+      let rewritten = try rowReads(of: grouped, over: rows)
+      return .subpipeline(Pipeline(stages: [.expression(rewritten)], range: pipeline.range), range)
+    case .field(let base, let name, let range):
+      return .field(try rowReads(of: base, over: rows), name, range)
+    case .optional(let access, let range):
+      return .optional(try rowReads(of: access, over: rows), range)
     case .index(let base, let index, let range):
       return .index(try rowReads(of: base, over: rows), try rowReads(of: index, over: rows), range)
     case .unary(let operation, let operand, let range):
@@ -449,7 +458,7 @@ final class Interpreter: @unchecked Sendable {
       return .null
     case .null: return .null
     case .list(let items):
-      if !optional, let missing = FieldPath(steps: [.init(name: name)]).problem(in: items.filter(\.hasFields)) {
+      if !optional, let missing = FieldPath(steps: [.init(name: name)]).problem(in: items) {
         throw failure(Diagnostics.missingField(missing, at: range))
       }
       return .list(try items.map { try field(name, of: $0, optional: true, at: range) })

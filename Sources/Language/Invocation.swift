@@ -36,12 +36,7 @@ public struct Invocation: Sendable {
 
   /// Evaluates an expression parameter with `$it` bound to `row`; bare names read fields of `row`.
   public func evaluate(_ name: String, row: Value) async throws -> Value {
-    guard let (expression, runsPipeline) = expressions[name] else {
-      throw Diagnostics.missingExpression(name, command: signature.name)
-    }
-    let local = Scope(parent: scope)
-    local.bind("it", row)
-    return try await interpreter.evaluate(expression, runsPipeline: runsPipeline, in: local)
+    try await rowExpression(name, over: [row]).evaluate(row: row)
   }
 
   /// An expression parameter made ready to be evaluated on each of `rows`, as `where` does. Every field its bare
@@ -50,6 +45,10 @@ public struct Invocation: Sendable {
   public func rowExpression(_ name: String, over rows: [Value]) throws -> RowExpression {
     guard let (expression, runsPipeline) = expressions[name] else {
       throw Diagnostics.missingExpression(name, command: signature.name)
+    }
+    if case .block = expression {
+      throw RuntimeError(
+        Diagnostics.blockForCondition(command: signature.name, at: expression.range), in: interpreter.source)
     }
     return RowExpression(
       expression: try interpreter.rowReads(of: expression, over: rows), runsPipeline: runsPipeline,

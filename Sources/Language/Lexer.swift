@@ -298,10 +298,13 @@ struct Lexer {
               position += 1
               while let next = byte(at: position), Self.isIdentifierPart(next) { position += 1 }
             } else if byte(at: position) == UInt8(ascii: "[") {
-              guard let close = matchingBracket(from: position, open: UInt8(ascii: "["), close: UInt8(ascii: "]"))
+              guard
+                let close = matchingBracket(
+                  from: position, open: UInt8(ascii: "["), close: UInt8(ascii: "]"), withinLine: true)
               else {
                 diagnostics.append(Diagnostics.unclosed("[", at: SourceRange(position, position + 1)))
-                position = end
+                // Go on at the next line, so that the errors after it are reported too.
+                while let next = byte(at: position), next != UInt8(ascii: "\n") { position += 1 }
                 return .invalid
               }
               position = close + 1
@@ -323,13 +326,17 @@ struct Lexer {
     matchingBracket(from: open, open: UInt8(ascii: "("), close: UInt8(ascii: ")"))
   }
 
-  /// The offset of the bracket that closes the one at `start`, skipping strings inside.
-  private func matchingBracket(from start: Int, open opening: UInt8, close closing: UInt8) -> Int? {
+  /// The offset of the bracket that closes the one at `start`, skipping strings inside; `withinLine` stops the
+  /// search at the end of the line.
+  private func matchingBracket(from start: Int, open opening: UInt8, close closing: UInt8, withinLine: Bool = false)
+    -> Int?
+  {
     var depth = 0
     var offset = start
     var quote: UInt8?
     while offset < end {
       let current = bytes[offset]
+      if withinLine, current == UInt8(ascii: "\n") { return nil }
       if let active = quote {
         if current == UInt8(ascii: "\\"), active == UInt8(ascii: "\"") {
           offset += 2

@@ -10,8 +10,9 @@ public indirect enum Shape: Sendable, Equatable {
   case string
   case block
   case list(Shape)
-  /// A record with these fields, and no others that 2cs knows of.
-  case record([ShapeField])
+  /// A record with these fields. An `open` record may have others too (the API's requirements vary by
+  /// country), so only a closed one makes a field it lacks an error before running.
+  case record([ShapeField], open: Bool)
 
   /// The kind of value it is, or nil when that is not known.
   public var kind: ValueKinds? {
@@ -47,71 +48,79 @@ public indirect enum Shape: Sendable, Equatable {
     return .unknown
   }
 
-  /// The field names of a record, or of a list's records.
-  public var fieldNames: [String] {
-    switch self {
-    case .record(let fields): fields.map(\.name)
-    case .list(let item): item.fieldNames
-    default: []
-    }
-  }
+  /// A list's items, or the value itself: what a command that reads fields of rows reads them from.
+  public var rows: Shape { kind == .list ? element : self }
 
-  /// The shape of one field of a record, or of the same field of each record of a list: nil when the record is
-  /// known not to have it.
-  public func field(_ name: String) -> Shape? {
-    switch self {
-    case .record(let fields): fields.first { $0.name == name }?.shape
-    case .list(let item): item.field(name).map(Shape.list)
-    default: .unknown
-    }
-  }
-
-  /// The shape at a path of fields (read from a record, or from each record of a list), and, when the shapes show
-  /// that no record can have it, why.
+  /// The shape at a path of fields, read as the interpreter reads it: from a record, or from each record of a
+  /// list (of lists); and, when the shapes show that no record can have it, why.
   public func reading(_ path: FieldPath) -> (shape: Shape, missing: MissingField?) {
     var current = self
     for (position, step) in path.steps.enumerated() {
-      let records = current.element == .unknown && current.kind != .list ? current : current.element
-      switch records {
-      case .unknown, .null:
-        return (.unknown, nil)
-      case .record(let fields):
-        guard let next = fields.first(where: { $0.name == step.name })?.shape else {
-          if step.optional { return (.unknown, nil) }
-          let within = position == 0 ? nil : FieldPath(steps: Array(path.steps.prefix(position))).description
-          return (.unknown, MissingField(name: step.name, within: within, fields: fields.map(\.name), otherKinds: []))
-        }
-        current = current.kind == .list ? .list(next) : next
-      default:
-        let within = position == 0 ? nil : FieldPath(steps: Array(path.steps.prefix(position))).description
-        var missing = MissingField(
-          name: step.name, within: within, fields: [], otherKinds: [records.kind?.name ?? "value"])
-        missing.inOneRecord = current.kind != .list
+      switch current.readingField(step) {
+      case .success(let next): current = next
+      case .failure(var missing):
+        if position > 0 { missing.within = FieldPath(steps: Array(path.steps.prefix(position))).description }
         return (.unknown, missing)
       }
     }
     return (current, nil)
   }
 
-  /// The shape of a value, for variables already set (in the REPL): records of a list are looked at up to a
-  /// limit, and a field any of them has is in the shape.
-  public init(of value: Value, depth: Int = 0) {
-    guard depth < 8 else {
+  private func readingField(_ step: FieldPath.Step) -> Result<Shape, MissingField> {
+    switch self {
+    case .unknown, .null: return .success(.unknown)
+    case .list(let item): return item.readingField(step).map(Shape.list)
+    case .record(let fields, let open):
+      if let field = fields.first(where: { $0.name == step.name }) { return .success(field.shape) }
+      if step.optional || open { return .success(.unknown) }
+      return .failure(MissingField(name: step.name, within: nil, fields: fields.map(\.name), otherKinds: []))
+    default:
+      var missing = MissingField(name: step.name, within: nil, fields: [], otherKinds: [kind?.name ?? "value"])
+      missing.inOneRecord = true
+      return .failure(missing)
+    }
+  }
+
+  /// The shape of a value, for variables already set (in the REPL). At most `budget` values are looked at: the
+  /// items of a long list are sampled, and a record seen only in part is open.
+  public init(of value: Value) {
+    var budget = 2_000
+    self.init(of: value, budget: &budget)
+  }
+
+  private init(of value: Value, budget: inout Int) {
+    guard budget > 0 else {
       self = .unknown
       return
     }
+    budget -= 1
     switch value {
     case .null: self = .null
     case .bool: self = .bool
     case .number: self = .number
     case .string: self = .string
     case .block: self = .block
-    case .error(let error): self = Shape(of: .record(error.record), depth: depth)
+    case .error(let error): self = Shape(of: .record(error.record), budget: &budget)
     case .record(let record):
-      self = .record(record.fields.map { ShapeField($0.key, Shape(of: $0.value, depth: depth + 1)) })
+      var fields: [ShapeField] = []
+      for field in record {
+        guard budget > 0 else {
+          self = .record(fields, open: true)
+          return
+        }
+        fields.append(ShapeField(field.key, Shape(of: field.value, budget: &budget)))
+      }
+      self = .record(fields, open: false)
     case .list(let items):
-      let sample = items.prefix(64).map { Shape(of: $0, depth: depth + 1) }
-      self = .list(sample.dropFirst().reduce(sample.first ?? .unknown) { $0.merged(with: $1) })
+      let sampled = items.prefix(64)
+      var merged: Shape?
+      for item in sampled {
+        let shape = Shape(of: item, budget: &budget)
+        merged = merged.map { $0.merged(with: shape) } ?? shape
+      }
+      // Items not looked at may have other fields.
+      if sampled.count < items.count, case .record(let fields, _)? = merged { merged = .record(fields, open: true) }
+      self = .list(merged ?? .unknown)
     }
   }
 
@@ -120,7 +129,7 @@ public indirect enum Shape: Sendable, Equatable {
     switch (self, other) {
     case _ where self == other: return self
     case (.list(let a), .list(let b)): return .list(a.merged(with: b))
-    case (.record(let a), .record(let b)):
+    case (.record(let a, let aOpen), .record(let b, let bOpen)):
       var fields = a
       for field in b {
         if let position = fields.firstIndex(where: { $0.name == field.name }) {
@@ -129,8 +138,7 @@ public indirect enum Shape: Sendable, Equatable {
           fields.append(field)
         }
       }
-      return .record(fields)
-    case (.null, _): return other == .null ? self : .unknown
+      return .record(fields, open: aOpen || bOpen)
     default: return .unknown
     }
   }
@@ -198,13 +206,11 @@ public struct ResultShape: Sendable {
     public var literals: [String: Value]
     /// Every parameter given an argument, literal or not.
     public var written: Set<String>
-    public var flags: Set<String>
 
-    public init(input: Shape, literals: [String: Value] = [:], written: Set<String> = [], flags: Set<String> = []) {
+    public init(input: Shape, literals: [String: Value] = [:], written: Set<String> = []) {
       self.input = input
       self.literals = literals
       self.written = written.union(literals.keys)
-      self.flags = flags
     }
 
     public func given(_ name: String) -> Bool { written.contains(name) }
@@ -223,7 +229,8 @@ public struct ResultShape: Sendable {
   public func shape(for query: Query) -> Shape { compute(query) }
 
   public static let unknown = ResultShape { _ in .unknown }
-  /// The same shape as the input (`where`, `sort-by`, `reverse`).
-  public static let input = ResultShape { $0.input }
+  /// The list piped in, in another order or with fewer items (`where`, `sort-by`, `reverse`); nothing piped in
+  /// gives an empty list.
+  public static let sameList = ResultShape { $0.input.kind == .nothing ? .list(.unknown) : $0.input }
   public static func fixed(_ shape: Shape) -> ResultShape { ResultShape { _ in shape } }
 }

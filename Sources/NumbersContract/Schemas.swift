@@ -33,11 +33,15 @@ public struct ObjectSchema: Sendable, Equatable {
   public var name: String
   public var summary: String
   public var fields: [SchemaField]
+  /// Whether answers often carry fields besides these (requirements vary by country; the API's description
+  /// lists the others with "..."), so that a field not listed here may still be there.
+  public var fieldsVary: Bool
 
-  init(_ name: String, _ summary: String, _ fields: [SchemaField]) {
+  init(_ name: String, _ summary: String, _ fields: [SchemaField], fieldsVary: Bool = false) {
     self.name = name
     self.summary = summary
     self.fields = fields
+    self.fieldsVary = fieldsVary
   }
 
   public static let region = ObjectSchema(
@@ -67,7 +71,7 @@ public struct ObjectSchema: Sendable, Equatable {
       .init(RequirementField.type, .string, required: false),
       .init(RequirementField.country, .string, required: false),
       .init(RequirementField.didType, .string, required: false),
-    ])
+    ], fieldsVary: true)
 
   public static let group = ObjectSchema(
     "Group", "A number group: one catalogue of numbers sold on the same terms.",
@@ -115,7 +119,7 @@ public struct ObjectSchema: Sendable, Equatable {
       .init(VirtualNumberField.didType, .nullable(.string), required: false),
       .init(VirtualNumberField.status, .oneOf(VirtualNumberStatus.allCases.map(\.rawValue))),
       .init(VirtualNumberField.createdAt, .string, required: false),
-    ])
+    ], fieldsVary: true)
 
   public static let account = ObjectSchema(
     "Account", "The account the key belongs to.",
@@ -133,7 +137,7 @@ public struct ObjectSchema: Sendable, Equatable {
     [
       .init(UsageField.apiRequestCount, .integer), .init(UsageField.maxAPIRequestCount, .integer),
       .init(UsageField.ownedNumbers, .integer, required: false),
-    ])
+    ], fieldsVary: true)
 
   /// Every kind of object, each referred to by name from the others and from the answers.
   public static let all: [ObjectSchema] = [

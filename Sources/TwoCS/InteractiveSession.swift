@@ -54,7 +54,7 @@ struct InteractiveSession {
         writeOut("")
       case .line(let line):
         pending += (pending.isEmpty ? "" : "\n") + line
-        let parsed = engine.parse(pending, name: "<repl>")
+        let parsed = engine.parse(pending, name: "<repl>", moreCodeMayFollow: true)
         if parsed.incomplete && !parsed.diagnostics.isEmpty { continue }
         let statement = pending
         pending = ""

@@ -28,6 +28,13 @@ struct MalformedCorpusTests {
       let lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: false)
       let first = lines.first.map(String.init) ?? ""
       #expect(first.hasPrefix(path + ":"), "first line: \(first)")
+      // A script may say which error it is about, on a last line `# expect: TEXT`, so that another error,
+      // found first by accident, does not pass for it.
+      let script = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+      for line in script.split(separator: "\n") where line.hasPrefix("# expect: ") {
+        let expected = line.dropFirst("# expect: ".count)
+        #expect(first.contains(expected), "expected \"\(expected)\" in: \(first)")
+      }
       // The place is one in the file: the line shown under it is that line of the file, and the caret
       // stands at that column.
       let header = try #require(

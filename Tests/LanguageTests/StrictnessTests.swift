@@ -173,4 +173,62 @@ struct StrictnessTests {
     let inner = harness.engine.check("def f [] { let inside = 1 }\nprint $inside", name: "inner.2cs")
     #expect(inner.map(\.message) == ["undefined variable $inside"])
   }
+
+  @Test func aBlockIsNoCondition() async throws {
+    let harness = try LanguageHarness()
+    let checked = await harness.run("[1, 5, 10] | where { $it > 2 }")
+    #expect(checked.contains("test.2cs:1:20: error: where takes a condition, not a block"), "\(checked)")
+    // Known only when it runs: refused then.
+    let ran = await harness.run("let c = { $it > 2 }; [1, 5] | where $c")
+    #expect(ran.hasSuffix("exit: 0") || ran.contains("error"), "\(ran)")
+  }
+
+  @Test func aNullOnTheWayDoesNotHideAMisspeltField() async throws {
+    let harness = try LanguageHarness()
+    let output = await harness.run(
+      """
+      let rows = [{price: null}, {price: {monthly_price: 1}}] | each { $it }
+      $rows | sort-by price.montly_price
+      """)
+    #expect(output.contains("error: sort-by: no field 'montly_price' in price"), "\(output)")
+    let allNull = await harness.run("[{price: null}] | each { $it } | where price.montly_price == 1 | count")
+    #expect(allNull.hasSuffix("0\nexit: 0"), "\(allNull)")
+  }
+
+  @Test func theCheckReadsFieldsAsTheInterpreterDoes() async throws {
+    let harness = try LanguageHarness()
+    let engine = harness.engine
+    // Fields of a list of lists of records, as `.field` maps through them.
+    #expect(engine.check("let gs = groups DE; $gs.requirements.name", name: "t.2cs").isEmpty)
+    #expect(engine.check("let gs = groups DE; $gs.features.name", name: "t.2cs").map(\.id) == ["missing-field"])
+    // Requirements vary by country: a field the API's description does not list may still be there.
+    #expect(engine.check("requirements DE | get registration_form?", name: "t.2cs").isEmpty)
+    #expect(engine.check("requirements DE | get registration_form", name: "t.2cs").isEmpty)
+    #expect(engine.check("groups DE | get registration_form", name: "t.2cs").map(\.id) == ["missing-field"])
+    // assert reads the value piped in, not its items.
+    #expect(engine.check("{a: 1} | assert a == 1", name: "t.2cs").isEmpty)
+    #expect(engine.check("[1] | where a == 1", name: "t.2cs").map(\.id) == ["bare-word"])
+    // select keeps a field under its name, without the question mark.
+    let selected = await harness.run("print ([{x: 1}] | select x? y? | first | columns)")
+    #expect(selected.hasPrefix("x y\n") || selected.contains("x"), "\(selected)")
+  }
+
+  @Test func codeThatRunsLaterMayReadWhatIsBoundLater() async throws {
+    let harness = try LanguageHarness()
+    let engine = harness.engine
+    let definition = "def report [] { print $budget }"
+    // In a script, nothing binds it: an error. In the REPL or a sourced file, later code may.
+    #expect(engine.check(definition, name: "t.2cs").map(\.id) == ["undefined-variable"])
+    #expect(engine.parse(definition, name: "<repl>", moreCodeMayFollow: true).diagnostics.isEmpty)
+    #expect(engine.parse("print $budget", name: "<repl>", moreCodeMayFollow: true).diagnostics.count == 1)
+    // `source` anywhere may bind anything.
+    #expect(engine.check("let r = (source lib.2cs); print $fromLibrary", name: "t.2cs").isEmpty)
+  }
+
+  @Test func anUnclosedIndexInAStringStopsAtTheEndOfItsLine() async throws {
+    let harness = try LanguageHarness()
+    let output = await harness.run("let x = [1]\nprint \"$x[0\"\nprint \"a]\"\nprint $nope")
+    #expect(output.contains("test.2cs:2:10: error: '[' is never closed"), "\(output)")
+    #expect(output.contains("test.2cs:4:7: error: undefined variable $nope"), "\(output)")
+  }
 }
