@@ -21,6 +21,19 @@ private func countryCode(_ call: Invocation, from input: Value? = nil) throws ->
     "\(call.signature.name) needs a country", help: "give one (\(call.signature.name) US) or pipe a country code in")
 }
 
+/// What an argument says, checked against what the piped record says of the same thing: a script that pipes one
+/// group in and names another must not have one of them dropped without a word.
+func agreeing<T: Equatable & CustomStringConvertible>(
+  given: T?, piped: T?, _ what: String, parameter: String, command: String
+) throws -> T? {
+  if let given, let piped, given != piped {
+    throw CommandError(
+      "\(command): the \(what) piped in is \(piped), but \(parameter)=\(given) was given",
+      help: "give it one way: pipe the record in, or write \(parameter)=", parameter: parameter)
+  }
+  return given ?? piped
+}
+
 private func list(_ values: [JSONValue], adding extra: (String, Value)? = nil) -> Value {
   .list(
     values.map { json in
@@ -61,8 +74,17 @@ let apiReadCommands: [Command] = [
     var regionID = call.integer(QueryParameter.region.rawValue)
     var code = call.string(country.name)?.uppercased()
     if case .record(let region) = call.input {
-      code = code ?? region[RegionField.country].flatMap { if case .string(let text) = $0 { text } else { nil } }
-      if regionID == nil, case .number(let id)? = region[RegionField.id] { regionID = id.intValue }
+      guard region[RegionField.name] != nil else {
+        throw CommandError(
+          "cities takes a region record piped in, got \(call.input.summary)",
+          help: "regions US | first | cities, or cities US")
+      }
+      code = try agreeing(
+        given: code, piped: region[RegionField.country]?.text, "country", parameter: country.name,
+        command: "cities")
+      regionID = try agreeing(
+        given: regionID, piped: region[RegionField.id]?.decimal?.intValue, "region",
+        parameter: QueryParameter.region.rawValue, command: "cities")
     }
     guard let code = code ?? (try? countryCode(call)) else {
       throw CommandError(
@@ -113,18 +135,21 @@ let apiReadCommands: [Command] = [
     var code = call.string(country.name)?.uppercased()
     switch call.input {
     case .record(let place):
-      code = code ?? place[RegionField.country].flatMap { if case .string(let text) = $0 { text } else { nil } }
-      let id = place[RegionField.id].flatMap { if case .number(let number) = $0 { number.intValue } else { nil } }
-      let isCity = place[CityField.name] != nil
-      let isRegion = place[RegionField.name] != nil
-      if isCity, query.cityID == nil {
-        query.cityID = id
-      } else if isRegion, query.regionID == nil {
-        query.regionID = id
-      } else if !isCity && !isRegion {
+      code = try agreeing(
+        given: code, piped: place[RegionField.country]?.text, "country", parameter: country.name,
+        command: "groups")
+      let id = place[RegionField.id]?.decimal?.intValue
+      if place[CityField.name] != nil {
+        query.cityID = try agreeing(
+          given: query.cityID, piped: id, "city", parameter: QueryParameter.cityID.rawValue, command: "groups")
+      } else if place[RegionField.name] != nil {
+        query.regionID = try agreeing(
+          given: query.regionID, piped: id, "region", parameter: QueryParameter.regionID.rawValue, command: "groups")
+      } else {
         throw CommandError("groups takes a region or city record, got \(call.input.summary)")
       }
-    case .string(let text): code = code ?? text.uppercased()
+    case .string(let text):
+      code = try agreeing(given: code, piped: text.uppercased(), "country", parameter: country.name, command: "groups")
     case .null: break
     default: throw CommandError("groups takes a region or city record or a country code, got \(call.input.summary)")
     }
@@ -162,7 +187,14 @@ let apiReadCommands: [Command] = [
       throw CommandError("requirements takes one group, not a list of \(items.count)", help: "use first, or for")
     }
     if case .record(let group) = groupRecord {
-      if code == nil, case .string(let text)? = group[AddedField.country] { code = text }
+      code = try agreeing(
+        given: code, piped: group[AddedField.country]?.text, "group's country", parameter: country.name,
+        command: "requirements")
+      if case .string(let given)? = typeValue {
+        _ = try agreeing(
+          given: given, piped: group[GroupField.type]?.text, "group's type",
+          parameter: QueryParameter.didType.rawValue, command: "requirements")
+      }
       if typeValue == nil { typeValue = group[GroupField.type] }
       guard code != nil else {
         throw CommandError(
@@ -276,7 +308,8 @@ func groupIdentifier(_ input: Value, argument: Value?, command: String) throws -
         "\(command): \(groupParameter.name) must be a group record or an id, got \(argument.summary)",
         parameter: groupParameter.name)
     }
-    return id
+    return try agreeing(given: id, piped: identifier(input), "group", parameter: groupParameter.name, command: command)
+      ?? id
   }
   if case .list(let items) = input {
     throw CommandError(

@@ -20,33 +20,41 @@ private struct WriteTarget {
   var priceFromServer = false
 
   init(input: Value, call: Invocation, command: String) throws {
-    if case .list(let items) = input {
-      throw CommandError(
-        "\(command) takes one record, not a list of \(items.count)",
-        help: "pick one with first (… | first | \(command)) or go through them with: for g in … { \(command) … }")
+    let argument = call[groupParameter.name]
+    // A record given as the group (`purchase $n`) is read as if it were piped in: its number, its prices.
+    var record = input
+    if case .record? = argument {
+      guard input == .null else {
+        throw CommandError(
+          "\(command): a record is piped in and another given as \(groupParameter.name)=",
+          help: "give the group one way", parameter: groupParameter.name)
+      }
+      record = argument ?? .null
     }
-    if case .record(let record) = input {
-      let price = record[GroupField.price] ?? input
+    if case .record(let fields) = record {
+      let price = fields[GroupField.price] ?? record
       setup = price.field(PriceField.setup)?.decimal
       monthly = price.field(PriceField.monthly)?.decimal
-      if case .list(let requirements)? = record[GroupField.requirements], !requirements.isEmpty {
+      if case .list(let requirements)? = fields[GroupField.requirements], !requirements.isEmpty {
         needsDocuments = true
       }
-      if case .bool(true)? = record[ReservationField.needsRegistration] { needsDocuments = true }
-      if case .string(let number)? = record[AvailableNumberField.number] { self.number = number }
-      allowsNumberSelection = record[GroupField.allowNumberSelection]?.bool
+      if case .bool(true)? = fields[ReservationField.needsRegistration] { needsDocuments = true }
+      if case .string(let number)? = fields[AvailableNumberField.number] { self.number = number }
+      allowsNumberSelection = fields[GroupField.allowNumberSelection]?.bool
     }
-    var groupID: String?
-    if call.given(groupParameter.name) || input != .null {
-      groupID = try? groupIdentifier(input, argument: call[groupParameter.name], command: command)
-    }
-    guard let groupID else {
+    guard record != .null || argument != nil else {
       throw CommandError(
-        "\(command) needs a group",
-        help: "pipe a group, a number from available or a reservation in, or give group=ID")
+        "\(command) needs a group", help: "pipe a group, a number from available or a reservation in, or give group=ID")
     }
-    self.groupID = groupID
-    if let number = call.string(numberParameterName) { self.number = number }
+    groupID = try groupIdentifier(record, argument: record == argument ? nil : argument, command: command)
+    if let chosen = call.string(numberParameterName) {
+      if let recorded = number, !PhoneNumber.same(recorded, chosen) {
+        throw CommandError(
+          "\(command): the record is for \(recorded), but \(numberParameterName)=\(chosen) was given",
+          help: "give the number one way", parameter: numberParameterName)
+      }
+      number = chosen
+    }
     if let known = try? call.session.knownGroup(groupID) {
       // What the server said of the group in this session wins over what a record claims.
       if let knownSetup = known.setup, let knownMonthly = known.monthly {
@@ -144,7 +152,12 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
     if let spend = write.spend { session.record(spend: spend.setup, spend.monthly, dryRun: true) }
     entry["outcome"] = "dry_run"
     try journalBeforeSending(session, entry)
+    // The fields a real answer has, as null (the number when it is known), then what would have been sent.
     var result = Record()
+    for name in ContractShapes.answerFields(of: write.endpoint.route) { result[name] = .null }
+    if let number = write.number { result[PurchaseBodyField.number] = .string(number) }
+    // What the next command of the flow needs from it, as a reservation carries its group.
+    if let group = write.body?[PurchaseBodyField.groupID] { result[PurchaseBodyField.groupID] = Value(json: group) }
     result[AddedField.dryRun] = .bool(true)
     result[AddedField.method] = .string(write.endpoint.method.rawValue)
     result[AddedField.path] = .string(write.endpoint.path)
@@ -468,11 +481,17 @@ let apiWriteCommands: [Command] = [
       examples: [Example("reservations | first | cancel", "cancel the first reservation")])
   ) { call in
     var uuid = call.string("uuid")
-    if case .list(let items) = call.input {
-      throw CommandError("cancel takes one reservation, not a list of \(items.count)", help: "use first, or for")
-    }
-    if uuid == nil, case .record(let record) = call.input, case .string(let id)? = record[ReservationField.uuid] {
-      uuid = id
+    if case .record(let record) = call.input {
+      // A reservation from `reservations` or from `reserve`; an owned number has a uuid too, but is released.
+      let isReservation =
+        record[ReservationField.reservationEndDate] != nil || record[ReservationDetailsField.expiresAt] != nil
+      guard isReservation, case .string(let id)? = record[ReservationField.uuid] else {
+        throw CommandError(
+          "cancel takes a reservation piped in, got \(call.input.summary)",
+          help: record[VirtualNumberField.phoneNumber] != nil
+            ? "this is a number the account owns: give it up with release" : "reservations | first | cancel")
+      }
+      uuid = try agreeing(given: uuid, piped: id, "reservation", parameter: "uuid", command: "cancel")
     }
     guard let uuid else {
       throw CommandError("cancel needs a reservation", help: "reservations | first | cancel, or cancel UUID")
@@ -570,22 +589,25 @@ let apiWriteCommands: [Command] = [
   ) { call in
     let session = try call.session
     var key = call.string("uuid")
-    switch call.input {
-    case .list(let items):
-      throw CommandError("release takes one number, not a list of \(items.count)", help: "use first, or for")
-    case .record(let record) where key == nil:
+    if case .record(let record) = call.input {
+      var piped: String?
       if case .string(let uuid)? = record[VirtualNumberField.uuid], record[VirtualNumberField.phoneNumber] != nil {
-        key = uuid
+        piped = uuid
       } else if case .list(let bought)? = record[PurchaseField.numbers], case .record(let owned)? = bought.first,
         case .string(let uuid)? = owned[VirtualNumberField.uuid]
       {
-        key = uuid
+        piped = uuid
       } else if case .string(let phone)? = record[PurchaseBodyField.number] {
-        key = phone
+        piped = phone
       } else if case .list(let bought)? = record[PurchaseField.purchased], case .string(let phone)? = bought.first {
-        key = phone
+        piped = phone
       }
-    default: break
+      guard piped != nil else {
+        throw CommandError(
+          "release takes an owned number or a purchase result piped in, got \(call.input.summary)",
+          help: "numbers | first | release")
+      }
+      key = try agreeing(given: key, piped: piped, "number", parameter: "uuid", command: "release")
     }
     guard let key else {
       throw CommandError("release needs a number", help: "numbers | first | release, or release DID…, or release +1…")

@@ -52,6 +52,34 @@ func ascending(_ a: Value, _ b: Value) -> Bool {
   }
 }
 
+/// Sort keys must be all numbers, all text or all bools (nulls go last): a record, a list, or a mix of kinds has
+/// no order a user could mean, and sorting by it would leave the list as it was without a word.
+private func checkSortable(_ keys: [Value], by path: FieldPath?, _ call: Invocation) throws {
+  let what = path.map { "'\($0)'" } ?? "the items"
+  var kinds: [String] = []
+  for key in keys {
+    switch key {
+    case .null: continue
+    case .number, .string, .bool:
+      if !kinds.contains(key.typeName) { kinds.append(key.typeName) }
+    default:
+      let fields = key.fieldNames
+      let prefix = path.map { "\($0.key)." } ?? ""
+      throw CommandError(
+        "sort-by: \(what) \(path == nil ? "are" : "is") \(key.typeName == "list" ? "a list" : "a record"), which has no order",
+        help: fields.isEmpty
+          ? "sort by a field of it"
+          : "sort by one of its fields: " + fields.prefix(6).map { prefix + $0 }.joined(separator: ", "),
+        parameter: "field")
+    }
+  }
+  guard kinds.count <= 1 else {
+    throw CommandError(
+      "sort-by: the values of \(what) are \(kinds.joined(separator: " and ")), which have no order together",
+      parameter: "field")
+  }
+}
+
 private func numbers(_ call: Invocation) throws -> [DecimalNumber] {
   let items = try inputList(call)
   let path = try fieldPath(call, over: items)
@@ -61,7 +89,7 @@ private func numbers(_ call: Invocation) throws -> [DecimalNumber] {
     case .number(let number): return number
     case .null: return nil
     default:
-      throw CommandError("\(call.signature.name) adds up numbers, got \(picked.summary)")
+      throw CommandError("\(call.signature.name) takes numbers, got \(picked.summary)")
     }
   }
 }
@@ -159,6 +187,7 @@ let dataCommands: [Command] = [
     let items = try inputList(call)
     let path = try fieldPath(call, over: items)
     let keyed = items.map { item in (key: path?.value(in: item) ?? item, item: item) }
+    try checkSortable(keyed.map(\.key), by: path, call)
     var sorted = keyed.enumerated().sorted { a, b in
       if ascending(a.element.key, b.element.key) { return true }
       if ascending(b.element.key, a.element.key) { return false }
@@ -185,9 +214,11 @@ let dataCommands: [Command] = [
       guard case .string(let text) = field else { return nil }
       return try checkedPath(text, call: call, parameter: "fields", over: items)
     }
+    // A nested field stays nested (`price.monthly_price` keeps `price: {monthly_price}`), so the same path
+    // reads it afterwards; a table still shows it as one `price.monthly_price` column.
     func pick(_ item: Value) -> Value {
       var record = Record()
-      for path in paths { record[path.key] = path.value(in: item) }
+      for path in paths { record.set(path.steps.map(\.name)[...], to: path.value(in: item)) }
       return .record(record)
     }
     if case .list = call.input { return .list(items.map(pick)) }
@@ -316,3 +347,18 @@ let dataCommands: [Command] = [
     return .list(from < to ? (from..<to).map(Value.int) : [])
   },
 ]
+
+extension Record {
+  /// Sets the field at a path of names, making the records on the way.
+  fileprivate mutating func set(_ names: ArraySlice<String>, to value: Value) {
+    guard let name = names.first else { return }
+    guard names.count > 1 else {
+      self[name] = value
+      return
+    }
+    var inner: Record
+    if case .record(let existing)? = self[name] { inner = existing } else { inner = Record() }
+    inner.set(names.dropFirst(), to: value)
+    self[name] = .record(inner)
+  }
+}

@@ -12,13 +12,18 @@ enum ContractShapes {
     case .decimalString: .number
     case .array(let item): .list(shape(of: item))
     case .object(let name): ObjectSchema.all.first { $0.name == name }.map { record($0) } ?? .unknown
-    case .fields(let fields): .record(fields.map { ShapeField($0.name, shape(of: $0.schema)) }, open: false)
+    case .fields(let fields): .record(fields.map(field), open: false)
     case .nullable(let inner): shape(of: inner)
     }
   }
 
+  /// A field of an answer; one that not every answer has must be read as `name?`.
+  static func field(_ schemaField: SchemaField) -> ShapeField {
+    ShapeField(schemaField.name, shape(of: schemaField.schema), mayBeMissing: !schemaField.required)
+  }
+
   static func record(_ object: ObjectSchema, adding added: [ShapeField] = []) -> Shape {
-    .record(object.fields.map { ShapeField($0.name, shape(of: $0.schema)) } + added, open: object.fieldsVary)
+    .record(object.fields.map(field) + added, open: object.fieldsVary)
   }
 
   /// A list of a route's answer objects, as the read commands return it.
@@ -31,6 +36,17 @@ enum ContractShapes {
 
   static let groups = list(of: .groups, adding: [ShapeField(AddedField.country.rawValue, .string)])
   static let available = list(of: .available, adding: [ShapeField(PurchaseBodyField.groupID.rawValue, .string)])
+  /// The fields of a route's success answer, as 2cs returns it: a dry run returns them as null, so that a script
+  /// that reads one goes on as it would after a real answer.
+  static func answerFields(of route: Endpoint.Route) -> [String] {
+    switch route.answer {
+    case .data(_, let schema):
+      guard case .record(let fields, _) = shape(of: schema) else { return [] }
+      return fields.map(\.name)
+    case .topLevel(let fields): return [EnvelopeField.success.rawValue] + fields.map(\.name)
+    }
+  }
+
   /// What a write returns in a dry run instead of the server's answer (see `perform`).
   static let dryRun: [ShapeField] = [
     ShapeField(AddedField.dryRun.rawValue, .bool), ShapeField(AddedField.method.rawValue, .string),
@@ -43,7 +59,7 @@ enum ContractShapes {
   static let info: Shape = {
     guard case .topLevel(let fields) = Endpoint.Route.info.answer else { return .unknown }
     return .record(
-      fields.map { ShapeField($0.name, shape(of: $0.schema)) } + [ShapeField(AddedField.mode.rawValue, .string)],
+      fields.map(field) + [ShapeField(AddedField.mode.rawValue, .string)],
       open: false)
   }()
 }
@@ -64,11 +80,13 @@ enum DataShapes {
   /// `select PATH...`: records of the chosen fields.
   static let selection = ResultShape { query in
     guard case .list(let chosen)? = query.literals["fields"] else { return .unknown }
-    var fields: [ShapeField] = []
+    var selected: Shape = .record([], open: false)
     for case .string(let text) in chosen {
       guard let path = FieldPath(text) else { return .unknown }
-      fields.append(ShapeField(path.key, query.input.rows.reading(path).shape))
+      var shape = query.input.rows.reading(path).shape
+      for step in path.steps.reversed() { shape = .record([ShapeField(step.name, shape)], open: false) }
+      selected = selected.merged(with: shape)
     }
-    return query.input.kind == .list ? .list(.record(fields, open: false)) : .record(fields, open: false)
+    return query.input.kind == .list ? .list(selected) : selected
   }
 }

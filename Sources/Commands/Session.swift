@@ -219,6 +219,11 @@ public final class Session: @unchecked Sendable {
 }
 
 extension Value {
+  var text: String? {
+    if case .string(let text) = self { return text }
+    return nil
+  }
+
   var decimal: DecimalNumber? {
     if case .number(let number) = self { return number }
     return nil

@@ -118,15 +118,16 @@ struct Checker {
   private mutating func lookup(_ name: String) -> Shape? {
     var afterALaterScope = false
     for scope in scopes.reversed() {
-      if let shape = scope.bound[name] { return shape }
+      // Code that runs later sees the variable as it is then, perhaps bound again to something else.
+      if let shape = scope.bound[name] { return afterALaterScope ? .unknown : shape }
       if afterALaterScope, scope.everywhere.contains(name) { return .unknown }
       if scope.runsLater { afterALaterScope = true }
     }
-    if let shape = knownShapes[name] { return shape }
+    if let shape = knownShapes[name] { return afterALaterScope ? .unknown : shape }
     if let value = known.lookup(name) {
       let shape = Shape(of: value)
       knownShapes[name] = shape
-      return shape
+      return afterALaterScope ? .unknown : shape
     }
     return afterALaterScope && moreCodeMayFollow ? .unknown : nil
   }
@@ -160,8 +161,8 @@ struct Checker {
       if let otherwise = conditional.otherwise { check(otherwise) }
     case .loop(let loop):
       let items = check(loop.source)
-      // Each pass may read what the pass before bound further down.
-      for name in Self.boundNames(loop.body.statements) where lookup(name) == nil { bind(name, .unknown) }
+      // Each pass may read what the pass before bound further down, perhaps to something else.
+      for name in Self.boundNames(loop.body.statements) { bind(name, .unknown) }
       bind(loop.variable, items.kind == .list ? items.element : items)
       check(loop.body)
     case .definition(let definition):
@@ -207,6 +208,8 @@ struct Checker {
         ?? engine.userCommands[call.name]?.signature
     else {
       for argument in call.arguments { if let value = argument.value { _ = check(value) } }
+      // A `def` body or a block in the REPL may call a command the next lines define.
+      if moreCodeMayFollow, scopes.contains(where: \.runsLater) { return .unknown }
       diagnostics.append(
         Diagnostics.unknownCommand(
           call.name, at: call.nameRange,

@@ -43,7 +43,7 @@ extension Diagnostics {
   static func blockForCondition(command: String, at range: SourceRange) -> Diagnostic {
     Diagnostic(
       id: "block-for-condition", message: "\(command) takes a condition, not a block: a block is always true",
-      range: range, help: "write the condition itself: \(command) $it > 2, or \(command) price.monthly_price < 2")
+      range: range, help: "write the condition itself, without braces: \(command) $x > 2")
   }
 }
 

@@ -111,11 +111,16 @@ public struct MissingField: Error, Sendable, Equatable {
   public var otherKinds: [String]
   /// Whether it was looked for in one value (a record), not in each value of a list.
   public var inOneRecord = false
+  /// Whether the records' shape has the field, but not in every record (the API leaves `ppm` out of some).
+  public var inSomeOnly = false
 
   public var suggestion: String? { closestMatch(to: name, among: fields) }
 
   /// `no field 'montly_price' in price`, or `... in these records`.
   public var message: String {
+    if inSomeOnly {
+      return "'\(name)' is not in every record\(within.map { " of \($0)" } ?? ""): the API leaves it out of some"
+    }
     let place = within.map { "in \($0)" } ?? (inOneRecord ? "in the record" : "in these records")
     if fields.isEmpty, !otherKinds.isEmpty {
       let kinds = otherKinds.joined(separator: " and ")
@@ -128,6 +133,7 @@ public struct MissingField: Error, Sendable, Equatable {
 
   /// Did-you-mean, the fields there are, and how to read a field that may be missing.
   public var help: String {
+    if inSomeOnly { return "write '\(name)?' to read it: null where it is left out" }
     guard !fields.isEmpty || otherKinds.isEmpty else { return "only records have fields" }
     var parts: [String] = []
     if !fields.isEmpty {

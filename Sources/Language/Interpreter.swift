@@ -449,7 +449,8 @@ final class Interpreter: @unchecked Sendable {
     switch value {
     case .record, .error:
       if let found = value.field(name) { return found }
-      guard optional else {
+      // A caught error has the fields of what failed (`$err.outcome` after a write): the others read null.
+      guard optional || value.typeName == "error" else {
         var missing = FieldPath(steps: [.init(name: name)]).problem(in: [value])
         missing?.inOneRecord = true
         throw failure(

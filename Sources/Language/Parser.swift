@@ -271,7 +271,9 @@ struct Parser {
     let saved = braceEndsPipeline
     braceEndsPipeline = true
     defer { braceEndsPipeline = saved }
-    return try parseExpression()
+    let condition = try parseExpression()
+    if case .block = condition { throw fail(Diagnostics.blockForCondition(command: "if", at: condition.range)) }
+    return condition
   }
 
   private mutating func parseConditional() throws -> Statement {
@@ -620,9 +622,14 @@ struct Parser {
   /// `.field` and `[index]` written right after a value.
   private mutating func parsePostfix(_ base: Expression) throws -> Expression {
     var value = base
+    // Each access deepens the tree, and checking or evaluating it recurses that deep: count it as nesting.
+    var chained = 0
+    defer { depth -= chained }
     while true {
       let token = peek(.operator)
       if token.kind == .symbol(.dot), !token.spaced {
+        try enter(token)
+        chained += 1
         advance(.operator)
         let field = peek(.operand)
         guard case .word(let name) = field.kind, !field.spaced else {
@@ -631,6 +638,8 @@ struct Parser {
         advance(.operand)
         value = optionalMark(after: .field(value, name, value.range.to(field.range)))
       } else if token.kind == .symbol(.openBracket), !token.spaced {
+        try enter(token)
+        chained += 1
         advance(.operator)
         skipNewlines()
         let index = try parseExpression()

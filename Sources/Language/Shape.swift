@@ -71,7 +71,12 @@ public indirect enum Shape: Sendable, Equatable {
     case .unknown, .null: return .success(.unknown)
     case .list(let item): return item.readingField(step).map(Shape.list)
     case .record(let fields, let open):
-      if let field = fields.first(where: { $0.name == step.name }) { return .success(field.shape) }
+      if let field = fields.first(where: { $0.name == step.name }) {
+        guard field.mayBeMissing, !step.optional else { return .success(field.shape) }
+        var missing = MissingField(name: step.name, within: nil, fields: [], otherKinds: [])
+        missing.inSomeOnly = true
+        return .failure(missing)
+      }
       if step.optional || open { return .success(.unknown) }
       return .failure(MissingField(name: step.name, within: nil, fields: fields.map(\.name), otherKinds: []))
     default:
@@ -147,10 +152,13 @@ public indirect enum Shape: Sendable, Equatable {
 public struct ShapeField: Sendable, Equatable {
   public var name: String
   public var shape: Shape
+  /// Whether some records leave it out (the API's `ppm`): reading it must then say so, as `ppm?`.
+  public var mayBeMissing: Bool
 
-  public init(_ name: String, _ shape: Shape) {
+  public init(_ name: String, _ shape: Shape, mayBeMissing: Bool = false) {
     self.name = name
     self.shape = shape
+    self.mayBeMissing = mayBeMissing
   }
 }
 

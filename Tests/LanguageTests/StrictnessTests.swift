@@ -220,6 +220,8 @@ struct StrictnessTests {
     // In a script, nothing binds it: an error. In the REPL or a sourced file, later code may.
     #expect(engine.check(definition, name: "t.2cs").map(\.id) == ["undefined-variable"])
     #expect(engine.parse(definition, name: "<repl>", moreCodeMayFollow: true).diagnostics.isEmpty)
+    #expect(engine.parse("def f [] { g }", name: "<repl>", moreCodeMayFollow: true).diagnostics.isEmpty)
+    #expect(engine.check("def f [] { g }", name: "t.2cs").map(\.id) == ["unknown-command"])
     #expect(engine.parse("print $budget", name: "<repl>", moreCodeMayFollow: true).diagnostics.count == 1)
     // `source` anywhere may bind anything.
     #expect(engine.check("let r = (source lib.2cs); print $fromLibrary", name: "t.2cs").isEmpty)
