@@ -51,7 +51,7 @@ let apiReadCommands: [Command] = [
     Signature(
       name: "regions", category: .api, summary: "Regions (states, provinces) of a country: US, CA and GB have them.",
       parameters: [country], input: "a country code string", accepts: [.string, .nothing],
-      output: "a list of {id, region_name, iso_country_code}", result: .fixed(ContractShapes.list(of: .regions)),
+      output: "a list of {id, region_name, iso_country_code}", resultShape: .fixed(ContractShapes.list(of: .regions)),
       examples: [Example("regions US | count", "how many US regions there are", result: "8")])
   ) { call in
     let code = try countryCode(call)
@@ -65,7 +65,7 @@ let apiReadCommands: [Command] = [
         country, Parameter(.region, of: .cities, .integer),
       ], input: "a region record (its country and id), or a country code string",
       accepts: [.record, .string, .nothing], output: "a list of {id, city_name, iso_country_code}",
-      result: .fixed(ContractShapes.list(of: .cities)),
+      resultShape: .fixed(ContractShapes.list(of: .cities)),
       examples: [
         Example("regions US | first | cities | get city_name", "the cities of the first US region"),
         Example("cities DE | count", "German cities with numbers", result: "4"),
@@ -99,7 +99,7 @@ let apiReadCommands: [Command] = [
   Command(
     Signature(
       name: "did-types", category: .api, summary: "The kinds of number (DID types) and their ids.",
-      accepts: .nothing, output: "a list of {id, name}", result: .fixed(ContractShapes.list(of: .didTypes)),
+      accepts: .nothing, output: "a list of {id, name}", resultShape: .fixed(ContractShapes.list(of: .didTypes)),
       examples: [Example("did-types | get name", "the type names")])
   ) { call in
     return list(try await call.request { client throws(NumbersAPIError) in try await client.didTypes() })
@@ -117,7 +117,7 @@ let apiReadCommands: [Command] = [
       ],
       input: "a region or city record (its country and id), or a country code string",
       accepts: [.record, .string, .nothing], output: "a list of groups; each carries `country`, the country asked for",
-      result: .fixed(ContractShapes.groups),
+      resultShape: .fixed(ContractShapes.groups),
       details: "The live API may insist on a region for US searches; its message is shown as it is.",
       examples: [
         Example("groups GB type=mobile | count", "mobile groups in the United Kingdom", result: "1"),
@@ -172,7 +172,7 @@ let apiReadCommands: [Command] = [
           suggestions: didTypeNames),
       ],
       input: "a group record (its country and type)", accepts: [.record, .nothing],
-      output: "a list of requirement records", result: .fixed(ContractShapes.list(of: .requirements)),
+      output: "a list of requirement records", resultShape: .fixed(ContractShapes.list(of: .requirements)),
       examples: [
         Example("requirements US", "US numbers need no documents", result: "[]"),
         Example("requirements DE type=local | count", "documents for a German local number", result: "2"),
@@ -225,7 +225,7 @@ let apiReadCommands: [Command] = [
         Parameter(.numberContains, of: .available, .string, aliases: ["contains"]),
       ],
       input: "a group record", accepts: [.record, .nothing], output: "a list of {id, number}; each carries `group_id`",
-      result: .fixed(ContractShapes.available),
+      resultShape: .fixed(ContractShapes.available),
       examples: [
         Example(
           "groups US near=415 | first | available contains=555 | count", "vanity numbers in San Francisco",
@@ -244,7 +244,7 @@ let apiReadCommands: [Command] = [
     Signature(
       name: "reservations", category: .api, summary: "Numbers this account holds, with their prices and expiry.",
       accepts: .nothing, output: "a list of reservation records",
-      result: .fixed(ContractShapes.list(of: .listReservations)),
+      resultShape: .fixed(ContractShapes.list(of: .listReservations)),
       examples: [Example("reservations | count", "how many are held")])
   ) { call in
     let session = try call.session
@@ -257,7 +257,7 @@ let apiReadCommands: [Command] = [
     Signature(
       name: "numbers", category: .api, summary: "Every virtual number this account owns (all pages).",
       accepts: .nothing, output: "a list of virtual number records with status_text",
-      result: .fixed(ContractShapes.shape(of: .array(.object(ObjectSchema.virtualNumber.name)))),
+      resultShape: .fixed(ContractShapes.shape(of: .array(.object(ObjectSchema.virtualNumber.name)))),
       examples: [Example("numbers | where status_text == \"ACTIVE\" | count", "active numbers")])
   ) { call in
     return list(try await call.request { client throws(NumbersAPIError) in try await client.ownedNumbers() })
@@ -266,7 +266,7 @@ let apiReadCommands: [Command] = [
   Command(
     Signature(
       name: "info", category: .api, summary: "The account: name, limits, usage; and the mode: sandbox, local or live.",
-      accepts: .nothing, output: "a record", result: .fixed(ContractShapes.info),
+      accepts: .nothing, output: "a record", resultShape: .fixed(ContractShapes.info),
       examples: [Example("info | get mode", "sandbox, local or live")])
   ) { call in
     let session = try call.session

@@ -463,7 +463,7 @@ let apiWriteCommands: [Command] = [
       ],
       input: "a group record, or a number record from available", accepts: [.record, .nothing],
       output: "the reservation {uuid, number, created_at, expires_at}; it carries `group_id`",
-      result: .fixed(ContractShapes.reservation),
+      resultShape: .fixed(ContractShapes.reservation),
       details: "Reservations are free and expire (the sandbox keeps them 30 minutes). On a live account it asks first.",
       examples: [Example("groups US near=212 | first | reserve | get number", "hold a random New York number")])
   ) { call in

@@ -104,7 +104,7 @@ let dataCommands: [Command] = [
   Command(
     Signature(
       name: "first", category: .data, summary: "The first item; with n, a list of the first n.", parameters: [n],
-      input: "a list", accepts: listOrNothing, output: "an item, or a list with n", result: DataShapes.itemOrList,
+      input: "a list", accepts: listOrNothing, output: "an item, or a list with n", resultShape: DataShapes.itemOrList,
       examples: [
         Example("[3, 1, 2] | first", "the first item", result: "3"),
         Example("[3, 1, 2] | first 2", "", result: "[3, 1]"),
@@ -118,7 +118,7 @@ let dataCommands: [Command] = [
   Command(
     Signature(
       name: "last", category: .data, summary: "The last item; with n, a list of the last n.", parameters: [n],
-      input: "a list", accepts: listOrNothing, output: "an item, or a list with n", result: DataShapes.itemOrList,
+      input: "a list", accepts: listOrNothing, output: "an item, or a list with n", resultShape: DataShapes.itemOrList,
       examples: [Example("[3, 1, 2] | last", "the last item", result: "2")])
   ) { call in
     let items = try inputList(call)
@@ -130,14 +130,14 @@ let dataCommands: [Command] = [
     Signature(
       name: "skip", category: .data, summary: "The list without its first n items.",
       parameters: [Parameter("n", .integer, positional: true, required: true, summary: "how many to skip")],
-      input: "a list", accepts: listOrNothing, output: "a list", result: .sameList,
+      input: "a list", accepts: listOrNothing, output: "a list", resultShape: .sameList,
       examples: [Example("[1, 2, 3] | skip 1", "", result: "[2, 3]")])
   ) { call in .list(Array(try inputList(call).dropFirst(try count(call)))) },
   Command(
     Signature(
       name: "take", category: .data, summary: "The first n items.",
       parameters: [Parameter("n", .integer, positional: true, required: true, summary: "how many to keep")],
-      input: "a list", accepts: listOrNothing, output: "a list", result: .sameList,
+      input: "a list", accepts: listOrNothing, output: "a list", resultShape: .sameList,
       examples: [Example("[1, 2, 3] | take 2", "", result: "[1, 2]")])
   ) { call in .list(Array(try inputList(call).prefix(try count(call)))) },
   Command(
@@ -148,7 +148,7 @@ let dataCommands: [Command] = [
           "condition", .expression, positional: true, required: true,
           summary: "an expression; bare names are fields of the item, $it is the item")
       ],
-      input: "a list", accepts: listOrNothing, output: "a list", result: .sameList,
+      input: "a list", accepts: listOrNothing, output: "a list", resultShape: .sameList,
       examples: [
         Example("[1, 5, 10] | where $it > 2", "numbers above 2", result: "[5, 10]"),
         Example("groups US | where price.monthly_price < 1.2 and allow_number_selection | count", "cheap, selectable"),
@@ -164,7 +164,7 @@ let dataCommands: [Command] = [
     Signature(
       name: "each", category: .data, summary: "Runs a block for every item ($it) and lists the results.",
       parameters: [Parameter("block", .block, positional: true, required: true, summary: "{ ... } run with $it")],
-      input: "a list (or one value)", output: "a list of the block's values", result: .fixed(.list(.unknown)),
+      input: "a list (or one value)", output: "a list of the block's values", resultShape: .fixed(.list(.unknown)),
       examples: [Example("[1, 2] | each { $it * 10 }", "", result: "[10, 20]")])
   ) { call in
     guard case .block(let block)? = call["block"] else { throw CommandError("each needs a block") }
@@ -178,7 +178,7 @@ let dataCommands: [Command] = [
     Signature(
       name: "sort-by", category: .data, summary: "Sorts by a field (numbers by value, text alphabetically).",
       parameters: [field], flags: [CommandFlag("reverse", summary: "largest first")], input: "a list",
-      accepts: listOrNothing, output: "a list", result: .sameList,
+      accepts: listOrNothing, output: "a list", resultShape: .sameList,
       examples: [
         Example("[{p: 2}, {p: 1}] | sort-by p | get p", "", result: "[1, 2]"),
         Example("[3, 1, 2] | sort-by --reverse", "", result: "[3, 2, 1]"),
@@ -203,7 +203,7 @@ let dataCommands: [Command] = [
         Parameter("fields", .fieldPath, positional: true, required: true, variadic: true, summary: "fields to keep")
       ],
       input: "a list of records, or a record", accepts: [.list, .record],
-      output: "the same, with fewer fields", result: DataShapes.selection,
+      output: "the same, with fewer fields", resultShape: DataShapes.selection,
       examples: [Example("[{a: 1, b: 2}] | select b", "", result: "[{b: 2}]")])
   ) { call in
     guard case .list(let fields)? = call["fields"] else { throw CommandError("select needs field names") }
@@ -231,7 +231,7 @@ let dataCommands: [Command] = [
         Parameter("field", .fieldPath, positional: true, required: true, summary: "e.g. price.monthly_price")
       ],
       input: "a record or a list of records", accepts: [.list, .record], output: "the field's value(s)",
-      result: DataShapes.field,
+      resultShape: DataShapes.field,
       examples: [Example("{price: {monthly_price: 3.50}} | get price.monthly_price", "", result: "3.50")])
   ) { call in
     switch call.input {
@@ -248,7 +248,7 @@ let dataCommands: [Command] = [
       name: "count", category: .data, summary: "How many items a list has (fields for a record).",
       input: "a list, a record or a string (its characters)", accepts: [.list, .record, .string, .nothing],
       output: "a number",
-      result: .fixed(.number), examples: [Example("[1, 2, 3] | count", "", result: "3")])
+      resultShape: .fixed(.number), examples: [Example("[1, 2, 3] | count", "", result: "3")])
   ) { call in
     switch call.input {
     case .list(let items): return .int(items.count)
@@ -261,7 +261,7 @@ let dataCommands: [Command] = [
   Command(
     Signature(
       name: "sum", category: .data, summary: "Adds up numbers, or one field of records.", parameters: [field],
-      input: "a list", accepts: listOrNothing, output: "a number", result: .fixed(.number),
+      input: "a list", accepts: listOrNothing, output: "a number", resultShape: .fixed(.number),
       examples: [Example("[0.1, 0.2] | sum", "exact decimal arithmetic", result: "0.3")])
   ) { call in
     var total = DecimalNumber(0)
@@ -275,20 +275,20 @@ let dataCommands: [Command] = [
     Signature(
       name: "min", category: .data, summary: "The smallest number, or the smallest value of a field.",
       parameters: [field], input: "a list", accepts: listOrNothing,
-      output: "a number (null for an empty list)", result: .fixed(.number),
+      output: "a number (null for an empty list)", resultShape: .fixed(.number),
       examples: [Example("[3, 1, 2] | min", "", result: "1")])
   ) { call in try numbers(call).min().map(Value.number) ?? .null },
   Command(
     Signature(
       name: "max", category: .data, summary: "The largest number, or the largest value of a field.",
       parameters: [field], input: "a list", accepts: listOrNothing,
-      output: "a number (null for an empty list)", result: .fixed(.number),
+      output: "a number (null for an empty list)", resultShape: .fixed(.number),
       examples: [Example("[3, 1, 2] | max", "", result: "3")])
   ) { call in try numbers(call).max().map(Value.number) ?? .null },
   Command(
     Signature(
       name: "uniq", category: .data, summary: "The list without repeated items, first ones kept.", input: "a list",
-      accepts: listOrNothing, output: "a list", result: .sameList,
+      accepts: listOrNothing, output: "a list", resultShape: .sameList,
       examples: [Example("[1, 2, 1] | uniq", "", result: "[1, 2]")])
   ) { call in
     var seen: Set<Value> = []
@@ -297,13 +297,13 @@ let dataCommands: [Command] = [
   Command(
     Signature(
       name: "reverse", category: .data, summary: "The list in reverse order.", input: "a list",
-      accepts: listOrNothing, output: "a list", result: .sameList,
+      accepts: listOrNothing, output: "a list", resultShape: .sameList,
       examples: [Example("[1, 2, 3] | reverse", "", result: "[3, 2, 1]")])
   ) { call in .list(try inputList(call).reversed()) },
   Command(
     Signature(
       name: "flatten", category: .data, summary: "Lists inside the list spliced into it (one level).",
-      input: "a list", accepts: listOrNothing, output: "a list", result: .fixed(.list(.unknown)),
+      input: "a list", accepts: listOrNothing, output: "a list", resultShape: .fixed(.list(.unknown)),
       examples: [Example("[[1, 2], [3]] | flatten", "", result: "[1, 2, 3]")])
   ) { call in
     .list(try inputList(call).flatMap { item -> [Value] in if case .list(let inner) = item { inner } else { [item] } })
@@ -338,7 +338,7 @@ let dataCommands: [Command] = [
       parameters: [
         Parameter("from", .integer, positional: true, required: true, summary: "the first number"),
         Parameter("to", .integer, positional: true, required: true, summary: "where to stop (not included)"),
-      ], output: "a list of numbers", result: .fixed(.list(.number)),
+      ], output: "a list of numbers", resultShape: .fixed(.list(.number)),
       examples: [Example("range 1 4", "", result: "[1, 2, 3]")])
   ) { call in
     let from = call.integer("from") ?? 0

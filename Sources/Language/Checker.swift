@@ -264,7 +264,7 @@ struct Checker {
         literals[parameter.name] = literal
       }
     }
-    return signature.result.shape(for: .init(input: input, literals: literals, written: written))
+    return signature.resultShape.shape(for: .init(input: input, literals: literals, written: written))
   }
 
   /// The value of an argument known before running: a literal, or a block.

@@ -21,14 +21,14 @@ public struct Signature: Sendable {
   /// What it returns, as help shows it.
   public var output: String
   /// The shape of what it returns, for `2cs check` and completion.
-  public var result: ResultShape
+  public var resultShape: ResultShape
   /// Further notes for `help NAME`.
   public var details: String?
   public var examples: [Example]
 
   public init(
     name: String, category: Category, summary: String, parameters: [Parameter] = [], flags: [CommandFlag] = [],
-    input: String = "nothing", accepts: ValueKinds = .anything, output: String, result: ResultShape = .unknown,
+    input: String = "nothing", accepts: ValueKinds = .anything, output: String, resultShape: ResultShape = .unknown,
     details: String? = nil, examples: [Example] = []
   ) {
     self.name = name
@@ -39,7 +39,7 @@ public struct Signature: Sendable {
     self.input = input
     self.accepts = accepts
     self.output = output
-    self.result = result
+    self.resultShape = resultShape
     self.details = details
     self.examples = examples
   }
