@@ -242,6 +242,12 @@ struct Checker {
         _ = checkRow(expression, row: rowShape)
         continue
       }
+      if parameter.kind == .block, case .block(let block) = expression {
+        // A block a command runs for each item (`each { … }`) reads the item as `$it`.
+        let item = input.rows.kind == .nothing ? Shape.unknown : input.rows
+        inScope(of: block.statements, binding: ["it": item]) { checker in checker.check(block) }
+        continue
+      }
       _ = check(expression)
       guard let literal = Self.literalValue(expression, kind: parameter.kind) else { continue }
       if case .failure(let mismatch) = ArgumentBinder.check(literal, for: parameter, command: call.name) {

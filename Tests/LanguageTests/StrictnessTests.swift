@@ -174,6 +174,13 @@ struct StrictnessTests {
     #expect(inner.map(\.message) == ["undefined variable $inside"])
   }
 
+  @Test func aBlockRunForEachItemReadsTheItemsShape() async throws {
+    let engine = try LanguageHarness().engine
+    #expect(engine.check(#"groups US | each { "$it.prefx" }"#, name: "t.2cs").map(\.id) == ["missing-field"])
+    #expect(engine.check("groups US | each { if type == local { 1 } }", name: "t.2cs").map(\.id) == ["bare-word"])
+    #expect(engine.check("groups US | take 1 | each { $it | purchase }", name: "t.2cs").isEmpty)
+  }
+
   @Test func aBlockIsNoCondition() async throws {
     let harness = try LanguageHarness()
     let checked = await harness.run("[1, 5, 10] | where { $it > 2 }")
