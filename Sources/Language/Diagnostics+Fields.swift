@@ -1,4 +1,4 @@
-/// The catalogue's entries about fields and piped input.
+/// The catalogue's entries about fields and piped input, and the cap on how many errors are shown.
 extension Diagnostics {
   static func missingField(_ missing: MissingField, at range: SourceRange) -> Diagnostic {
     Diagnostic(id: "missing-field", message: missing.message, range: range, help: missing.help)
@@ -37,6 +37,12 @@ extension Diagnostics {
     }
     if kind == .nothing { return "pipe a value in: … | \(command.name)" }
     return nil
+  }
+
+  static func tooManyErrors(_ more: Int, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "too-many-errors", message: "\(more) more error\(more == 1 ? "" : "s") not shown", range: range,
+      help: "mend these first")
   }
 
   /// `where { $it > 2 }`: a block is always true, so every row would be kept.

@@ -30,6 +30,8 @@ public final class Engine: @unchecked Sendable {
   /// How many `source`d files are running inside each other; a file that sources itself stops at the limit.
   private var sourceDepth = 0
   static let maximumSourceDepth = 64
+  /// At most this many errors of one program are reported.
+  static let maximumDiagnostics = 50
   let globals = Scope(parent: nil)
   private var patterns: [String: CompiledPattern] = [:]
 
@@ -97,7 +99,13 @@ public final class Engine: @unchecked Sendable {
     // The statements that parsed are checked too, so one run reports every error.
     var checker = Checker(engine: self, source: source, known: scope, moreCodeMayFollow: moreCodeMayFollow)
     checker.check(statements)
-    let diagnostics = (syntax + checker.diagnostics).sorted { $0.range.start < $1.range.start }
+    var diagnostics = (syntax + checker.diagnostics).sorted { $0.range.start < $1.range.start }
+    if diagnostics.count > Self.maximumDiagnostics {
+      // As compilers do: a program this broken needs its first errors mended, not ten thousand more.
+      let more = diagnostics.count - Self.maximumDiagnostics
+      diagnostics = Array(diagnostics.prefix(Self.maximumDiagnostics))
+      diagnostics.append(Diagnostics.tooManyErrors(more, at: diagnostics[diagnostics.count - 1].range))
+    }
     return Parsed(source: source, statements: statements, diagnostics: diagnostics, incomplete: incomplete)
   }
 

@@ -240,4 +240,11 @@ struct StrictnessTests {
     #expect(output.contains("test.2cs:2:10: error: '[' is never closed"), "\(output)")
     #expect(output.contains("test.2cs:4:7: error: undefined variable $nope"), "\(output)")
   }
+
+  @Test func aProgramWithThousandsOfErrorsReportsTheFirstFifty() async throws {
+    let engine = try LanguageHarness().engine
+    let diagnostics = engine.check("print 1" + String(repeating: " | count", count: 20_000), name: "t.2cs")
+    #expect(diagnostics.count == 51)
+    #expect(diagnostics.last?.message == "19949 more errors not shown", "\(diagnostics.last?.message ?? "")")
+  }
 }
