@@ -78,20 +78,28 @@ public enum FileIO {
 
   /// Writes every byte, going on after short and interrupted writes; nil, or why it stopped.
   public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? {
-    bytes.withUnsafeBytes { buffer -> String? in
+    writeAllReportingCode(bytes, to: descriptor).map { $0 == 0 ? "the disk took no more bytes" : reason(for: $0) }
+  }
+
+  /// `writeAll`, with the `errno` it stopped on (0 when the file took no more bytes); nil when all were written.
+  public static func writeAllReportingCode(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
+    bytes.withUnsafeBytes { buffer -> Int32? in
       var offset = 0
       while offset < buffer.count {
         let written = Foundation.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
-          return lastError()
+          return errno
         }
-        if written == 0 { return "the disk took no more bytes" }
+        if written == 0 { return 0 }
         offset += written
       }
       return nil
     }
   }
+
+  /// The system's text for an `errno` code.
+  public static func reason(for code: Int32) -> String { String(cString: strerror(code)) }
 
   /// The system's text for the last failed call (`errno`).
   public static func lastError() -> String { String(cString: strerror(errno)) }
