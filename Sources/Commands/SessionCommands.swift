@@ -222,7 +222,8 @@ let sessionCommands: [Command] = [
       parameters: [Parameter("code", .integer, positional: true, summary: "the exit status; 0 by default")],
       output: "nothing", examples: [Example("exit 0", "stop here")])
   ) { call in
-    let code = call.integer("code") ?? 0
+    // A status too large for an Int is refused like any other out of range, not taken as 0.
+    let code = call.integer("code") ?? (call.given("code") ? -1 : 0)
     guard (0...255).contains(code) else {
       throw CommandError("exit: the status must be from 0 to 255", parameter: "code")
     }

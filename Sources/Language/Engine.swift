@@ -27,9 +27,9 @@ public final class Engine: @unchecked Sendable {
 
   private(set) var registry: [String: Command] = [:]
   var userCommands: [String: UserCommand] = [:]
-  /// How many `source`d files are running inside each other; a file that sources itself stops at the limit.
-  private var sourceDepth = 0
-  static let maximumSourceDepth = 64
+  /// How many calls are running inside each other: `def` commands, blocks and `source`d files alike. One limit,
+  /// `Interpreter.maximumCallDepth`, applies to all of them, so no recursion runs the machine out of memory.
+  var callDepth = 0
   let globals = Scope(parent: nil)
   private var patterns: [String: CompiledPattern] = [:]
 
@@ -119,11 +119,11 @@ public final class Engine: @unchecked Sendable {
 
   /// Runs another file's text in `scope`, as `source` does; its definitions and variables stay.
   func runNested(_ text: String, name: String, scope: Scope) async throws -> Value {
-    guard sourceDepth < Self.maximumSourceDepth else {
-      throw Diagnostics.sourcedTooDeep(name, limit: Self.maximumSourceDepth)
+    guard callDepth < Interpreter.maximumCallDepth else {
+      throw Diagnostics.sourcedTooDeep(name, limit: Interpreter.maximumCallDepth)
     }
-    sourceDepth += 1
-    defer { sourceDepth -= 1 }
+    callDepth += 1
+    defer { callDepth -= 1 }
     let parsed = parse(text, name: name)
     guard parsed.diagnostics.isEmpty else {
       throw Diagnostics.sourcedFileInvalid(

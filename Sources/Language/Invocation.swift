@@ -40,6 +40,8 @@ public struct Invocation: Sendable {
     guard let (expression, runsPipeline) = expressions[name] else {
       throw Diagnostics.missingExpression(name, command: signature.name)
     }
+    // A command that evaluates it for every item of a long list stops at Ctrl-C.
+    if Task.isCancelled { throw CancellationError() }
     let local = Scope(parent: scope)
     local.bind("it", row)
     return try await interpreter.evaluate(expression, runsPipeline: runsPipeline, in: local)
