@@ -12,10 +12,20 @@ extension Diagnostics {
   /// The most items in a list that `+` makes (as many as `range` makes at most).
   static let maximumListItems = 10_000_000
 
+  /// The longest one `=~` may take.
+  static let maximumMatchSeconds = 5.0
+
   /// The errors that end the program even inside `try`: an interrupt, and a limit being reached.
   static let uncatchable: Set<String> = [
     "interrupted", "call-too-deep", "source-too-deep", "value-too-deep", "value-too-large", "memory-limit",
+    "match-too-slow",
   ]
+
+  static func matchTooSlow(seconds: Double, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "match-too-slow", message: "the pattern took more than \(Int(seconds)) s to match and was stopped",
+      range: range, help: "a pattern with nested repetition, such as (a+)+, can take for ever on some text")
+  }
 
   static func stringTooLong(limit: Int, at range: SourceRange) -> Diagnostic {
     Diagnostic(

@@ -32,6 +32,7 @@ public final class Engine: @unchecked Sendable {
   var callDepth = 0
   let globals = Scope(parent: nil)
   private var patterns: [String: CompiledPattern] = [:]
+  private static let patternsKept = 256
 
   /// What commands reach through `Invocation.host`.
   public var host: (any Sendable)?
@@ -143,6 +144,8 @@ public final class Engine: @unchecked Sendable {
     if let compiled = patterns[pattern] { return compiled }
     do {
       let compiled = CompiledPattern(expression: try NSRegularExpression(pattern: pattern))
+      // A loop that makes a new pattern each time must not keep them all.
+      if patterns.count >= Self.patternsKept { patterns.removeAll(keepingCapacity: true) }
       patterns[pattern] = compiled
       return compiled
     } catch {

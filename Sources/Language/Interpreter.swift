@@ -402,12 +402,16 @@ final class Interpreter: @unchecked Sendable {
       guard let position = number.intValue else {
         throw failure(Diagnostics.fractionalIndex(of: "string", at: range))
       }
-      let characters = Array(text)
-      let resolved = position < 0 ? characters.count + position : position
-      guard characters.indices.contains(resolved) else {
-        throw failure(Diagnostics.indexOutOfRange(position, of: "string", count: characters.count, at: range))
+      // Walked to, not copied into an array of characters: that took 16 bytes a character (4 GiB for a
+      // string of 256 MiB).
+      let count = position < 0 ? text.count : nil
+      let resolved = count.map { $0 + position } ?? position
+      guard resolved >= 0, let place = text.index(text.startIndex, offsetBy: resolved, limitedBy: text.endIndex),
+        place < text.endIndex
+      else {
+        throw failure(Diagnostics.indexOutOfRange(position, of: "string", count: count ?? text.count, at: range))
       }
-      return .string(String(characters[resolved]))
+      return .string(String(text[place]))
     case (.null, _):
       return .null
     default:
@@ -467,7 +471,13 @@ final class Interpreter: @unchecked Sendable {
       guard case .string(let text) = lhs, case .string(let pattern) = rhs else {
         throw failure(Diagnostics.matchNeedsStrings(lhs, rhs, at: range))
       }
-      return .bool(try engine.regex(pattern, at: range, source: source).firstMatch(in: text) != nil)
+      let compiled = try engine.regex(pattern, at: range, source: source)
+      switch compiled.matches(text, giveUpAfter: Diagnostics.maximumMatchSeconds) {
+      case .matched: return .bool(true)
+      case .notMatched: return .bool(false)
+      case .interrupted: throw failure(Diagnostics.interrupted(at: range))
+      case .tooSlow: throw failure(Diagnostics.matchTooSlow(seconds: Diagnostics.maximumMatchSeconds, at: range))
+      }
     case .isIn:
       return .bool(try contains(rhs, lhs, at: range))
     case .has:
@@ -502,7 +512,32 @@ final class Interpreter: @unchecked Sendable {
 struct CompiledPattern: @unchecked Sendable {
   let expression: NSRegularExpression
 
-  func firstMatch(in text: String) -> NSTextCheckingResult? {
-    expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+  enum Outcome {
+    case matched, notMatched
+    /// Ctrl-C while it was matching.
+    case interrupted
+    /// It ran longer than it was given: a pattern such as `(a+)+$` backtracks exponentially on some text.
+    case tooSlow
+  }
+
+  /// Whether the pattern matches somewhere in `text`. The regex engine reports progress while it works, so a
+  /// match that backtracks for ever stops after `seconds`, or at Ctrl-C.
+  func matches(_ text: String, giveUpAfter seconds: Double) -> Outcome {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    var outcome = Outcome.notMatched
+    expression.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text)) {
+      result, _, stop in
+      if result != nil {
+        outcome = .matched
+      } else if Task.isCancelled {
+        outcome = .interrupted
+      } else if ContinuousClock.now > deadline {
+        outcome = .tooSlow
+      } else {
+        return
+      }
+      stop.pointee = true
+    }
+    return outcome
   }
 }

@@ -115,6 +115,13 @@ struct LimitsTests {
     #expect(finished.value == true)
   }
 
+  @Test func aPatternThatBacktracksForEverIsStopped() async throws {
+    // 33 letters: some 10 s of backtracking before this was stopped; each one more doubles it.
+    let output = try await run("let text = \"\(String(repeating: "a", count: 33))!\"\nprint ($text =~ \"(a+)+$\")")
+    #expect(output.contains("test.2cs:2:8: error: the pattern took more than 5 s to match"), "\(output)")
+    #expect(output.hasSuffix("exit: 1"))
+  }
+
   // MARK: Numbers
 
   @Test func arithmeticThatWouldMakeInt128MinIsAnOverflow() async throws {
