@@ -141,13 +141,16 @@ let outputCommands: [Command] = [
   ) { call in
     let source = call.string("path") ?? ""
     let format = try FileFormat(path: source, command: "open")
-    guard let data = FileManager.default.contents(atPath: call.resolvedPath(source)) else {
-      throw CommandError("open: cannot read \(source)", parameter: "path")
+    let data: [UInt8]
+    do throws(FileIO.ReadFailure) {
+      data = try FileIO.readRegularFile(call.resolvedPath(source), limit: scriptFileLimit)
+    } catch {
+      throw CommandError("open: cannot read \(source): \(error.reason)", parameter: "path")
     }
     switch format {
     case .json:
       do {
-        return Value(json: try JSONValue(parsing: Array(data)))
+        return Value(json: try JSONValue(parsing: data))
       } catch {
         throw CommandError("open: \(source) is not valid JSON: \(error)", parameter: "path")
       }
