@@ -148,7 +148,8 @@ struct RobustnessTests {
       #expect(terminal.waitForPrompt("2cs[sandbox]> "), "no prompt: \(terminal.recent)")
       terminal.send("half a line\u{1C}")
       #expect(terminal.waitForPrompt("2cs[sandbox]> "), "after Ctrl-\\ at the prompt: \(terminal.recent)")
-      terminal.send("sleep 60\r")
+      // Ctrl-U first: the signal may beat the typed letters to the reader, which then land on the new line.
+      terminal.send("\u{15}sleep 60\r")
       #expect(terminal.waitFor("sleep 60"))
       // A press that lands before the command starts is spent at the prompt: press until the command stops.
       let stopped = pollUntil(seconds: 60, every: 1) {
@@ -159,6 +160,8 @@ struct RobustnessTests {
       #expect(terminal.waitForPrompt("2cs[sandbox]> "))
       terminal.send("print alive\r")
       #expect(terminal.waitFor("alive"), "after Ctrl-\\: \(terminal.recent)")
+      // A Ctrl-D typed before the prompt is drawn meets the terminal's own line editing: wait for it.
+      #expect(terminal.waitForPrompt("2cs[sandbox]> "))
       terminal.send("\u{4}")
       #expect(terminal.exitStatus(seconds: 30) == 0)
     }
