@@ -79,7 +79,8 @@ static inline int tcs_history_clear(History *store) {
   return history(store, &event, H_CLEAR);
 }
 
-// Ctrl-C. The handler sets a flag, which the program polls to cancel a running
+// Ctrl-C, and Ctrl-\ (SIGQUIT), which 2cs takes as Ctrl-C, as psql does: it must not dump core and a
+// stack trace. The handler sets a flag, which the program polls to cancel a running
 // command, and writes a byte to a pipe, which wakes the line reader below.
 // The statics exist once per Swift module that calls these: only LineEditing does.
 static inline volatile sig_atomic_t *tcs_interrupted(void) {
@@ -118,11 +119,13 @@ static inline int tcs_install_interrupt_handler(void) {
   // Nothing waits for EINTR: other system calls carry on.
   action.sa_flags = SA_RESTART;
   if (sigaction(SIGINT, &action, NULL) != 0) return -1;
+  if (sigaction(SIGQUIT, &action, NULL) != 0) return -1;
   // A parent may have started 2cs with SIGINT blocked (the mask is inherited): let at least this thread
   // take it, or Ctrl-C would stay pending and never reach the handler.
   sigset_t interrupt;
   sigemptyset(&interrupt);
   sigaddset(&interrupt, SIGINT);
+  sigaddset(&interrupt, SIGQUIT);
   return pthread_sigmask(SIG_UNBLOCK, &interrupt, NULL);
 }
 
@@ -190,6 +193,7 @@ static inline void tcs_begin_reading(void) {
   sigset_t interrupt;
   sigemptyset(&interrupt);
   sigaddset(&interrupt, SIGINT);
+  sigaddset(&interrupt, SIGQUIT);
   pthread_sigmask(SIG_UNBLOCK, &interrupt, tcs_saved_mask());
 }
 

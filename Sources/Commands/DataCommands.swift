@@ -343,7 +343,8 @@ let dataCommands: [Command] = [
   ) { call in
     let from = call.integer("from") ?? 0
     let to = call.integer("to") ?? 0
-    guard to - from <= 10_000_000 else { throw CommandError("range: at most 10 000 000 numbers") }
+    // In Int128: `to - from` of two Ints can overflow Int.
+    guard Int128(to) - Int128(from) <= 10_000_000 else { throw CommandError("range: at most 10 000 000 numbers") }
     return .list(from < to ? (from..<to).map(Value.int) : [])
   },
 ]

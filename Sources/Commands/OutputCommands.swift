@@ -182,14 +182,17 @@ let outputCommands: [Command] = [
   ) { call in
     let source = call.string("path") ?? ""
     let format = try FileFormat(path: source, command: "open")
-    guard let data = FileManager.default.contents(atPath: call.resolvedPath(source)) else {
-      throw CommandError("open: cannot read \(source)", parameter: "path")
+    let data: [UInt8]
+    do throws(FileIO.ReadFailure) {
+      data = try FileIO.readRegularFile(call.resolvedPath(source), limit: scriptFileLimit)
+    } catch {
+      throw CommandError("open: cannot read \(source): \(error.reason)", parameter: "path")
     }
     switch format {
     case .json:
       let json: JSONValue
       do {
-        json = try JSONValue(parsing: Array(data))
+        json = try JSONValue(parsing: data)
       } catch {
         throw CommandError("open: \(source) is not valid JSON: \(error)", parameter: "path")
       }
@@ -204,7 +207,7 @@ let outputCommands: [Command] = [
       }
       let table: (header: [String], rows: [(line: Int, cells: [String])])
       do {
-        table = try readCSVTable(Array(data))
+        table = try readCSVTable(data)
       } catch {
         throw CommandError("open: \(source) \(error)", parameter: "path")
       }

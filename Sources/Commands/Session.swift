@@ -3,6 +3,7 @@ public import Language
 public import NumbersAPI
 import NumbersContract
 import Synchronization
+import SystemSupport
 
 /// What the API commands share: the client, the mode, the safety settings,
 /// the journal and the money spent. The engine carries it as its `host`.
@@ -82,7 +83,7 @@ public final class Session: @unchecked Sendable {
   /// outcome unknown: at once, then with back-off (15 s in all).
   public var outcomeCheckDelays: [Duration] = [.zero, .seconds(1), .seconds(2), .seconds(4), .seconds(8)]
   /// Writes a warning or notice to stderr.
-  public var warn: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+  public var warn: @Sendable (String) -> Void = { StandardStreams.writeError($0 + "\n") }
   /// How `print` and the display show values.
   public var renderer = Renderer(format: .table)
   /// Shared with the client's trace hook, so `set trace=on` takes effect at once.

@@ -2,6 +2,7 @@ import Foundation
 public import Language
 import NumbersAPI
 import NumbersContract
+import SystemSupport
 
 private func onOff(_ value: String?) -> Bool? { value.map { $0 == "on" } }
 
@@ -139,8 +140,11 @@ let sessionCommands: [Command] = [
       output: "the file's last value", examples: [Example("source helpers.2cs", "load shared definitions")])
   ) { call in
     let path = call.string("path") ?? ""
-    guard let data = FileManager.default.contents(atPath: call.resolvedPath(path)) else {
-      throw CommandError("source: cannot read \(path)", parameter: "path")
+    let data: [UInt8]
+    do throws(FileIO.ReadFailure) {
+      data = try FileIO.readRegularFile(call.resolvedPath(path), limit: scriptFileLimit)
+    } catch {
+      throw CommandError("source: cannot read \(path): \(error.reason)", parameter: "path")
     }
     return try await call.runSource(String(decoding: data, as: UTF8.self), name: path)
   },
@@ -222,7 +226,8 @@ let sessionCommands: [Command] = [
       parameters: [Parameter("code", .integer, positional: true, summary: "the exit status; 0 by default")],
       output: "nothing", examples: [Example("exit 0", "stop here")])
   ) { call in
-    let code = call.integer("code") ?? 0
+    // A status too large for an Int is refused like any other out of range, not taken as 0.
+    let code = call.integer("code") ?? (call.given("code") ? -1 : 0)
     guard (0...255).contains(code) else {
       throw CommandError("exit: the status must be from 0 to 255", parameter: "code")
     }
@@ -281,3 +286,7 @@ let historyCommand = Command(
 /// Every built-in command of 2cs.
 public let builtinCommands: [Command] =
   apiReadCommands + apiWriteCommands + dataCommands + outputCommands + sessionCommands + [historyCommand]
+
+/// The largest file `source` and `open` read: no script or saved result comes near it, and `/dev/zero` or a
+/// huge file cannot run 2cs out of memory.
+let scriptFileLimit = 64 * 1024 * 1024

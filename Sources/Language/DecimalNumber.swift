@@ -1,6 +1,9 @@
 /// An exact decimal number: a whole significand and how many of its digits
 /// follow the point. `3.50` keeps its two places, `0.1 + 0.2 == 0.3` holds,
 /// and no value ever passes through binary floating point.
+///
+/// The significand is never `Int128.min`, which has no negative: arithmetic that would make it reports overflow,
+/// so the range is symmetric and negating, `abs` and printing cannot overflow.
 public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvertible {
   public private(set) var significand: Int128
   public private(set) var scale: Int
@@ -56,7 +59,7 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     guard digits > 0 else { return nil }
     if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
       let exponentText = String(decoding: bytes[(index + 1)...], as: UTF8.self)
-      guard let exponent = Int(exponentText), abs(exponent) <= Self.maximumScale else { return nil }
+      guard let exponent = Int(exponentText), exponent.magnitude <= UInt(Self.maximumScale) else { return nil }
       scale -= exponent
       index = bytes.count
     }
@@ -72,7 +75,7 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
 
   public var description: String {
     let negative = significand < 0
-    var digits = String(negative ? -significand : significand)
+    var digits = String(significand.magnitude)
     if scale > 0 {
       if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
       digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
@@ -123,11 +126,11 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
       let right = Self.multiply(other.significand, byPowerOfTen: scale - other.scale)
     else { return nil }
     let (sum, overflow) = left.addingReportingOverflow(right)
-    return overflow ? nil : DecimalNumber(significand: sum, scale: scale)
+    return overflow ? nil : Self.checked(sum, scale: scale)
   }
 
   public func subtracting(_ other: DecimalNumber) -> DecimalNumber? {
-    adding(DecimalNumber(significand: -other.significand, scale: other.scale))
+    other.negatedIfRepresentable.flatMap(adding)
   }
 
   public func multiplying(by other: DecimalNumber) -> DecimalNumber? {
@@ -136,7 +139,7 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     while true {
       let (product, overflow) = left.significand.multipliedReportingOverflow(by: right.significand)
       if !overflow && left.scale + right.scale <= Self.maximumScale {
-        return DecimalNumber(significand: product, scale: left.scale + right.scale)
+        return Self.checked(product, scale: left.scale + right.scale)
       }
       // Drop places that are zero, then round away the finest place, and try again.
       if left.scale > 0, left.significand % 10 == 0 {
@@ -167,7 +170,8 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
       guard let scaled = Self.multiply(denominator, byPowerOfTen: -shift) else { return nil }
       denominator = scaled
     }
-    let quotient = DecimalNumber(significand: numerator / denominator, scale: targetScale + 1)
+    let (whole, overflow) = numerator.dividedReportingOverflow(by: denominator)
+    guard !overflow, let quotient = Self.checked(whole, scale: targetScale + 1) else { return nil }
     let result = quotient.rounded(toPlaces: targetScale).normalized
     let places = max(scale, other.scale)
     return result.scale < places ? result.withScale(places) : result
@@ -179,19 +183,35 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     guard let left = Self.multiply(significand, byPowerOfTen: scale - self.scale),
       let right = Self.multiply(other.significand, byPowerOfTen: scale - other.scale)
     else { return nil }
-    return DecimalNumber(significand: left % right, scale: scale)
+    let (remainder, overflow) = left.remainderReportingOverflow(dividingBy: right)
+    return overflow ? nil : DecimalNumber(significand: remainder, scale: scale)
   }
 
-  public var negated: DecimalNumber { DecimalNumber(significand: -significand, scale: scale) }
+  /// The number with its sign changed; nil only for a significand of `Int128.min`, which arithmetic never makes.
+  public var negatedIfRepresentable: DecimalNumber? {
+    significand == .min ? nil : DecimalNumber(significand: -significand, scale: scale)
+  }
+
+  /// The number with its sign changed, for numbers made by this type's arithmetic and parsing (never
+  /// `Int128.min`, which would stay as it is rather than trap).
+  public var negated: DecimalNumber { negatedIfRepresentable ?? self }
+
+  /// A result, or nil (overflow) when its significand is `Int128.min`.
+  private static func checked(_ significand: Int128, scale: Int) -> DecimalNumber? {
+    significand == .min ? nil : DecimalNumber(significand: significand, scale: scale)
+  }
 
   /// Rounded half away from zero to `places` digits after the point.
   public func rounded(toPlaces places: Int) -> DecimalNumber {
     guard places < scale else { return self }
     let drop = scale - places
+    // Every significand is smaller than 10^39: dropping that many digits or more leaves zero.
+    guard drop < Self.powersOfTen.count else { return DecimalNumber(significand: 0, scale: places) }
     let divisor = Self.powersOfTen[drop]
     var quotient = significand / divisor
     let remainder = significand % divisor
-    if abs(remainder) * 2 >= divisor { quotient += significand < 0 ? -1 : 1 }
+    // In UInt128: twice a remainder near 10^38 would overflow Int128.
+    if remainder.magnitude * 2 >= divisor.magnitude { quotient += significand < 0 ? -1 : 1 }
     return DecimalNumber(significand: quotient, scale: places)
   }
 

@@ -27,13 +27,14 @@ public final class Engine: @unchecked Sendable {
 
   private(set) var registry: [String: Command] = [:]
   var userCommands: [String: UserCommand] = [:]
-  /// How many `source`d files are running inside each other; a file that sources itself stops at the limit.
-  private var sourceDepth = 0
-  static let maximumSourceDepth = 64
+  /// How many calls are running inside each other: `def` commands, blocks and `source`d files alike. One limit,
+  /// `Interpreter.maximumCallDepth`, applies to all of them, so no recursion runs the machine out of memory.
+  var callDepth = 0
   /// At most this many errors of one program are reported.
   static let maximumDiagnostics = 50
   let globals = Scope(parent: nil)
   private var patterns: [String: CompiledPattern] = [:]
+  private static let patternsKept = 256
 
   /// What commands reach through `Invocation.host`.
   public var host: (any Sendable)?
@@ -136,11 +137,11 @@ public final class Engine: @unchecked Sendable {
 
   /// Runs another file's text in `scope`, as `source` does; its definitions and variables stay.
   func runNested(_ text: String, name: String, scope: Scope) async throws -> Value {
-    guard sourceDepth < Self.maximumSourceDepth else {
-      throw Diagnostics.sourcedTooDeep(name, limit: Self.maximumSourceDepth)
+    guard callDepth < Interpreter.maximumCallDepth else {
+      throw Diagnostics.sourcedTooDeep(name, limit: Interpreter.maximumCallDepth)
     }
-    sourceDepth += 1
-    defer { sourceDepth -= 1 }
+    callDepth += 1
+    defer { callDepth -= 1 }
     // The script that sources the file may bind what its definitions read after it returns.
     let parsed = parse(text, name: name, in: scope, moreCodeMayFollow: true)
     guard parsed.diagnostics.isEmpty else {
@@ -161,6 +162,8 @@ public final class Engine: @unchecked Sendable {
     if let compiled = patterns[pattern] { return compiled }
     do {
       let compiled = CompiledPattern(expression: try NSRegularExpression(pattern: pattern))
+      // A loop that makes a new pattern each time must not keep them all.
+      if patterns.count >= Self.patternsKept { patterns.removeAll(keepingCapacity: true) }
       patterns[pattern] = compiled
       return compiled
     } catch {

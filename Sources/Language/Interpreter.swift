@@ -26,11 +26,12 @@ struct UserCommand: Sendable {
 /// Walks the syntax tree. One interpreter runs one source file; `$it`, `$in`
 /// and the rest live in scopes passed along, never in globals.
 final class Interpreter: @unchecked Sendable {
+  /// How deep calls may nest, of every kind together: commands made with `def`, blocks run by commands
+  /// (`each { ... }`), default parameter values, and `source`d files (`Engine.callDepth` counts them).
   static let maximumCallDepth = 200
 
   let engine: Engine
   let source: SourceFile
-  private var callDepth = 0
 
   init(engine: Engine, source: SourceFile) {
     self.engine = engine
@@ -119,7 +120,7 @@ final class Interpreter: @unchecked Sendable {
     case .attempt(let attempt):
       do {
         return try await execute(attempt.body.statements, in: scope)
-      } catch let error as RuntimeError {
+      } catch let error as RuntimeError where !error.isUncatchable {
         if let name = attempt.errorName { scope.bind(name, .error(error.value)) }
         return try await execute(attempt.handler.statements, in: scope)
       }
@@ -150,7 +151,11 @@ final class Interpreter: @unchecked Sendable {
       }
       let invocation = try await bind(call, to: command.signature, input: input, in: scope)
       do {
-        return try await command.run(invocation)
+        let result = try await command.run(invocation)
+        if result.nests(deeperThan: Diagnostics.maximumNesting) {
+          throw Diagnostics.resultTooDeep(call.name, limit: Diagnostics.maximumNesting)
+        }
+        return result
       } catch let error as CommandError {
         throw commandFailure(error, call: call, argumentRanges: invocation.argumentRanges)
       } catch let error as RuntimeError {
@@ -225,20 +230,17 @@ final class Interpreter: @unchecked Sendable {
     for (parameter, expression) in plan.assignments {
       local.bind(parameter.name, try await evaluate(expression, in: scope))
     }
+    try enterCall(Diagnostics.callTooDeep(call.name, limit: Self.maximumCallDepth, at: call.range))
+    defer { engine.callDepth -= 1 }
+    let body = Interpreter(engine: engine, source: user.source)
     for parameter in user.definition.parameters where local.localVariables[parameter.name] == nil {
       guard let fallback = parameter.defaultValue else {
         throw failure(
           Diagnostics.missingArgument(parameter.name, command: call.name, usage: signature.usage, at: call.range))
       }
-      local.bind(parameter.name, try await evaluate(fallback, in: user.scope))
+      // A default value is computed inside the call, so one that calls the command itself meets the limit.
+      local.bind(parameter.name, try await body.evaluate(fallback, in: user.scope))
     }
-    callDepth += 1
-    defer { callDepth -= 1 }
-    guard callDepth <= Self.maximumCallDepth else {
-      throw failure(Diagnostics.callTooDeep(call.name, limit: Self.maximumCallDepth, at: call.range))
-    }
-    let body = Interpreter(engine: engine, source: user.source)
-    body.callDepth = callDepth
     do {
       return try await body.execute(user.definition.body.statements, in: local)
     } catch ControlFlow.returned(let value) {
@@ -248,10 +250,21 @@ final class Interpreter: @unchecked Sendable {
 
   /// Runs a block with `$it` bound, in a fresh scope inside the one it was written in.
   func call(_ closure: Closure, it: Value) async throws -> Value {
+    let body = closure.source.name == source.name ? self : Interpreter(engine: engine, source: closure.source)
+    // A command that runs a block for every item of a long list stops at Ctrl-C.
+    if Task.isCancelled { throw body.failure(Diagnostics.interrupted(at: closure.block.range)) }
+    try body.enterCall(Diagnostics.blockTooDeep(limit: Self.maximumCallDepth, at: closure.block.range))
+    defer { engine.callDepth -= 1 }
     let local = Scope(parent: closure.scope)
     local.bind("it", it)
-    let body = closure.source.name == source.name ? self : Interpreter(engine: engine, source: closure.source)
     return try await body.execute(closure.block.statements, in: local)
+  }
+
+  /// Counts one more call in `engine.callDepth`, or throws `tooDeep` when that would pass the limit.
+  /// The caller takes the count back off when the call ends.
+  private func enterCall(_ tooDeep: @autoclosure () -> Diagnostic) throws {
+    guard engine.callDepth < Self.maximumCallDepth else { throw failure(tooDeep()) }
+    engine.callDepth += 1
   }
 
   // MARK: Expressions
@@ -285,12 +298,15 @@ final class Interpreter: @unchecked Sendable {
     switch expression {
     case .literal(let value, _):
       return value
-    case .interpolated(let parts, _):
+    case .interpolated(let parts, let range):
       var text = ""
       for part in parts {
         switch part {
         case .text(let literal): text += literal
         case .interpolation(let inner): text += try value(of: inner, in: scope).description
+        }
+        guard text.utf8.count <= Diagnostics.maximumStringBytes else {
+          throw failure(Diagnostics.stringTooLong(limit: Diagnostics.maximumStringBytes, at: range))
         }
       }
       return .string(text)
@@ -314,12 +330,12 @@ final class Interpreter: @unchecked Sendable {
       default:
         return try value(of: access, in: scope)
       }
-    case .list(let items, _):
-      return .list(try items.map { try value(of: $0, in: scope) })
-    case .record(let entries, _):
+    case .list(let items, let range):
+      return try nestingChecked(.list(try items.map { try value(of: $0, in: scope) }), at: range)
+    case .record(let entries, let range):
       var record = Record()
       for entry in entries { record[entry.key] = try value(of: entry.value, in: scope) }
-      return .record(record)
+      return try nestingChecked(.record(record), at: range)
     case .block(let block):
       return .block(Closure(block: block, scope: scope, source: source))
     case .subpipeline(let pipeline, let range):
@@ -337,6 +353,14 @@ final class Interpreter: @unchecked Sendable {
     }
   }
 
+  /// A list or record just built, refused when it nests deeper than values may (see `Diagnostics.maximumNesting`).
+  private func nestingChecked(_ value: Value, at range: SourceRange) throws -> Value {
+    guard !value.nests(deeperThan: Diagnostics.maximumNesting) else {
+      throw failure(Diagnostics.valueTooDeep(limit: Diagnostics.maximumNesting, at: range))
+    }
+    return value
+  }
+
   /// The value of `and` or `or` when its left operand decides it, so the right one is not evaluated.
   private static func shortCircuit(_ operation: BinaryOperator, _ left: Value) -> Value? {
     switch operation {
@@ -351,7 +375,8 @@ final class Interpreter: @unchecked Sendable {
     case .not: return .bool(!value.isTruthy)
     case .negate:
       guard case .number(let number) = value else { throw failure(Diagnostics.cannotNegate(value, at: range)) }
-      return .number(number.negated)
+      guard let negated = number.negatedIfRepresentable else { throw failure(Diagnostics.numberOverflow(at: range)) }
+      return .number(negated)
     }
   }
 
@@ -484,13 +509,17 @@ final class Interpreter: @unchecked Sendable {
       guard let position = number.intValue else {
         throw failure(Diagnostics.fractionalIndex(of: "string", at: range))
       }
-      let characters = Array(text)
-      let resolved = position < 0 ? characters.count + position : position
-      guard characters.indices.contains(resolved) else {
+      // Walked to, not copied into an array of characters: that took 16 bytes a character (4 GiB for a
+      // string of 256 MiB).
+      let count = position < 0 ? text.count : nil
+      let resolved = count.map { $0 + position } ?? position
+      guard resolved >= 0, let place = text.index(text.startIndex, offsetBy: resolved, limitedBy: text.endIndex),
+        place < text.endIndex
+      else {
         if optional { return .null }
-        throw failure(Diagnostics.indexOutOfRange(position, of: "string", count: characters.count, at: range))
+        throw failure(Diagnostics.indexOutOfRange(position, of: "string", count: count ?? text.count, at: range))
       }
-      return .string(String(characters[resolved]))
+      return .string(String(text[place]))
     case (.null, _):
       return .null
     default:
@@ -514,8 +543,16 @@ final class Interpreter: @unchecked Sendable {
     switch operation {
     case .add:
       switch (lhs, rhs) {
-      case (.string(let a), .string(let b)): return .string(a + b)
-      case (.list(let a), .list(let b)): return .list(a + b)
+      case (.string(let a), .string(let b)):
+        guard a.utf8.count + b.utf8.count <= Diagnostics.maximumStringBytes else {
+          throw failure(Diagnostics.stringTooLong(limit: Diagnostics.maximumStringBytes, at: range))
+        }
+        return .string(a + b)
+      case (.list(let a), .list(let b)):
+        guard a.count + b.count <= Diagnostics.maximumListItems else {
+          throw failure(Diagnostics.listTooLong(limit: Diagnostics.maximumListItems, at: range))
+        }
+        return .list(a + b)
       case (.record(var a), .record(let b)):
         for field in b { a[field.key] = field.value }
         return .record(a)
@@ -542,7 +579,13 @@ final class Interpreter: @unchecked Sendable {
       guard case .string(let text) = lhs, case .string(let pattern) = rhs else {
         throw failure(Diagnostics.matchNeedsStrings(lhs, rhs, at: range))
       }
-      return .bool(try engine.regex(pattern, at: range, source: source).firstMatch(in: text) != nil)
+      let compiled = try engine.regex(pattern, at: range, source: source)
+      switch compiled.matches(text, giveUpAfter: Diagnostics.maximumMatchSeconds) {
+      case .matched: return .bool(true)
+      case .notMatched: return .bool(false)
+      case .interrupted: throw failure(Diagnostics.interrupted(at: range))
+      case .tooSlow: throw failure(Diagnostics.matchTooSlow(seconds: Diagnostics.maximumMatchSeconds, at: range))
+      }
     case .isIn:
       return .bool(try contains(rhs, lhs, at: range))
     case .has:
@@ -577,7 +620,32 @@ final class Interpreter: @unchecked Sendable {
 struct CompiledPattern: @unchecked Sendable {
   let expression: NSRegularExpression
 
-  func firstMatch(in text: String) -> NSTextCheckingResult? {
-    expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+  enum Outcome {
+    case matched, notMatched
+    /// Ctrl-C while it was matching.
+    case interrupted
+    /// It ran longer than it was given: a pattern such as `(a+)+$` backtracks exponentially on some text.
+    case tooSlow
+  }
+
+  /// Whether the pattern matches somewhere in `text`. The regex engine reports progress while it works, so a
+  /// match that backtracks for ever stops after `seconds`, or at Ctrl-C.
+  func matches(_ text: String, giveUpAfter seconds: Double) -> Outcome {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    var outcome = Outcome.notMatched
+    expression.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text)) {
+      result, _, stop in
+      if result != nil {
+        outcome = .matched
+      } else if Task.isCancelled {
+        outcome = .interrupted
+      } else if ContinuousClock.now > deadline {
+        outcome = .tooSlow
+      } else {
+        return
+      }
+      stop.pointee = true
+    }
+    return outcome
   }
 }

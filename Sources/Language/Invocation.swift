@@ -82,6 +82,8 @@ public struct RowExpression: Sendable {
   let scope: Scope
 
   public func evaluate(row: Value) async throws -> Value {
+    // A command that evaluates it for every item of a long list stops at Ctrl-C.
+    if Task.isCancelled { throw CancellationError() }
     let local = Scope(parent: scope)
     local.bind("it", row)
     return try await interpreter.evaluate(expression, runsPipeline: runsPipeline, in: local)

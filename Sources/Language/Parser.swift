@@ -408,6 +408,7 @@ struct Parser {
     guard case .word(let name) = nameToken.kind else { throw expected("a command name", .argument) }
     let expressionParameters = expressionParameters(name)
     var arguments: [CallArgument] = []
+    var positionalCount = 0
     var end = nameToken.range
     while true {
       let token = peek(.argument)
@@ -443,14 +444,14 @@ struct Parser {
       default:
         break
       }
-      let positionalIndex = arguments.filter { if case .positional = $0 { true } else { false } }.count
       let value: Expression
-      if !expressionParameters.isEmpty, positionalIndex == 0 {
+      if !expressionParameters.isEmpty, positionalCount == 0 {
         value = try parseExpression()
       } else {
         value = try parseAtom()
       }
       arguments.append(.positional(value))
+      positionalCount += 1
       end = value.range
     }
   }

@@ -81,7 +81,8 @@ public final class LineEditor: @unchecked Sendable {
     if codeset.uppercased() != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
   }
 
-  /// Installs the SIGINT handler that makes Ctrl-C interrupt reading or a running command.
+  /// Installs the SIGINT handler that makes Ctrl-C interrupt reading or a running command. Ctrl-\ (SIGQUIT)
+  /// does the same, rather than end 2cs with a crash report.
   public static func installInterruptHandler() { tcs_install_interrupt_handler() }
 
   /// Whether Ctrl-C was pressed since the last call.
@@ -164,7 +165,7 @@ public final class LineEditor: @unchecked Sendable {
     if common.count > typed.count, common.hasPrefix(typed) {
       el_insertstr(editLine, String(common.dropFirst(typed.count)))
     }
-    FileHandle.standardOutput.write(Data(("\n" + Self.columns(completion.candidates) + "\n").utf8))
+    StandardStreams.writeOutput("\n" + Self.columns(completion.candidates) + "\n")
     return UInt8(CC_REDISPLAY)
   }
 

@@ -78,19 +78,59 @@ public enum FileIO {
 
   /// Writes every byte, going on after short and interrupted writes; nil, or why it stopped.
   public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? {
-    bytes.withUnsafeBytes { buffer -> String? in
+    writeAllReportingCode(bytes, to: descriptor).map { $0 == 0 ? "the disk took no more bytes" : reason(for: $0) }
+  }
+
+  /// `writeAll`, with the `errno` it stopped on (0 when the file took no more bytes); nil when all were written.
+  public static func writeAllReportingCode(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
+    bytes.withUnsafeBytes { buffer -> Int32? in
       var offset = 0
       while offset < buffer.count {
         let written = Foundation.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
-          return lastError()
+          return errno
         }
-        if written == 0 { return "the disk took no more bytes" }
+        if written == 0 { return 0 }
         offset += written
       }
       return nil
     }
+  }
+
+  /// The system's text for an `errno` code.
+  public static func reason(for code: Int32) -> String { String(cString: strerror(code)) }
+
+  /// The bytes of a file that a script names (`source`, `open`): only a regular file of at most `limit` bytes,
+  /// so that `/dev/zero`, a pipe or a huge file cannot keep 2cs reading until memory runs out. Throws why not.
+  public static func readRegularFile(_ path: String, limit: Int) throws(ReadFailure) -> [UInt8] {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    guard descriptor >= 0 else { throw ReadFailure(reason: lastError()) }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw ReadFailure(reason: lastError()) }
+    guard status.st_mode & S_IFMT == S_IFREG else {
+      throw ReadFailure(reason: status.st_mode & S_IFMT == S_IFDIR ? "it is a folder" : "it is not a regular file")
+    }
+    guard Int(status.st_size) <= limit else {
+      throw ReadFailure(reason: "it is larger than \(limit / 1024 / 1024) MiB")
+    }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let count = read(descriptor, &buffer, buffer.count)
+      if count < 0 && errno == EINTR { continue }
+      guard count >= 0 else { throw ReadFailure(reason: lastError()) }
+      if count == 0 { return bytes }
+      bytes.append(contentsOf: buffer[0..<count])
+      // A file that grows while it is read stops at the limit too.
+      guard bytes.count <= limit else { throw ReadFailure(reason: "it is larger than \(limit / 1024 / 1024) MiB") }
+    }
+  }
+
+  /// Why a file could not be read.
+  public struct ReadFailure: Error, Sendable {
+    public var reason: String
   }
 
   /// The system's text for the last failed call (`errno`).

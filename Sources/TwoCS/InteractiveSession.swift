@@ -62,6 +62,8 @@ struct InteractiveSession {
         editor.remember(statement)
         if !(apiKey.map { statement.contains($0) } ?? false) { session.statements.append(statement) }
         let outcome = await runtime.runInterruptibly(parsed)
+        // The terminal can no longer be written to: end the session (`run` says why).
+        if StandardStreams.outputFailure != nil { return 1 }
         if case .exited(let status) = outcome { return status }
         _ = report(outcome)
       }

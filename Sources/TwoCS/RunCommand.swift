@@ -3,6 +3,7 @@ import Commands
 import Foundation
 import Language
 import LineEditing
+import SystemSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -53,6 +54,7 @@ struct Run: AsyncParsableCommand {
       status = await InteractiveSession(runtime: runtime, apiKey: runtime.apiKey, historyLimit: historyLimit).run()
     }
     await runtime.close()
+    try endIfOutputFailed()
     if status != 0 { throw ExitCode(status) }
   }
 
@@ -62,7 +64,10 @@ struct Run: AsyncParsableCommand {
       // Ctrl-C stops the script; a write in flight first learns its outcome (a second press stops waiting).
       LineEditor.installInterruptHandler()
       let parsed = runtime.engine.parse(source.text, name: source.name)
-      return report(await runtime.runInterruptibly(parsed, stopsOnThirdPress: true))
+      let outcome = await runtime.runInterruptibly(parsed, stopsOnThirdPress: true)
+      // Stopped because its output could not be written: `run` says so once, not as an interrupt.
+      if StandardStreams.outputFailure != nil { return 1 }
+      return report(outcome)
     case .failure(let invalid):
       writeError(invalid.diagnostic.rendered(in: invalid.source))
       return 2
@@ -142,6 +147,7 @@ struct Check: AsyncParsableCommand {
         failed = true
       case .success(let source):
         let diagnostics = engine.check(source.text, name: file)
+        try endIfOutputFailed()
         if diagnostics.isEmpty {
           writeOut("\(file): ok")
         } else {
@@ -150,6 +156,7 @@ struct Check: AsyncParsableCommand {
         }
       }
     }
+    try endIfOutputFailed()
     if failed { throw ExitCode(2) }
   }
 }

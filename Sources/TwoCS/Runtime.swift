@@ -1,3 +1,4 @@
+import ArgumentParser
 import Commands
 import Foundation
 import Language
@@ -49,7 +50,7 @@ struct Runtime {
     apiKey = key
     let stderrIsTerminal = isatty(STDERR_FILENO) == 1
     let tracing = Tracing(enabled: options.trace) { line in
-      FileHandle.standardError.write(Data(((stderrIsTerminal ? "trace: " : "") + line + "\n").utf8))
+      StandardStreams.writeError((stderrIsTerminal ? "trace: " : "") + line + "\n")
     }
     var clientSettings = ClientSettings()
     clientSettings.trace = tracing.hook
@@ -150,9 +151,17 @@ struct Runtime {
     let engine = self.engine
     let interrupts = session.interrupts
     let task = Task { await engine.run(parsed) }
+    let memoryLimitReached = SharedSwitch()
     let watcher = Task {
       var presses = 0
       while !Task.isCancelled {
+        // Output that can no longer be written ends the program too: it stops as an interrupt would.
+        if StandardStreams.outputFailure != nil { task.cancel() }
+        // So does a program that takes more memory than any sensible one needs, before the machine runs out.
+        if let resident = ProcessMemory.residentBytes(), resident > Self.memoryLimit {
+          memoryLimitReached.set()
+          task.cancel()
+        }
         if LineEditor.takeInterrupt() {
           presses += 1
           task.cancel()
@@ -167,8 +176,18 @@ struct Runtime {
     }
     let outcome = await task.value
     watcher.cancel()
+    if memoryLimitReached.isSet, case .failed(var error) = outcome, error.id == "interrupted" {
+      error.id = "memory-limit"
+      error.message = "stopped here: the program was using more than \(Self.memoryLimit / 1024 / 1024) MiB of memory"
+      return .failed(error)
+    }
     return outcome
   }
+
+  /// The most memory a program may use: what it holds in values and what the interpreter needs to run it. The
+  /// watcher looks every 20 ms; one step of a program (a `range` of 10 000 000 numbers) may add some 500 MiB
+  /// before it is stopped, so 2cs stays under 2.5 GiB.
+  static let memoryLimit = 1536 * 1024 * 1024
 
   /// Writes what is left to disk and closes connections.
   func close() async {
@@ -191,12 +210,31 @@ struct Runtime {
   }
 }
 
-/// Writes a line to stdout, unbuffered, so it stays in order with stderr.
+/// Writes a line to stdout, unbuffered, so it stays in order with stderr. A failure is kept in
+/// `StandardStreams.outputFailure`, which ends the program (see `endIfOutputFailed`).
 func writeOut(_ text: String, newline: Bool = true) {
-  FileHandle.standardOutput.write(Data((newline ? text + "\n" : text).utf8))
+  StandardStreams.writeOutput(newline ? text + "\n" : text)
 }
 
 /// Writes a line to stderr.
 func writeError(_ text: String) {
-  FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+  StandardStreams.writeError(text.hasSuffix("\n") ? text : text + "\n")
+}
+
+/// When standard output could not be written: the one line that says why (none when the reader went away), and
+/// the exit status to end with. The runtime is closed first, so the sandbox's state is saved.
+func endIfOutputFailed() throws {
+  guard let failure = StandardStreams.outputFailure else { return }
+  if let message = failure.message { writeError(message) }
+  throw ExitCode(failure.exitStatus)
+}
+
+/// A switch that one task turns on and another reads.
+final class SharedSwitch: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = false
+
+  var isSet: Bool { lock.withLock { value } }
+
+  func set() { lock.withLock { value = true } }
 }

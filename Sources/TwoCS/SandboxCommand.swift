@@ -5,6 +5,7 @@ import NumbersAPI
 import NumbersContract
 import Sandbox
 import SandboxServer
+import SystemSupport
 
 struct SandboxCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -123,11 +124,11 @@ struct SandboxCommand: AsyncParsableCommand {
 
 /// Prints `2cs: message` to stderr and gives the exit status for a failure, without a stack trace.
 func exitWithMessage(_ message: String, status: Int32 = 1) -> ExitCode {
-  FileHandle.standardError.write(Data("2cs: \(message)\n".utf8))
+  StandardStreams.writeError("2cs: \(message)\n")
   return ExitCode(status)
 }
 
 /// Prints a line and flushes it at once, so a log read through a pipe is never behind.
 func printFlushed(_ line: String) {
-  FileHandle.standardOutput.write(Data((line + "\n").utf8))
+  StandardStreams.writeOutput(line + "\n")
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SystemSupport
 
 @main
 struct TwoCS: AsyncParsableCommand {
@@ -32,6 +33,8 @@ struct TwoCS: AsyncParsableCommand {
 
   /// Like ArgumentParser's own, but a usage error exits with status 2, as documented.
   static func main() async {
+    StandardStreams.fillClosedDescriptors()
+    StandardStreams.reportClosedPipesAsErrors()
     do {
       var command = try parseAsRoot()
       if var asynchronous = command as? AsyncParsableCommand {
@@ -41,7 +44,7 @@ struct TwoCS: AsyncParsableCommand {
       }
     } catch {
       if exitCode(for: error) == .validationFailure {
-        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        StandardStreams.writeError(fullMessage(for: error) + "\n")
         Foundation.exit(2)
       }
       exit(withError: error)

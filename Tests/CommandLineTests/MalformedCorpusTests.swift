@@ -13,8 +13,8 @@ struct MalformedCorpusTests {
     ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".2cs") }.sorted()
   }
 
-  @Test func theCorpusHasAtLeastFortyScripts() {
-    #expect(Self.files.count >= 40)
+  @Test func theCorpusHasAtLeast121Scripts() {
+    #expect(Self.files.count >= 121)
   }
 
   @Test(arguments: files)

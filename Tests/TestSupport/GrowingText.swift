@@ -23,6 +23,13 @@ public final class GrowingText: @unchecked Sendable {
     return storage
   }
 
+  /// Whether the text is complete (`finish` was called).
+  public var isFinished: Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    return finished
+  }
+
   public func append(_ more: String) { append(bytes: Array(more.utf8)) }
 
   public func append(bytes more: some Sequence<UInt8>) {
