@@ -140,7 +140,11 @@ let outputCommands: [Command] = [
         if case .string(let text) = value { words.append(text) } else { words.append(renderer.render(value)) }
       }
     }
-    if words.isEmpty, call.input != .null {
+    if call.input != .null {
+      guard words.isEmpty else {
+        throw CommandError(
+          "print takes values, or one value piped in, not both", help: "print \"text\" $value, or … | print")
+      }
       words.append(call.input.typeName == "string" ? call.input.description : renderer.render(call.input))
     }
     call.print(words.joined(separator: " "))

@@ -63,30 +63,3 @@ enum ContractShapes {
       open: false)
   }()
 }
-
-/// Result shapes of the data commands, from the shape piped in and the literal arguments.
-enum DataShapes {
-  /// `first`/`last`: an item, or with n a list.
-  static let itemOrList = ResultShape { query in
-    query.given("n") ? ResultShape.sameList.shape(for: query) : query.input.element
-  }
-
-  /// `get PATH`: the shape at the path.
-  static let field = ResultShape { query in
-    guard let text = query.text("field"), let path = FieldPath(text) else { return .unknown }
-    return query.input.reading(path).shape
-  }
-
-  /// `select PATH...`: records of the chosen fields.
-  static let selection = ResultShape { query in
-    guard case .list(let chosen)? = query.literals["fields"] else { return .unknown }
-    var selected: Shape = .record([], open: false)
-    for case .string(let text) in chosen {
-      guard let path = FieldPath(text) else { return .unknown }
-      var shape = query.input.rows.reading(path).shape
-      for step in path.steps.reversed() { shape = .record([ShapeField(step.name, shape)], open: false) }
-      selected = selected.merged(with: shape)
-    }
-    return query.input.kind == .list ? .list(selected) : selected
-  }
-}

@@ -64,7 +64,7 @@ let sessionCommands: [Command] = [
     Signature(
       name: "help", category: .session, summary: "Lists the commands, or explains one.",
       parameters: [Parameter("command", .string, positional: true, summary: "a command name")],
-      output: "nothing: it prints the text", examples: [Example("help groups", "how to use groups")])
+      accepts: .nothing, output: "nothing: it prints the text", examples: [Example("help groups", "how to use groups")])
   ) { call in
     let signatures = call.commandSignatures
     guard let name = call.string("command") else {
@@ -83,7 +83,7 @@ let sessionCommands: [Command] = [
   Command(
     Signature(
       name: "vars", category: .session, summary: "The variables defined so far, with their types.",
-      output: "a list of {name, type, value}",
+      accepts: .nothing, output: "a list of {name, type, value}",
       examples: [Example("let x = 1; vars | where name == \"x\" | count", "", result: "1")])
   ) { call in
     .list(
@@ -101,7 +101,7 @@ let sessionCommands: [Command] = [
         Parameter("confirm", .choice(["on", "off"]), summary: "on: ask before live writes even under --yes"),
         Parameter("budget", .any, summary: "the most to spend on setup plus first month, or off"),
       ],
-      output: "nothing", examples: [Example("set output=json", "show values as JSON")])
+      accepts: .nothing, output: "nothing", examples: [Example("set output=json", "show values as JSON")])
   ) { call in
     let session = try call.session
     if let output = call.string("output").flatMap(OutputFormat.init(rawValue:)) {
@@ -137,7 +137,8 @@ let sessionCommands: [Command] = [
     Signature(
       name: "source", category: .session, summary: "Runs a .2cs file here; its variables and defs stay.",
       parameters: [Parameter("path", .path, positional: true, required: true, summary: "a .2cs file")],
-      output: "the file's last value", examples: [Example("source helpers.2cs", "load shared definitions")])
+      accepts: .nothing, output: "the file's last value",
+      examples: [Example("source helpers.2cs", "load shared definitions")])
   ) { call in
     let path = call.string("path") ?? ""
     let data: [UInt8]
@@ -156,7 +157,7 @@ let sessionCommands: [Command] = [
           "action", .choice(["check"]), positional: true,
           summary: "check: settle writes left unfinished or unknown by looking at the account")
       ],
-      output: "a list of journal records; with check, one record per write looked at",
+      accepts: .nothing, output: "a list of journal records; with check, one record per write looked at",
       details: """
         `journal check` looks in the account (your numbers, your reservations) for every write the journal left \
         `sending` (2cs stopped before it learned the outcome) or `unknown`, and journals what it finds: done when \
@@ -190,14 +191,15 @@ let sessionCommands: [Command] = [
     Signature(
       name: "fail", category: .session, summary: "Stops the script with an error (try/catch can catch it).",
       parameters: [Parameter("message", .string, positional: true, required: true, summary: "the error message")],
-      output: "nothing",
+      accepts: .nothing, output: "nothing",
       examples: [Example("try { fail \"no luck\" } catch e { $e.message }", "", result: "\"no luck\"")])
   ) { call in throw CommandError(call.string("message") ?? "failed") },
   Command(
     Signature(
       name: "confirm", category: .session, summary: "Asks a y/N question at the terminal; --yes answers yes.",
       parameters: [Parameter("question", .string, positional: true, required: true, summary: "the question")],
-      output: "true or false", examples: [Example("if (confirm \"Buy it?\") { print yes }", "ask before going on")])
+      accepts: .nothing, output: "true or false",
+      examples: [Example("if (confirm \"Buy it?\") { print yes }", "ask before going on")])
   ) { call in
     let session = try call.session
     let question = call.string("question") ?? ""
@@ -211,7 +213,7 @@ let sessionCommands: [Command] = [
     Signature(
       name: "sleep", category: .session, summary: "Waits a number of seconds (Ctrl-C interrupts).",
       parameters: [Parameter("seconds", .number, positional: true, required: true, summary: "e.g. 0.5")],
-      output: "nothing", examples: [Example("sleep 0.01", "a short pause")])
+      accepts: .nothing, output: "nothing", examples: [Example("sleep 0.01", "a short pause")])
   ) { call in
     guard case .number(let seconds)? = call["seconds"], seconds >= DecimalNumber(0) else {
       throw CommandError("sleep: seconds must not be negative", parameter: "seconds")
@@ -224,7 +226,7 @@ let sessionCommands: [Command] = [
     Signature(
       name: "exit", category: .session, summary: "Ends the script (or the REPL) with a status.",
       parameters: [Parameter("code", .integer, positional: true, summary: "the exit status; 0 by default")],
-      output: "nothing", examples: [Example("exit 0", "stop here")])
+      accepts: .nothing, output: "nothing", examples: [Example("exit 0", "stop here")])
   ) { call in
     // A status too large for an Int is refused like any other out of range, not taken as 0.
     let code = call.integer("code") ?? (call.given("code") ? -1 : 0)

@@ -74,7 +74,10 @@ enum ArgumentBinder {
       if case .number = value { return .success(value) }
       return mismatch("a number")
     case .integer:
-      if case .number(let number) = value, number.isWhole { return .success(value) }
+      // One that does not fit an Int would be read as missing, and the command would use its default.
+      if case .number(let number) = value, number.isWhole {
+        return number.intValue == nil ? mismatch("a whole number within ±\(Int.max)") : .success(value)
+      }
       return mismatch("a whole number")
     case .choice(let words):
       let text: String

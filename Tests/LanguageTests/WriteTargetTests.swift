@@ -130,4 +130,18 @@ struct WriteTargetTests {
     let output = await harness.run("let x = {a: 1}\n$x" + String(repeating: ".a", count: 2000))
     #expect(output.contains("error: nesting deeper than 128 levels"), "\(output.prefix(200))")
   }
+
+  @Test func aValueACommandWouldDropIsRefused() async throws {
+    let harness = try LanguageHarness()
+    for (source, message) in [
+      ("range 0 1e30", "range: to must be a whole number within ±9223372036854775807"),
+      ("[1, 2] | first 99999999999999999999", "first: n must be a whole number within ±9223372036854775807"),
+      (#"[1] | print "x""#, "print takes values, or one value piped in, not both"),
+      ("[1] | sleep 0", "sleep takes nothing piped in"),
+      ("let c = regions US | first; cities US | first | cities", "cities takes a region record piped in"),
+    ] {
+      let output = await harness.run(source)
+      #expect(output.contains("error: \(message)"), "\(source)\n\(output)")
+    }
+  }
 }
