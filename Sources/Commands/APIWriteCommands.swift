@@ -32,6 +32,7 @@ private struct WriteTarget {
       record = argument ?? .null
     }
     if case .record(let fields) = record {
+      if case .bool(true)? = fields[AddedField.dryRun], !call.isDryRun { throw dryRunRecord(command) }
       let price = fields[GroupField.price] ?? record
       setup = price.field(PriceField.setup)?.decimal
       monthly = price.field(PriceField.monthly)?.decimal
@@ -78,6 +79,19 @@ private struct WriteTarget {
   var priceText: String {
     setup == nil || monthly == nil ? "price unknown (pipe the group record in to see it)" : price.text
   }
+}
+
+extension Invocation {
+  /// Whether writes are only planned now.
+  fileprivate var isDryRun: Bool { (try? session.isDryRun) ?? false }
+}
+
+/// A dry run's stand-in for an answer, piped into a write after the dry run was turned off: it names no real
+/// reservation or number, and reading its group would buy a random number of it.
+private func dryRunRecord(_ command: String) -> CommandError {
+  CommandError(
+    "\(command): the record piped in is what a dry run planned; nothing was reserved or bought then",
+    help: "run the steps before it again without the dry run")
 }
 
 /// A purchase's price, as far as 2cs knows it.
@@ -590,6 +604,7 @@ let apiWriteCommands: [Command] = [
     let session = try call.session
     var key = call.string("uuid")
     if case .record(let record) = call.input {
+      if case .bool(true)? = record[AddedField.dryRun], !call.isDryRun { throw dryRunRecord("release") }
       var piped: String?
       if case .string(let uuid)? = record[VirtualNumberField.uuid], record[VirtualNumberField.phoneNumber] != nil {
         piped = uuid

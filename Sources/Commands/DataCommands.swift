@@ -73,6 +73,11 @@ private func checkSortable(_ keys: [Value], by path: FieldPath?, _ call: Invocat
         parameter: "field")
     }
   }
+  if kinds.isEmpty, keys.count > 1, let path {
+    throw CommandError(
+      "sort-by: no item has a value at '\(path)', so there is nothing to sort by", help: "is the field misspelt?",
+      parameter: "field")
+  }
   guard kinds.count <= 1 else {
     throw CommandError(
       "sort-by: the values of \(what) are \(kinds.joined(separator: " and ")), which have no order together",
@@ -338,7 +343,7 @@ let dataCommands: [Command] = [
       parameters: [
         Parameter("from", .integer, positional: true, required: true, summary: "the first number"),
         Parameter("to", .integer, positional: true, required: true, summary: "where to stop (not included)"),
-      ], output: "a list of numbers", resultShape: .fixed(.list(.number)),
+      ], accepts: .nothing, output: "a list of numbers", resultShape: .fixed(.list(.number)),
       examples: [Example("range 1 4", "", result: "[1, 2, 3]")])
   ) { call in
     let from = call.integer("from") ?? 0

@@ -167,7 +167,12 @@ struct Checker {
       check(loop.body)
     case .definition(let definition):
       var parameters: [String: Shape] = ["in": .unknown]
-      for parameter in definition.parameters { parameters[parameter.name] = .unknown }
+      for parameter in definition.parameters {
+        if parameters[parameter.name] != nil, parameter.name != "in" {
+          diagnostics.append(Diagnostics.repeatedParameter(parameter.name, at: parameter.range))
+        }
+        parameters[parameter.name] = .unknown
+      }
       inScope(of: definition.body.statements, binding: [:]) { checker in
         for parameter in definition.parameters { if let value = parameter.defaultValue { _ = checker.check(value) } }
       }
@@ -236,8 +241,12 @@ struct Checker {
     for (parameter, expression) in plan.assignments {
       written.insert(parameter.name)
       if parameter.kind == .expression {
-        if case .block = expression {
+        switch expression {
+        case .block:
           diagnostics.append(Diagnostics.blockForCondition(command: call.name, at: expression.range))
+        case .literal(.string, _), .interpolated, .list, .record:
+          diagnostics.append(Diagnostics.constantCondition(command: call.name, at: expression.range))
+        default: break
         }
         _ = checkRow(expression, row: rowShape)
         continue
@@ -318,10 +327,18 @@ struct Checker {
       return shape
     case .optional(let access, _):
       switch access {
-      case .field(let base, let name, _):
-        return check(base).reading(FieldPath(steps: [.init(name: name, optional: true)])).shape
-      case .name(let name, _):
-        return (lookup("it") ?? .unknown).reading(FieldPath(steps: [.init(name: name, optional: true)])).shape
+      case .field(let base, let name, let range):
+        let (shape, missing) = check(base).reading(FieldPath(steps: [.init(name: name, optional: true)]))
+        if var missing {
+          if !missing.fields.isEmpty { missing.within = Self.reference(base) }
+          diagnostics.append(Diagnostics.missingField(missing, at: range))
+        }
+        return shape
+      case .name(let name, let range):
+        let (shape, missing) = (lookup("it") ?? .unknown).reading(
+          FieldPath(steps: [.init(name: name, optional: true)]))
+        if let missing { diagnostics.append(Diagnostics.missingField(missing, at: range)) }
+        return shape
       case .index(let base, let index, _):
         _ = check(index)
         return check(base).element

@@ -45,6 +45,17 @@ extension Diagnostics {
       help: "mend these first")
   }
 
+  /// `where "sms_out"`: text, a list or a record written as the whole condition decides it before any row is read.
+  static func constantCondition(command: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "constant-condition", message: "\(command) takes a condition; this value is the same for every row",
+      range: range, help: "compare something: \(command) features has \"sms_out\", \(command) type == \"local\"")
+  }
+
+  static func repeatedParameter(_ name: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(id: "repeated-parameter", message: "parameter '\(name)' is named twice", range: range)
+  }
+
   /// `where { $it > 2 }`: a block is always true, so every row would be kept.
   static func blockForCondition(command: String, at range: SourceRange) -> Diagnostic {
     Diagnostic(

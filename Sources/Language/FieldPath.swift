@@ -113,6 +113,8 @@ public struct MissingField: Error, Sendable, Equatable {
   public var inOneRecord = false
   /// Whether the records' shape has the field, but not in every record (the API leaves `ppm` out of some).
   public var inSomeOnly = false
+  /// Whether it was written `name?`: the records' shape has no such field even sometimes.
+  public var markedOptional = false
 
   public var suggestion: String? { closestMatch(to: name, among: fields) }
 
@@ -140,7 +142,7 @@ public struct MissingField: Error, Sendable, Equatable {
       let shown = fields.prefix(12).joined(separator: ", ") + (fields.count > 12 ? ", …" : "")
       parts.append("the fields are \(shown)")
     }
-    parts.append("'\(name)?' reads a field that may be missing")
+    if !markedOptional { parts.append("'\(name)?' reads a field that may be missing") }
     let rest = parts.joined(separator: "; ")
     return suggestion.map { "did you mean '\($0)'? " + rest } ?? rest
   }

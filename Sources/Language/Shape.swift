@@ -77,8 +77,11 @@ public indirect enum Shape: Sendable, Equatable {
         missing.inSomeOnly = true
         return .failure(missing)
       }
-      if step.optional || open { return .success(.unknown) }
-      return .failure(MissingField(name: step.name, within: nil, fields: fields.map(\.name), otherKinds: []))
+      // `?` allows a field that some records leave out, not one that none of them can have.
+      if open { return .success(.unknown) }
+      var missing = MissingField(name: step.name, within: nil, fields: fields.map(\.name), otherKinds: [])
+      missing.markedOptional = step.optional
+      return .failure(missing)
     default:
       var missing = MissingField(name: step.name, within: nil, fields: [], otherKinds: [kind?.name ?? "value"])
       missing.inOneRecord = true

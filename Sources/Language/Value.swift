@@ -34,6 +34,7 @@ public enum Value: Sendable, Equatable, CustomStringConvertible {
     case .string(let text): "string \"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\""
     case .number(let number): "number \(number)"
     case .list(let items): "list of \(items.count)"
+    case .record(let record) where record.count == 0: "empty record"
     case .record(let record):
       "record with \(record.keys.prefix(4).joined(separator: ", "))\(record.count > 4 ? ", …" : "")"
     case .bool(let flag): "bool \(flag)"

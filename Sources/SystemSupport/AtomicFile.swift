@@ -104,16 +104,28 @@ public enum FileIO {
   /// The bytes of a file that a script names (`source`, `open`): only a regular file of at most `limit` bytes,
   /// so that `/dev/zero`, a pipe or a huge file cannot keep 2cs reading until memory runs out. Throws why not.
   public static func readRegularFile(_ path: String, limit: Int) throws(ReadFailure) -> [UInt8] {
+    try readFile(path, limit: limit, streams: false)
+  }
+
+  /// Reads a file, or with `streams` also a pipe or a device (`2cs <(…)`, `/dev/stdin`), up to `limit` bytes.
+  public static func readFile(_ path: String, limit: Int, streams: Bool) throws(ReadFailure) -> [UInt8] {
+    // Not blocking on open: a pipe with no writer would wait for ever. Reading a stream blocks again (below).
     let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else { throw ReadFailure(reason: lastError()) }
     defer { close(descriptor) }
     var status = stat()
     guard fstat(descriptor, &status) == 0 else { throw ReadFailure(reason: lastError()) }
-    guard status.st_mode & S_IFMT == S_IFREG else {
-      throw ReadFailure(reason: status.st_mode & S_IFMT == S_IFDIR ? "it is a folder" : "it is not a regular file")
-    }
-    guard Int(status.st_size) <= limit else {
-      throw ReadFailure(reason: "it is larger than \(limit / 1024 / 1024) MiB")
+    let kind = status.st_mode & S_IFMT
+    if kind == S_IFDIR { throw ReadFailure(reason: "it is a folder") }
+    if kind == S_IFREG {
+      guard Int(status.st_size) <= limit else {
+        throw ReadFailure(reason: "it is larger than \(limit / 1024 / 1024) MiB")
+      }
+    } else {
+      guard streams, kind == S_IFIFO || kind == S_IFCHR || kind == S_IFSOCK else {
+        throw ReadFailure(reason: "it is not a regular file")
+      }
+      _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     }
     var bytes: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65536)

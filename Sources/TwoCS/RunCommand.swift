@@ -42,11 +42,14 @@ struct Run: AsyncParsableCommand {
     if let command {
       status = await execute(bytes: Array(command.utf8), name: "<command>", runtime, emptyIsError: true)
     } else if let script, script != "-" {
-      guard let bytes = FileManager.default.contents(atPath: script) else {
+      let bytes: [UInt8]
+      do throws(FileIO.ReadFailure) {
+        bytes = try readScript(script)
+      } catch {
         await runtime.close()
-        throw exitWithMessage("cannot read \(script): \(fileProblem(script))", status: 2)
+        throw exitWithMessage("cannot read \(script): \(error.reason)", status: 2)
       }
-      status = await execute(bytes: Array(bytes), name: script, runtime, emptyIsError: true)
+      status = await execute(bytes: bytes, name: script, runtime, emptyIsError: true)
     } else if script == "-" || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 {
       status = await execute(bytes: readStandardInput(), name: "<stdin>", runtime, emptyIsError: false)
     } else {
@@ -113,10 +116,9 @@ func readStandardInput() -> [UInt8] {
   return bytes
 }
 
-func fileProblem(_ path: String) -> String {
-  var isFolder: ObjCBool = false
-  if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) { return "no such file" }
-  return isFolder.boolValue ? "it is a folder" : "permission denied"
+/// A script's text: a file, or a pipe (`2cs <(…)`, `/dev/stdin`), of at most 64 MiB.
+func readScript(_ path: String) throws(FileIO.ReadFailure) -> [UInt8] {
+  try FileIO.readFile(path, limit: 64 * 1024 * 1024, streams: true)
 }
 
 /// `2cs check FILE...`
@@ -136,12 +138,15 @@ struct Check: AsyncParsableCommand {
     let engine = Engine(commands: builtinCommands)
     var failed = false
     for file in files {
-      guard let data = FileManager.default.contents(atPath: file) else {
-        writeError("2cs: cannot read \(file): \(fileProblem(file))")
+      let data: [UInt8]
+      do throws(FileIO.ReadFailure) {
+        data = try readScript(file)
+      } catch {
+        writeError("2cs: cannot read \(file): \(error.reason)")
         failed = true
         continue
       }
-      switch loadSource(Array(data), name: file, emptyIsError: true) {
+      switch loadSource(data, name: file, emptyIsError: true) {
       case .failure(let invalid):
         writeError(invalid.diagnostic.rendered(in: invalid.source))
         failed = true

@@ -203,9 +203,13 @@ struct Runtime {
     }
     let planned = session.planned
     if planned.count > 0 {
-      writeError(
-        "dry run: \(planned.count) purchase(s) planned, \(planned.summary); nothing was sent"
-      )
+      // A script may have turned its own dry run off and bought for real after planning.
+      let spent = session.spent
+      let sent =
+        spent.count == 0
+        ? "nothing was sent"
+        : "those were not sent, but \(spent.count) purchase(s) were, \(spent.summary): see `2cs -c journal`"
+      writeError("dry run: \(planned.count) purchase(s) planned, \(planned.summary); \(sent)")
     }
   }
 }

@@ -35,4 +35,34 @@ struct CheckTests {
       #expect((journal ?? "").isEmpty, "\(journal ?? "")")
     }
   }
+
+  @Test func aScriptMayComeFromAPipe() async throws {
+    try await withTemporaryFolder { home in
+      let fifo = home + "/script.fifo"
+      #expect(mkfifo(fifo, 0o600) == 0)
+      let writer = Thread {
+        let handle = FileHandle(forWritingAtPath: fifo)
+        handle?.write(Data("print (40 + 2)\n".utf8))
+        try? handle?.close()
+      }
+      writer.start()
+      let ran = try run2cs([fifo], home: home)
+      #expect(ran.status == 0, "\(ran.standardError)")
+      #expect(ran.standardOutput == "42\n")
+      let folder = try run2cs([home], home: home)
+      #expect(folder.standardError == "2cs: cannot read \(home): it is a folder\n", "\(folder.standardError)")
+    }
+  }
+
+  @Test func theDryRunSummaryCountsWhatWasBoughtAfterIt() async throws {
+    try await withTemporaryFolder { home in
+      let result = try run2cs(
+        ["-c", "set dry_run=on; let g = groups US | first; $g | purchase; set dry_run=off; $g | purchase | count"],
+        home: home)
+      #expect(result.status == 0, "\(result.standardError)")
+      #expect(
+        result.standardError.contains("those were not sent, but 1 purchase(s) were"), "\(result.standardError)")
+      #expect(!result.standardError.contains("nothing was sent"), "\(result.standardError)")
+    }
+  }
 }

@@ -58,8 +58,8 @@ struct StrictnessTests {
       print "$($rows | get a)"
       print "$($rows | get p.x)"
       print ($rows | where a == 1 | count) ($rows | where b? == null | count)
-      print "$($rows | get c?)" ($rows | sort-by c? | count)
-      let r = {a: 1}
+      print "$($rows | get c?)" ($rows | sort-by a? | count)
+      let r = [{a: 1}] | each { $it } | first
       print $r.b? "$($r.b? == null)" $r["a"] ($r.list?)
       print ([1, 2][5]?) "$([1, 2][-1])"
       """)

@@ -144,4 +144,38 @@ struct WriteTargetTests {
       #expect(output.contains("error: \(message)"), "\(source)\n\(output)")
     }
   }
+
+  @Test func aQuestionMarkDoesNotExcuseAFieldNoRecordCanHave() async throws {
+    let harness = try LanguageHarness()
+    let typo = await harness.run("groups JP | sort-by price.montly_price? | first | purchase")
+    #expect(typo.contains("error: sort-by: no field 'montly_price' in price"), "\(typo)")
+    #expect(typo.contains("did you mean 'monthly_price'?"), "\(typo)")
+    let unknownShape = await harness.run("let r = [{a: 1}, {a: 2}] | each { $it }; $r | sort-by b? | first")
+    #expect(unknownShape.contains("error: sort-by: no item has a value at 'b?'"), "\(unknownShape)")
+    #expect(sent(harness, "POST").isEmpty, "\(harness.requests.text)")
+  }
+
+  @Test func whatADryRunPlannedIsNeverBoughtLater() async throws {
+    let harness = try LanguageHarness()
+    let output = await harness.run(
+      """
+      set dry_run=on
+      let r = groups US | first | reserve
+      set dry_run=off
+      $r | purchase
+      """)
+    #expect(output.contains("purchase: the record piped in is what a dry run planned"), "\(output)")
+    let given = await harness.run("set dry_run=on; let r = groups US | first | reserve; set dry_run=off; purchase $r")
+    #expect(given.contains("purchase: the record piped in is what a dry run planned"), "\(given)")
+    #expect(sent(harness, "POST").isEmpty, "\(harness.requests.text)")
+  }
+
+  @Test func aConditionThatIsTheSameForEveryRowIsRefused() async throws {
+    let harness = try LanguageHarness()
+    let output = await harness.run(#"groups US | where "sms_out" | first | purchase"#)
+    #expect(output.contains("error: where takes a condition; this value is the same for every row"), "\(output)")
+    #expect(sent(harness, "POST").isEmpty, "\(harness.requests.text)")
+    let repeated = await harness.run("def f [a, a] { }")
+    #expect(repeated.contains("error: parameter 'a' is named twice"), "\(repeated)")
+  }
 }
