@@ -325,14 +325,4 @@ extension Invocation {
       return session
     }
   }
-
-  func string(_ name: String) -> String? {
-    if case .string(let text) = self[name] { return text }
-    return nil
-  }
-
-  func integer(_ name: String) -> Int? {
-    if case .number(let number) = self[name] { return number.intValue }
-    return nil
-  }
 }

@@ -17,6 +17,18 @@ public struct Invocation: Sendable {
 
   public subscript(name: String) -> Value? { arguments[name] }
 
+  /// A text argument.
+  public func string(_ name: String) -> String? {
+    if case .string(let text) = self[name] { return text }
+    return nil
+  }
+
+  /// A whole-number argument (the binder has checked that it fits).
+  public func integer(_ name: String) -> Int? {
+    if case .number(let number) = self[name] { return number.intValue }
+    return nil
+  }
+
   public func has(flag: String) -> Bool { flags.contains(flag) }
 
   /// Whether the argument was given (rather than piped or defaulted).
