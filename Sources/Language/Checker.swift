@@ -306,7 +306,18 @@ struct Checker {
     switch expression {
     case .literal(let value, _): return Shape(of: value)
     case .interpolated(let parts, _):
-      for part in parts { if case .interpolation(let inner) = part { _ = check(inner) } }
+      for part in parts {
+        guard case .interpolation(let inner) = part else { continue }
+        let before = diagnostics.count
+        _ = check(inner)
+        // In a string a `?` is text (`"is it $n.number?"`): reading a field that may be missing takes `$( )`.
+        if case .subpipeline = inner { continue }
+        for position in before..<diagnostics.count
+        where diagnostics[position].id == "missing-field" && diagnostics[position].help?.hasPrefix("write '") == true {
+          diagnostics[position].help =
+            "in a string, ? is text: write $(\(source.text(of: inner.range))?) to read a field that may be missing"
+        }
+      }
       return .string
     case .variable(let name, let range):
       if let shape = lookup(name) { return shape }

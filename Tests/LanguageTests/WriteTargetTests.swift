@@ -98,6 +98,11 @@ struct WriteTargetTests {
     #expect(plain.contains("help: write 'ppm?' to read it"), "\(plain)")
     let marked = await harness.run("groups GB | get price.ppm? | count")
     #expect(marked.hasSuffix("exit: 0"), "\(marked)")
+    // In a string a ? is text, so the way to ask is $( ).
+    let inString = await harness.run(#"let a = groups GB | first; print "$a.price.ppm?""#)
+    #expect(inString.contains("help: in a string, ? is text: write $($a.price.ppm?)"), "\(inString)")
+    let typo = await harness.run(#"let a = groups GB | first; print "$a.pric""#)
+    #expect(typo.contains("did you mean 'price'?"), "\(typo)")
   }
 
   @Test func selectKeepsNestedFieldsNested() async throws {
