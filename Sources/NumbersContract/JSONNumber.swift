@@ -69,8 +69,21 @@ public enum JSONNumber {
   }
 
   /// The first number in `value` that is not an exact decimal, with where it is (`numbers[2].price`; empty for
-  /// the value itself).
-  public static func firstInexact(in value: JSONValue, path: String = "") -> (path: String, text: String)? {
+  /// the value itself). Every answer is looked at, so the places are put into words only when there is one.
+  public static func firstInexact(in value: JSONValue) -> (path: String, text: String)? {
+    hasInexact(value) ? firstInexact(in: value, path: "") : nil
+  }
+
+  private static func hasInexact(_ value: JSONValue) -> Bool {
+    switch value {
+    case .number(let text): exactDecimal(text) == nil
+    case .array(let items): items.contains(where: hasInexact)
+    case .object(let object): object.values.contains(where: hasInexact)
+    case .null, .bool, .string: false
+    }
+  }
+
+  private static func firstInexact(in value: JSONValue, path: String) -> (path: String, text: String)? {
     switch value {
     case .number(let text): return exactDecimal(text) == nil ? (path, text) : nil
     case .array(let items):
