@@ -246,6 +246,7 @@ let historyCommand = Command(
       Parameter("path", .path, positional: true, summary: "with save: the .2cs file to write"),
       Parameter("n", .integer, positional: true, summary: "with save: how many of the last statements"),
     ],
+    flags: [CommandFlag("force", summary: "with save: replace a file that is there")], accepts: .nothing,
     output: "a list of {index, statement}; nothing with save",
     details: "The REPL keeps these; a script has none. The file is written atomically and never holds the API key.",
     examples: [Example("history 10", "the last ten statements")])
@@ -263,10 +264,16 @@ let historyCommand = Command(
     guard path.hasSuffix(".2cs") else {
       throw CommandError("history save: '\(path)' must end in .2cs", parameter: "path")
     }
+    let target = call.resolvedPath(path)
+    guard call.has(flag: "force") || !FileManager.default.fileExists(atPath: target) else {
+      throw CommandError(
+        "history save: \(path) is there already", help: "history save \(path) --force replaces it",
+        parameter: "path")
+    }
     let chosen = last(call.integer("n"))
     let header = "#!/usr/bin/env 2cs\n# Saved from a 2cs session on \(Date().formatted(.iso8601)).\n\n"
     try writeAtomically(
-      header + chosen.joined(separator: "\n") + "\n", to: call.resolvedPath(path), command: "history save")
+      header + chosen.joined(separator: "\n") + "\n", to: target, command: "history save")
     call.print("saved \(chosen.count) statement(s) to \(path)")
     return .null
   case .number(let count)?:

@@ -26,11 +26,15 @@ public final class LineEditor: @unchecked Sendable {
   private var promptText: UnsafeMutablePointer<CChar>?
   private let complete: (String, Int) -> Completion
   private let historyPath: String
+  /// `TWOCS_HISTORY_SIZE=0`: no history file is read or written.
+  private let keepsHistoryFile: Bool
+  /// Whether saving the history has failed once already: the user is told once, not after every line.
+  private var historySaveFailed = false
   private let secrets: [String]
 
   /// - Parameters:
   ///   - historyPath: the history file, loaded now and saved after each line.
-  ///   - historyLimit: the most lines kept.
+  ///   - historyLimit: the most lines kept; 0 (or less) keeps no history file.
   ///   - secrets: text that keeps a line out of the history (the API key); `--api-key` always does.
   ///   - complete: candidates for a line and a cursor (UTF-8 offset).
   public init(
@@ -38,6 +42,7 @@ public final class LineEditor: @unchecked Sendable {
     complete: @escaping (String, Int) -> Completion
   ) {
     self.historyPath = historyPath
+    keepsHistoryFile = historyLimit > 0
     self.secrets = secrets.filter { !$0.isEmpty } + ["--api-key"]
     self.complete = complete
     Self.useUTF8Locale()
@@ -46,7 +51,7 @@ public final class LineEditor: @unchecked Sendable {
     guard let editLine, let history else { return }
     tcs_history_set_size(history, Int32(clamping: max(1, historyLimit)))
     tcs_history_set_unique(history, 1)
-    tcs_history_load(history, historyPath)
+    if keepsHistoryFile { tcs_history_load(history, historyPath) }
     tcs_el_set_history(editLine, history)
     tcs_el_set_editor(editLine, "emacs")
     tcs_el_set_signal(editLine, 1)
@@ -134,12 +139,20 @@ public final class LineEditor: @unchecked Sendable {
 
   /// Writes the history atomically (temporary file, then rename), mode 0600, in a folder made 0700.
   public func saveHistory() {
-    guard let history else { return }
+    guard let history, keepsHistoryFile else { return }
     let folder = (historyPath as NSString).deletingLastPathComponent
-    try? Folders.create(folder)
-    // Saved after every statement: whole or not at all, but not synced each time.
-    try? AtomicFile.replace(historyPath, durable: false) { _, temporary in
-      tcs_history_save(history, temporary) >= 0 ? nil : "libedit could not save the history"
+    do {
+      try Folders.create(folder)
+      // Saved after every statement: whole or not at all, but not synced each time.
+      try AtomicFile.replace(historyPath, durable: false) { _, temporary in
+        tcs_history_save(history, temporary) >= 0 ? nil : "libedit could not save the history"
+      }
+    } catch {
+      guard !historySaveFailed else { return }
+      historySaveFailed = true
+      StandardStreams.writeError(
+        "2cs: warning: the history is not saved: \(error); this session's lines are kept until it ends "
+          + "(TWOCS_HISTORY_SIZE=0 turns the history file off)")
     }
   }
 

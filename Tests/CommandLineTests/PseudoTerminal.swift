@@ -128,4 +128,7 @@ final class PseudoTerminal {
 
   /// What was written since the last match, for failure messages.
   var recent: String { String(screen[consumed...].suffix(600)) }
+
+  /// Everything written so far.
+  var output: String { screen }
 }

@@ -124,6 +124,40 @@ struct REPLTests {
     }
   }
 
+  @Test func aHistorySizeOfZeroKeepsNoHistoryFile() async throws {
+    try await withTemporaryFolder { home in
+      var environment = environment(home: home)
+      environment["TWOCS_HISTORY_SIZE"] = "0"
+      let session = try PseudoTerminal(arguments: [], environment: environment)
+      #expect(session.waitForPrompt("2cs[sandbox]> "))
+      session.send("print 41\r")
+      #expect(session.waitFor("41"))
+      #expect(session.waitForPrompt("2cs[sandbox]> "))
+      session.send(Self.controlD)
+      #expect(session.exitStatus() == 0)
+      #expect(!FileManager.default.fileExists(atPath: home + "/state/2cs/history"))
+    }
+  }
+
+  @Test func aHistoryThatCannotBeSavedIsSaidOnce() async throws {
+    try await withTemporaryFolder { home in
+      // A folder where the history file should be: it cannot be replaced, even by root.
+      try FileManager.default.createDirectory(
+        atPath: home + "/state/2cs/history", withIntermediateDirectories: true)
+      let session = try PseudoTerminal(arguments: [], environment: environment(home: home))
+      #expect(session.waitForPrompt("2cs[sandbox]> "))
+      session.send("print 41\r")
+      #expect(session.waitFor("the history is not saved"), "\(session.recent)")
+      #expect(session.waitForPrompt("2cs[sandbox]> "))
+      session.send("print 42\r")
+      #expect(session.waitFor("42"))
+      #expect(session.waitForPrompt("2cs[sandbox]> "))
+      session.send(Self.controlD)
+      #expect(session.exitStatus() == 0)
+      #expect(session.output.components(separatedBy: "the history is not saved").count == 2, "\(session.output)")
+    }
+  }
+
   @Test func aTrailingPipeContinuesOnTheNextLine() async throws {
     try await withTemporaryFolder { home in
       let terminal = try PseudoTerminal(arguments: [], environment: environment(home: home))

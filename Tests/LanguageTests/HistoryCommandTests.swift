@@ -22,6 +22,22 @@ struct HistoryCommandTests {
     }
   }
 
+  @Test func aFileThatIsThereIsReplacedOnlyWhenAskedTo() async throws {
+    try await withTemporaryFolder { folder in
+      let harness = try LanguageHarness()
+      harness.engine.workingDirectory = folder
+      harness.session.statements = ["print 1"]
+      try "kept\n".write(toFile: folder + "/mine.2cs", atomically: true, encoding: .utf8)
+      let refused = await harness.run("history save mine.2cs")
+      #expect(refused.contains("error: history save: mine.2cs is there already"), "\(refused)")
+      #expect(refused.contains("help: history save mine.2cs --force replaces it"), "\(refused)")
+      #expect(try String(contentsOfFile: folder + "/mine.2cs", encoding: .utf8) == "kept\n")
+      let forced = await harness.run("history save mine.2cs --force")
+      #expect(forced.hasSuffix("exit: 0"), "\(forced)")
+      #expect(try String(contentsOfFile: folder + "/mine.2cs", encoding: .utf8).hasSuffix("print 1\n"))
+    }
+  }
+
   @Test func holdsExpireAndAreListedSoonestFirst() throws {
     let harness = try LanguageHarness()
     let now = Date()
