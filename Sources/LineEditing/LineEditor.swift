@@ -66,6 +66,27 @@ public final class LineEditor: @unchecked Sendable {
       return editor.completeLine(editLine)
     }
     tcs_el_bind(editLine, "^I", "tcs-complete")
+    bindTerminalKeys(editLine)
+    // The user's own bindings (`~/.editrc`, or `$EDITRC`) come last, so they win.
+    el_source(editLine, nil)
+  }
+
+  /// The sequences common terminals send for keys libedit's emacs map leaves out: Home and End as xterm, PuTTY,
+  /// tmux and screen send them, Delete, word moves with Ctrl or Alt and an arrow. PgUp, PgDn and Insert do
+  /// nothing, rather than typing the tail of their sequence (`~`) into the line.
+  private func bindTerminalKeys(_ editLine: OpaquePointer) {
+    let bindings: [(function: String, keys: [String])] = [
+      ("ed-move-to-beg", ["\\e[1~", "\\e[7~", "\\e[H", "\\eOH"]),
+      ("ed-move-to-end", ["\\e[4~", "\\e[8~", "\\e[F", "\\eOF"]),
+      ("ed-delete-next-char", ["\\e[3~"]),
+      ("ed-prev-word", ["\\e[1;5D", "\\e[1;3D", "\\e[5D", "\\e\\e[D", "\\eOd"]),
+      ("em-next-word", ["\\e[1;5C", "\\e[1;3C", "\\e[5C", "\\e\\e[C", "\\eOc"]),
+      ("tcs-ignore", ["\\e[5~", "\\e[6~", "\\e[2~"]),
+    ]
+    tcs_el_add_function(editLine, "tcs-ignore", "a key that does nothing here") { _, _ in UInt8(CC_NORM) }
+    for (function, keys) in bindings {
+      for key in keys { tcs_el_bind(editLine, key, function) }
+    }
   }
 
   deinit {

@@ -124,6 +124,40 @@ struct REPLTests {
     }
   }
 
+  @Test func homeEndWordMovesAndPageKeysAsTerminalsSendThem() async throws {
+    try await withTemporaryFolder { home in
+      let session = try PseudoTerminal(arguments: [], environment: environment(home: home))
+      #expect(session.waitForPrompt("2cs[sandbox]> "))
+      // Home as PuTTY, tmux and screen send it, End likewise; PgUp and Insert type nothing.
+      session.send("int 5\u{1B}[1~pr\u{1B}[4~6\u{1B}[5~\u{1B}[2~\r")
+      #expect(session.waitFor("56\n"), "\(session.recent)")
+      #expect(session.waitForPrompt("2cs[sandbox]> "))
+      // Ctrl-Left and Alt-Left go back a word; Home as xterm sends it.
+      session.send("print 8 9\u{1B}[1;5D1\u{1B}[1;3D\u{1B}[1;3D\u{1B}[H#\u{1B}[F\r")
+      #expect(session.waitForPrompt("2cs[sandbox]> "), "\(session.recent)")
+      session.send("print 8 9\u{1B}[1;5D1\r")
+      #expect(session.waitFor("8 19\n"), "\(session.recent)")
+      #expect(session.waitForPrompt("2cs[sandbox]> "))
+      session.send(Self.controlD)
+      #expect(session.exitStatus() == 0)
+    }
+  }
+
+  @Test func theUsersEditrcIsRead() async throws {
+    try await withTemporaryFolder { home in
+      // Ctrl-T bound to moving to the start of the line.
+      try "bind ^T ed-move-to-beg\n".write(toFile: home + "/.editrc", atomically: true, encoding: .utf8)
+      let session = try PseudoTerminal(arguments: [], environment: environment(home: home))
+      #expect(session.waitForPrompt("2cs[sandbox]> "))
+      session.send("int 3\u{14}pr\r")
+      #expect(session.waitFor("3\n"), "\(session.recent)")
+      #expect(!session.output.contains("unknown command"), "\(session.output)")
+      #expect(session.waitForPrompt("2cs[sandbox]> "))
+      session.send(Self.controlD)
+      #expect(session.exitStatus() == 0)
+    }
+  }
+
   @Test func aHistorySizeOfZeroKeepsNoHistoryFile() async throws {
     try await withTemporaryFolder { home in
       var environment = environment(home: home)
