@@ -354,7 +354,9 @@ private func confirm(_ question: String, _ call: Invocation) async throws {
   guard session.mode == .live, session.writesNeedConfirmation else { return }
   let command = call.signature.name
   if let confirmer = session.confirmer {
-    guard await confirmer(question) else { throw notSent("\(command) cancelled: not confirmed; nothing was sent") }
+    guard await confirmer(question) == true else {
+      throw notSent("\(command) cancelled: not confirmed; nothing was sent")
+    }
   } else {
     throw notSent(
       "\(command) on a live account needs confirmation; nothing was sent",

@@ -75,8 +75,9 @@ public final class Session: @unchecked Sendable {
   public let journal: Journal
   public var settings = Settings()
   public var ceiling = Ceiling()
-  /// Asks the person at the terminal a y/N question; nil when there is nobody to ask.
-  public var confirmer: (@Sendable (String) async -> Bool)?
+  /// Asks the person at the terminal a y/N question: the answer, or nil for Ctrl-C. The confirmer itself is nil
+  /// when there is nobody to ask.
+  public var confirmer: (@Sendable (String) async -> Bool?)?
   /// Ctrl-C presses, counted by the REPL.
   public let interrupts = Interrupts()
   /// When 2cs looks at the account again, after a write whose answer was lost, before it calls the

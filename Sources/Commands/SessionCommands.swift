@@ -207,7 +207,9 @@ let sessionCommands: [Command] = [
     guard let confirmer = session.confirmer else {
       throw CommandError("confirm needs a terminal to ask at", help: "run with --yes to answer yes")
     }
-    return .bool(await confirmer(question))
+    // Ctrl-C at the question ends the statement, as it does anywhere else: it is not a no.
+    guard let answer = await confirmer(question) else { throw CancellationError() }
+    return .bool(answer)
   },
   Command(
     Signature(

@@ -145,9 +145,13 @@ public final class LineEditor: @unchecked Sendable {
   }
 
   /// Asks a yes/no question; anything but y or yes (or Ctrl-C, Ctrl-D) is no.
-  public func confirm(_ question: String) -> Bool {
-    guard case .line(let answer) = read(prompt: question + " [y/N] ") else { return false }
-    return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+  /// Asks a y/N question: true for y or yes, false for anything else or Ctrl-D, nil for Ctrl-C.
+  public func confirm(_ question: String) -> Bool? {
+    switch read(prompt: question + " [y/N] ") {
+    case .line(let answer): ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+    case .interrupted: nil
+    case .endOfInput: false
+    }
   }
 
   /// Adds a statement to the history and saves the file, unless it holds a secret.

@@ -53,6 +53,18 @@ struct REPLTests {
       #expect(terminal.waitFor("went on"), "answer y: \(terminal.recent)")
       #expect(terminal.waitForPrompt("2cs[sandbox]> "))
 
+      // Ctrl-C at the question ends the statement: it is not a no, so the else branch does not run.
+      terminal.send("if (confirm \"Go on?\") { print went on } else { print took the else } ; print after\r")
+      #expect(terminal.waitForPrompt("Go on? [y/N] "), "no question: \(terminal.recent)")
+      terminal.send(Self.controlC)
+      #expect(terminal.waitForPrompt("2cs[sandbox]> "), "after Ctrl-C at the question: \(terminal.recent)")
+      terminal.send("print alive again\r")
+      #expect(terminal.waitFor("alive again"), "\(terminal.recent)")
+      let printed = terminal.output.split(separator: "\n")
+      #expect(printed.contains { $0.hasSuffix("error: interrupted") }, "\(terminal.output)")
+      #expect(!printed.contains("took the else") && !printed.contains("after"), "\(terminal.output)")
+      #expect(terminal.waitForPrompt("2cs[sandbox]> "))
+
       terminal.send("groups US | first | reserve | get number\r")
       #expect(terminal.waitFor("2cs[sandbox · 1 held 29:"), "prompt with a hold: \(terminal.recent)")
       #expect(terminal.waitForPrompt("> "))
