@@ -183,9 +183,6 @@ let apiReadCommands: [Command] = [
     var typeValue = call[QueryParameter.didType.rawValue]
     let groupRecord: Value =
       if case .record = call[country.name] ?? .null { call[country.name] ?? .null } else { call.input }
-    if case .list(let items) = groupRecord {
-      throw CommandError("requirements takes one group, not a list of \(items.count)", help: "use first, or for")
-    }
     if case .record(let group) = groupRecord {
       code = try agreeing(
         given: code, piped: group[AddedField.country]?.text, "group's country", parameter: country.name,
@@ -310,11 +307,6 @@ func groupIdentifier(_ input: Value, argument: Value?, command: String) throws -
     }
     return try agreeing(given: id, piped: identifier(input), "group", parameter: groupParameter.name, command: command)
       ?? id
-  }
-  if case .list(let items) = input {
-    throw CommandError(
-      "\(command) takes one group, not a list of \(items.count)",
-      help: "pick one with first (… | first | \(command)) or go through them with for")
   }
   guard let id = identifier(input) else {
     throw CommandError(

@@ -162,7 +162,7 @@ let dataCommands: [Command] = [
     let items = try inputList(call)
     let condition = try call.rowExpression("condition", over: items)
     var kept: [Value] = []
-    for item in items where try await condition.evaluate(row: item).isTruthy { kept.append(item) }
+    for item in items where try await condition.holds(for: item) { kept.append(item) }
     return .list(kept)
   },
   Command(

@@ -182,7 +182,7 @@ let sessionCommands: [Command] = [
       ],
       output: "nothing", examples: [Example("assert 0.1 + 0.2 == 0.3", "decimal arithmetic is exact")])
   ) { call in
-    guard try await call.evaluate("condition", row: call.input).isTruthy else {
+    guard try await call.holds("condition", for: call.input) else {
       throw CommandError(call.string("message") ?? "assertion failed")
     }
     return .null

@@ -146,12 +146,8 @@ extension Engine {
   }
 
   private static func fieldNames(of value: Value) -> [String] {
-    switch value {
-    case .record(let record): record.keys
-    case .error(let error): error.record.keys
-    case .list(let items): items.first.map(fieldNames(of:)) ?? []
-    default: []
-    }
+    if case .list(let items) = value { return items.first?.fieldNames ?? [] }
+    return value.fieldNames
   }
 
   private static func isWordByte(_ byte: UInt8) -> Bool {

@@ -81,9 +81,11 @@ final class Interpreter: @unchecked Sendable {
       scope.bind(binding.name, try await run(binding.value, in: scope))
       return .null
     case .conditional(let conditional):
-      for branch in conditional.branches
-      where try await evaluate(branch.condition, runsPipeline: branch.conditionRunsPipeline, in: scope).isTruthy {
-        return try await execute(branch.body.statements, in: scope)
+      for branch in conditional.branches {
+        let value = try await evaluate(branch.condition, runsPipeline: branch.conditionRunsPipeline, in: scope)
+        if try holds(value, asConditionOf: "if", at: branch.condition.range) {
+          return try await execute(branch.body.statements, in: scope)
+        }
       }
       if let otherwise = conditional.otherwise { return try await execute(otherwise.statements, in: scope) }
       return .null
@@ -385,6 +387,13 @@ final class Interpreter: @unchecked Sendable {
     if name == "env" { return .record(engine.environmentRecord) }
     let known = scope.visibleNames + ["env"]
     throw failure(Diagnostics.undefinedVariable(name, suggestion: closestMatch(to: name, among: known), at: range))
+  }
+
+  /// Whether a condition's value holds. A block is always true, so one that reaches a condition (`let c = { … };
+  /// where $c`) would keep every row without a word: it is an error, as a block written there is to the parser.
+  func holds(_ value: Value, asConditionOf command: String, at range: SourceRange) throws -> Bool {
+    if case .block = value { throw failure(Diagnostics.blockForCondition(command: command, at: range)) }
+    return value.isTruthy
   }
 
   // MARK: Rows

@@ -46,9 +46,10 @@ public struct Invocation: Sendable {
   /// Prints a line to the program's output.
   public func print(_ text: String) { interpreter.engine.output(text) }
 
-  /// Evaluates an expression parameter with `$it` bound to `row`; bare names read fields of `row`.
-  public func evaluate(_ name: String, row: Value) async throws -> Value {
-    try await rowExpression(name, over: [row]).evaluate(row: row)
+  /// Whether an expression parameter (a condition) holds with `$it` bound to `row`; bare names read fields of
+  /// `row`.
+  public func holds(_ name: String, for row: Value) async throws -> Bool {
+    try await rowExpression(name, over: [row]).holds(for: row)
   }
 
   /// An expression parameter made ready to be evaluated on each of `rows`, as `where` does. Every field its bare
@@ -64,7 +65,7 @@ public struct Invocation: Sendable {
     }
     return RowExpression(
       expression: try interpreter.rowReads(of: expression, over: rows), runsPipeline: runsPipeline,
-      interpreter: interpreter, scope: scope)
+      interpreter: interpreter, scope: scope, command: signature.name)
   }
 
   /// Runs a block with `$it` bound to `row` and returns its last value.
@@ -92,6 +93,13 @@ public struct RowExpression: Sendable {
   let runsPipeline: Bool
   let interpreter: Interpreter
   let scope: Scope
+  /// The command it is the condition of, for errors.
+  let command: String
+
+  /// Whether the condition holds for `row`.
+  public func holds(for row: Value) async throws -> Bool {
+    try interpreter.holds(try await evaluate(row: row), asConditionOf: command, at: expression.range)
+  }
 
   public func evaluate(row: Value) async throws -> Value {
     // A command that evaluates it for every item of a long list stops at Ctrl-C.
