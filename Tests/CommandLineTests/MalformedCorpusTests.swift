@@ -17,7 +17,9 @@ struct MalformedCorpusTests {
     #expect(Self.files.count >= 121)
   }
 
-  @Test(arguments: files)
+  // One at a time: some scripts run 2cs up to its memory and time limits (1.5 GiB, a 5 s pattern), and 164 of
+  // them at once starved the pseudo-terminal tests running beside them of the CPU they wait on.
+  @Test(.serialized, arguments: files)
   func reportsAnErrorWithAPlace(file: String) async throws {
     try await withTemporaryFolder { home in
       let path = Self.folder.appendingPathComponent(file).path

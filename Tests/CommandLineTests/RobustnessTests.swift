@@ -150,7 +150,9 @@ struct RobustnessTests {
       #expect(terminal.waitForPrompt("2cs[sandbox]> "), "after Ctrl-\\ at the prompt: \(terminal.recent)")
       // Ctrl-U first: the signal may beat the typed letters to the reader, which then land on the new line.
       terminal.send("\u{15}sleep 60\r")
-      #expect(terminal.waitFor("sleep 60"))
+      // Until the Enter is read, a Ctrl-\ would make the terminal flush it from its input queue (as a signal
+      // key does): wait for the line to be taken, shown by its new line.
+      #expect(terminal.waitFor("sleep 60\n"))
       // A press that lands before the command starts is spent at the prompt: press until the command stops.
       let stopped = pollUntil(seconds: 60, every: 1) {
         terminal.send("\u{1C}")

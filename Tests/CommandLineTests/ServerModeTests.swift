@@ -43,7 +43,7 @@ struct ServerModeTests {
         let seen = try await onThreadOfItsOwn {
           let terminal = try PseudoTerminal(
             arguments: ["--base-url", "http://127.0.0.1:\(port)"], environment: environment)
-          let banner = terminal.waitFor("2cs live session")
+          let banner = terminal.waitFor("2cs live session", seconds: 30)
           let prompt = terminal.waitForPrompt("2cs[live]> ")
           terminal.send("\u{4}")
           return (banner: banner, prompt: prompt, status: terminal.exitStatus(), screen: terminal.screen)
