@@ -15,12 +15,14 @@ final class PseudoTerminal {
   private(set) var pid: pid_t = 0
   /// Everything the program wrote, escape sequences and carriage returns removed.
   private(set) var screen = ""
+  /// Everything the program wrote, as it wrote it (escape sequences included).
+  private(set) var raw = ""
   private var consumed: String.Index
 
-  init(arguments: [String], environment: [String: String]) throws {
+  init(arguments: [String], environment: [String: String], columns: Int = 120, rows: Int = 40) throws {
     var master: Int32 = -1
     var slave: Int32 = -1
-    var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
+    var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
     guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw TestFailure("openpty failed") }
     self.master = master
     self.slave = slave
@@ -73,6 +75,12 @@ final class PseudoTerminal {
     close(slave)
   }
 
+  /// Resizes the window, as a person dragging its corner does: the program gets SIGWINCH.
+  func resize(columns: Int, rows: Int = 40) {
+    var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+    _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+  }
+
   func send(_ text: String) {
     let bytes = Array(text.utf8)
     _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
@@ -86,6 +94,7 @@ final class PseudoTerminal {
     let count = read(master, &buffer, buffer.count)
     guard count > 0 else { return }
     let text = String(decoding: buffer[0..<count], as: UTF8.self)
+    raw += text
     screen += text.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
       .replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\u{1}", with: "")
       .replacingOccurrences(of: "\u{7}", with: "")
