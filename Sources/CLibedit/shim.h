@@ -15,7 +15,10 @@
 #include <string.h>
 #include <wchar.h>
 
-static inline EditLine *tcs_el_init(const char *program) { return el_init(program, stdin, stdout, stderr); }
+// `on_standard_error`: the editor draws on stderr, for when stdout is not the terminal (`2cs | less`).
+static inline EditLine *tcs_el_init(const char *program, int on_standard_error) {
+  return el_init(program, stdin, on_standard_error ? stderr : stdout, stderr);
+}
 
 static inline int tcs_el_set_prompt(EditLine *el, char *(*prompt)(EditLine *)) {
   return el_set(el, EL_PROMPT_ESC, prompt, '\1');
@@ -103,15 +106,70 @@ static inline void tcs_on_interrupt(int signal_number) {
   errno = saved_errno;
 }
 
-static inline int tcs_install_interrupt_handler(void) {
-  int *ends = tcs_interrupt_pipe();
-  if (ends[0] < 0) {
-    if (pipe(ends) != 0) return -1;
-    for (int i = 0; i < 2; i++) {
-      fcntl(ends[i], F_SETFL, fcntl(ends[i], F_GETFL) | O_NONBLOCK);
-      fcntl(ends[i], F_SETFD, FD_CLOEXEC);
-    }
+// SIGCONT (after Ctrl-Z and `fg`) and SIGWINCH (a resize) write their number to this pipe, which the line
+// reader watches: a signal may land on any thread, and only the reader can set the terminal right again.
+static inline int *tcs_terminal_event_pipe(void) {
+  static int ends[2] = {-1, -1};
+  return ends;
+}
+
+static inline void tcs_on_terminal_event(int signal_number) {
+  int saved_errno = errno;
+  unsigned char byte = (unsigned char)signal_number;
+  (void)!write(tcs_terminal_event_pipe()[1], &byte, 1);
+  errno = saved_errno;
+}
+
+static inline void tcs_set_bracketed_paste(int on);
+
+// Ctrl-Z: the shell gets the terminal back without bracketed paste (libedit has already given it back its
+// usual mode), then 2cs stops; after `fg`, the handler is set again and SIGCONT redraws the line.
+static inline void tcs_on_suspend(int signal_number) {
+  int saved_errno = errno;
+  tcs_set_bracketed_paste(0);
+  struct sigaction stop;
+  memset(&stop, 0, sizeof stop);
+  stop.sa_handler = SIG_DFL;
+  sigemptyset(&stop.sa_mask);
+  struct sigaction ours;
+  sigaction(signal_number, &stop, &ours);
+  sigset_t suspend;
+  sigemptyset(&suspend);
+  sigaddset(&suspend, signal_number);
+  sigset_t previous;
+  pthread_sigmask(SIG_UNBLOCK, &suspend, &previous);
+  raise(signal_number);
+  pthread_sigmask(SIG_SETMASK, &previous, NULL);
+  sigaction(signal_number, &ours, NULL);
+  errno = saved_errno;
+}
+
+static inline int tcs_open_signal_pipe(int *ends) {
+  if (ends[0] >= 0) return 0;
+  if (pipe(ends) != 0) return -1;
+  for (int i = 0; i < 2; i++) {
+    fcntl(ends[i], F_SETFL, fcntl(ends[i], F_GETFL) | O_NONBLOCK);
+    fcntl(ends[i], F_SETFD, FD_CLOEXEC);
   }
+  return 0;
+}
+
+static inline int tcs_install_interrupt_handler(void) {
+  if (tcs_open_signal_pipe(tcs_interrupt_pipe()) != 0) return -1;
+  if (tcs_open_signal_pipe(tcs_terminal_event_pipe()) != 0) return -1;
+  struct sigaction event_action;
+  memset(&event_action, 0, sizeof event_action);
+  event_action.sa_handler = tcs_on_terminal_event;
+  sigemptyset(&event_action.sa_mask);
+  event_action.sa_flags = SA_RESTART;
+  if (sigaction(SIGCONT, &event_action, NULL) != 0) return -1;
+  if (sigaction(SIGWINCH, &event_action, NULL) != 0) return -1;
+  struct sigaction suspend_action;
+  memset(&suspend_action, 0, sizeof suspend_action);
+  suspend_action.sa_handler = tcs_on_suspend;
+  sigemptyset(&suspend_action.sa_mask);
+  suspend_action.sa_flags = SA_RESTART;
+  if (sigaction(SIGTSTP, &suspend_action, NULL) != 0) return -1;
   struct sigaction action;
   memset(&action, 0, sizeof action);
   action.sa_handler = tcs_on_interrupt;
@@ -143,30 +201,144 @@ static inline int tcs_drain_interrupts(void) {
   return any;
 }
 
+// Bytes read ahead of libedit, handed out before the terminal is read again.
+struct tcs_read_ahead {
+  unsigned char bytes[32];
+  int start, end;
+};
+
+static inline struct tcs_read_ahead *tcs_read_ahead(void) {
+  static struct tcs_read_ahead ahead = {{0}, 0, 0};
+  return &ahead;
+}
+
+// Forgets keys read ahead (after Ctrl-C, which discards what was typed).
+static inline void tcs_forget_read_ahead(void) { tcs_read_ahead()->start = tcs_read_ahead()->end = 0; }
+
+// Whether libedit is in its incremental history search (Ctrl-R): it then shows "bck:" or "fwd:" (":" turns
+// to "?" when nothing matches) and the pattern on a line of its own after the text.
+static inline int tcs_in_search(EditLine *el) {
+  const LineInfoW *line = el_wline(el);
+  if (line == NULL) return 0;
+  const wchar_t *newline = NULL;
+  for (const wchar_t *p = line->buffer; p < line->lastchar; p++)
+    if (*p == L'\n') newline = p;
+  if (newline == NULL || line->lastchar - newline < 5) return 0;
+  int direction = wcsncmp(newline + 1, L"bck", 3) == 0 || wcsncmp(newline + 1, L"fwd", 3) == 0;
+  return direction && (newline[4] == L':' || newline[4] == L'?');
+}
+
+// Whether the terminal is asked for bracketed paste while a line is read (see tcs_set_bracketed_paste).
+static inline int *tcs_bracketed_paste_descriptor(void) {
+  static int descriptor = -1;
+  return &descriptor;
+}
+
+// Turns the terminal's bracketed paste mode on or off, on the stream the editor draws on (-1: never).
+static inline void tcs_set_bracketed_paste(int on) {
+  int descriptor = *tcs_bracketed_paste_descriptor();
+  if (descriptor < 0) return;
+  const char *sequence = on ? "\033[?2004h" : "\033[?2004l";
+  (void)!write(descriptor, sequence, strlen(sequence));
+}
+
+// Handles the signals the pipe above reported: after `fg`, the terminal is set for the editor again (the
+// shell set it back for itself) and the prompt and the line are drawn anew; after a resize, libedit learns
+// the new width.
+static inline void tcs_handle_terminal_events(EditLine *el, int reading) {
+  unsigned char events[64];
+  ssize_t count;
+  int continued = 0, resized = 0;
+  while ((count = read(tcs_terminal_event_pipe()[0], events, sizeof events)) > 0) {
+    for (ssize_t i = 0; i < count; i++) {
+      if (events[i] == SIGCONT) continued = 1;
+      if (events[i] == SIGWINCH) resized = 1;
+    }
+  }
+  if (resized || continued) el_resize(el);
+  if (continued && reading) {
+    el_set(el, EL_PREP_TERM, 1);
+    tcs_set_bracketed_paste(1);
+    el_set(el, EL_REFRESH);
+  }
+}
+
+// Waits for input on the terminal (and, if `watch_interrupt`, for Ctrl-C) for at most `timeout` ms, -1 for
+// ever. 1: input is ready; 0: time-out; -1: Ctrl-C (errno EINTR) or an error.
+static inline int tcs_wait_for_input(EditLine *el, int timeout, int watch_interrupt) {
+  for (;;) {
+    struct pollfd waits[3] = {
+        {STDIN_FILENO, POLLIN, 0}, {tcs_terminal_event_pipe()[0], POLLIN, 0}, {tcs_interrupt_pipe()[0], POLLIN, 0}};
+    int ready = poll(waits, watch_interrupt ? 3 : 2, timeout);
+    if (ready < 0) {
+      if (errno != EINTR) return -1;
+      continue;
+    }
+    if (ready == 0) return 0;
+    if (waits[1].revents & POLLIN) {
+      tcs_handle_terminal_events(el, 1);
+      continue;
+    }
+    if (watch_interrupt && (waits[2].revents & POLLIN)) {
+      errno = EINTR;
+      return -1;
+    }
+    return 1;
+  }
+}
+
+// After an ESC in the search: reads the rest of the key's sequence (`[D` of Left, `b` of Alt-b), which a
+// terminal sends at once, and queues the whole sequence, ESC included. The search takes the first ESC as
+// "stop searching"; the queued copy then reaches the editor whole, so Left moves the cursor in the line
+// found, rather than the search ending and `[D` being typed.
+static inline void tcs_queue_escape_sequence(EditLine *el) {
+  struct tcs_read_ahead *ahead = tcs_read_ahead();
+  ahead->start = 0;
+  ahead->end = 0;
+  ahead->bytes[ahead->end++] = 0x1B;
+  while (ahead->end < (int)sizeof ahead->bytes && tcs_wait_for_input(el, 50, 0) == 1) {
+    unsigned char byte;
+    if (read(STDIN_FILENO, &byte, 1) != 1) break;
+    ahead->bytes[ahead->end++] = byte;
+    int introducer = ahead->end == 2 && (byte == '[' || byte == 'O');
+    int parameter = ahead->end > 2 && ahead->bytes[1] == '[' && byte >= 0x20 && byte < 0x40;
+    if (!introducer && !parameter) break;  // a final byte, or an Alt- key's character
+  }
+  if (ahead->end == 1) ahead->end = 0;  // ESC alone: it only ends the search
+}
+
 // libedit's own reader blocks in read() and counts on a Ctrl-C interrupting
 // it, so a Ctrl-C that lands just before (while the prompt is drawn or a key
 // is handled) is lost. This one waits for a key and for the pipe at once, so
 // a Ctrl-C counts whenever it came: then it fails with EINTR and el_gets
 // returns NULL with count -1.
+// In the Ctrl-R search, Ctrl-C first leaves the search as ^G does (libedit would otherwise end the whole
+// input, as at Ctrl-D); the Ctrl-C, still pending, then ends the line.
 static inline int tcs_read_character(EditLine *el, wchar_t *character) {
+  struct tcs_read_ahead *ahead = tcs_read_ahead();
+  *character = 0;
+  if (ahead->start < ahead->end) {
+    *character = ahead->bytes[ahead->start++];
+    return 1;
+  }
   char bytes[MB_LEN_MAX];
   size_t count = 0;
-  *character = 0;
   for (;;) {
-    struct pollfd waits[2] = {{STDIN_FILENO, POLLIN, 0}, {tcs_interrupt_pipe()[0], POLLIN, 0}};
-    if (poll(waits, 2, -1) < 0) {
-      if (errno != EINTR) return -1;
-      // Another signal: libedit's handler resizes once per line; this catches later resizes.
-      el_resize(el);
-      continue;
-    }
-    if (waits[1].revents & POLLIN) {
-      errno = EINTR;
+    if (tcs_wait_for_input(el, -1, 1) < 0) {
+      if (errno == EINTR && tcs_in_search(el)) {
+        *character = 0x07;
+        return 1;
+      }
       return -1;
     }
     ssize_t got = read(STDIN_FILENO, bytes + count, 1);
     if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (got <= 0) return (int)got;
+    if (count == 0 && bytes[0] == 0x1B && tcs_in_search(el)) {
+      tcs_queue_escape_sequence(el);
+      *character = 0x1B;
+      return 1;
+    }
     count += 1;
     mbstate_t state;
     memset(&state, 0, sizeof state);
@@ -178,6 +350,58 @@ static inline int tcs_read_character(EditLine *el, wchar_t *character) {
     }
     return 1;
   }
+}
+
+// Bracketed paste: the terminal wraps pasted text in ESC [200~ … ESC [201~, and this function, bound to the
+// opening sequence, puts the text into the line as it is. A TAB in it is text, not completion, and its line
+// breaks stay in the line, so a pasted block runs as a whole when Enter is pressed.
+static inline unsigned char tcs_insert_pasted_text(EditLine *el, int key) {
+  (void)key;
+  static const wchar_t end_marker[] = L"\033[201~";
+  wchar_t text[256];
+  size_t length = 0, matched = 0;
+  int after_carriage_return = 0;
+  for (;;) {
+    wchar_t character;
+    if (el_wgetc(el, &character) != 1) return CC_EOF;  // Ctrl-C, or the input ended
+    if (character == end_marker[matched]) {
+      if (end_marker[++matched] == 0) break;
+      continue;
+    }
+    // What looked like the start of the end marker was text; put it back in front of this character.
+    wchar_t pending[8];
+    size_t pending_count = 0;
+    for (size_t i = 0; i < matched; i++) pending[pending_count++] = end_marker[i];
+    matched = 0;
+    if (character == end_marker[0]) {
+      matched = 1;
+    } else {
+      pending[pending_count++] = character;
+    }
+    for (size_t i = 0; i < pending_count; i++) {
+      wchar_t next = pending[i];
+      if (next == L'\n' && after_carriage_return) {  // CR LF: one line break
+        after_carriage_return = 0;
+        continue;
+      }
+      after_carriage_return = next == L'\r';
+      if (next == L'\r') next = L'\n';
+      text[length++] = next;
+      if (length == sizeof text / sizeof *text - 1) {
+        text[length] = 0;
+        if (el_winsertstr(el, text) != 0) return CC_ERROR;
+        length = 0;
+      }
+    }
+  }
+  text[length] = 0;
+  if (length > 0 && el_winsertstr(el, text) != 0) return CC_ERROR;
+  return CC_REFRESH;
+}
+
+static inline int tcs_el_bind_bracketed_paste(EditLine *el) {
+  if (el_set(el, EL_ADDFN, "tcs-paste", "insert pasted text as it is", tcs_insert_pasted_text) != 0) return -1;
+  return el_set(el, EL_BIND, "\\e[200~", "tcs-paste", NULL);
 }
 
 static inline int tcs_el_read_interruptibly(EditLine *el) { return el_set(el, EL_GETCFN, tcs_read_character); }

@@ -28,7 +28,12 @@ extension Engine {
   public func complete(_ line: String, cursor: Int, listFolder: (String) -> [String] = { _ in [] }) -> Completion {
     let bytes = Array(line.utf8.prefix(max(0, cursor)))
     let before = String(decoding: bytes, as: UTF8.self)
-    if Self.insideString(before) { return Completion(start: bytes.count, candidates: []) }
+    switch Self.openQuote(in: before) {
+    case .comment: return Completion(start: bytes.count, candidates: [])
+    case .quote(let quote, let offset):
+      return completeQuotedPath(bytes, quote: quote, at: offset, listFolder: listFolder)
+    case nil: break
+    }
     let wordStart = Self.wordStart(in: bytes)
     let word = String(decoding: bytes[wordStart...], as: UTF8.self)
     func offer(_ candidates: [String]) -> Completion {
@@ -66,20 +71,61 @@ extension Engine {
     let named = Set(given.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
     let usedNames = Set(
       signature.parameters.filter { named.contains($0.name) || !named.isDisjoint(with: $0.aliases) }.map(\.name))
-    var candidates = signature.parameters.filter { !usedNames.contains($0.name) && $0.kind != .expression }
-      .map { $0.name + "=" }
+    // `name=` for the parameters not given yet, and their aliases (`type=`, `near=`, `contains=`, as the README
+    // writes them). A positional parameter is offered by name only once its name is being typed: a bare TAB
+    // offers its values instead.
+    var candidates = signature.parameters.filter { parameter in
+      !usedNames.contains(parameter.name) && parameter.kind != .expression && (!parameter.positional || !word.isEmpty)
+    }.flatMap { parameter in ([parameter.name] + parameter.aliases).map { $0 + "=" } }
     // The next positional parameter's own values: country codes, command names, file paths.
     let positionalCount = given.filter { !$0.contains("=") && !$0.hasPrefix("--") }.count
     let open = signature.positionalParameters.filter { !usedNames.contains($0.name) }
     if positionalCount < open.count {
       let next = open[positionalCount]
       if next.kind == .path {
-        return offer(values(for: next, prefix: word, listFolder: listFolder))
+        let paths = values(for: next, prefix: word, listFolder: listFolder).filter { $0.hasPrefix(word) }
+        return Completion(start: wordStart, candidates: paths.map(Self.quotedPath).sorted())
       }
       candidates += values(for: next, prefix: word, listFolder: listFolder)
       if signature.name == "help" { candidates += commandNames }
     }
     return offer(candidates)
+  }
+
+  /// A path inside a string being typed (`source "my fo`): the entries of its folder that start with what is
+  /// typed, quoted with the same quote, a file's closed and a folder's left open. Nothing when the string is not
+  /// where the command takes a path.
+  private func completeQuotedPath(_ bytes: [UInt8], quote: Character, at offset: Int, listFolder: (String) -> [String])
+    -> Completion
+  {
+    let none = Completion(start: bytes.count, candidates: [])
+    let typed = String(decoding: bytes[(offset + 1)...], as: UTF8.self)
+    guard !typed.contains("\\") else { return none }
+    let words = Self.stageWords(String(decoding: bytes[..<offset], as: UTF8.self))
+    guard let commandName = words.first, let signature = signature(of: commandName) else { return none }
+    let given = words.dropFirst().filter { !$0.contains("=") && !$0.hasPrefix("--") }
+    let positional = signature.positionalParameters
+    guard given.count < positional.count, positional[given.count].kind == .path else { return none }
+    let paths = values(for: positional[given.count], prefix: typed, listFolder: listFolder).filter {
+      $0.hasPrefix(typed)
+    }
+    let candidates = paths.map { path in String(quote) + path + (path.hasSuffix("/") ? "" : String(quote)) }
+    return Completion(start: offset, candidates: candidates.sorted())
+  }
+
+  /// A path as the language reads it back: as it is when it is one plain word, else in double quotes, or single
+  /// quotes (raw text) when it holds a `$`, `"` or `\`. A folder's quote is left open, for the next part.
+  static func quotedPath(_ path: String) -> String {
+    let isBareWord =
+      !path.isEmpty && !path.hasPrefix("--") && DecimalNumber(path) == nil
+      && !path.utf8.contains(where: Lexer.endsBareWord)
+    if isBareWord { return path }
+    let close = path.hasSuffix("/") ? "" : "\""
+    guard path.contains("$") || path.contains("\"") || path.contains("\\") else { return "\"" + path + close }
+    if !path.contains("'") { return "'" + path + (close.isEmpty ? "" : "'") }
+    let escaped = path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+      .replacingOccurrences(of: "$", with: "\\$")
+    return "\"" + escaped + close
   }
 
   /// For a command that reads fields of what is piped in (`where`, `get`, `select`, `sort-by`, …): the field
@@ -160,25 +206,35 @@ extension Engine {
     return start
   }
 
-  private static func insideString(_ text: String) -> Bool {
-    var quote: Character?
+  private enum OpenQuote {
+    /// A string still open: its quote, at this UTF-8 offset.
+    case quote(Character, offset: Int)
+    /// A comment: nothing to complete.
+    case comment
+  }
+
+  /// What the text ends inside of, if anything: a string or a comment.
+  private static func openQuote(in text: String) -> OpenQuote? {
+    var quote: (character: Character, offset: Int)?
     var escaped = false
+    var offset = 0
     for character in text {
+      defer { offset += character.utf8.count }
       if let open = quote {
         if escaped {
           escaped = false
-        } else if character == "\\" && open == "\"" {
+        } else if character == "\\" && open.character == "\"" {
           escaped = true
-        } else if character == open {
+        } else if character == open.character {
           quote = nil
         }
       } else if character == "\"" || character == "'" {
-        quote = character
+        quote = (character, offset)
       } else if character == "#" {
-        return true  // a comment: nothing to complete
+        return .comment
       }
     }
-    return quote != nil
+    return quote.map { .quote($0.character, offset: $0.offset) }
   }
 
   /// The words of the stage being typed: the text after the last `|`, `;`, `{`, `(` or newline.

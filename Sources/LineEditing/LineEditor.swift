@@ -28,25 +28,33 @@ public final class LineEditor: @unchecked Sendable {
   private let historyPath: String
   /// `TWOCS_HISTORY_SIZE=0`: no history file is read or written.
   private let keepsHistoryFile: Bool
+  private let historyLimit: Int
+  /// Statements of this session not yet in the file: each save adds them to what the file holds then.
+  private var unsavedStatements: [String] = []
   /// Whether saving the history has failed once already: the user is told once, not after every line.
   private var historySaveFailed = false
   private let secrets: [String]
+  /// Whether the editor draws on stderr (stdout is not the terminal).
+  private let drawsOnStandardError: Bool
 
   /// - Parameters:
   ///   - historyPath: the history file, loaded now and saved after each line.
   ///   - historyLimit: the most lines kept; 0 (or less) keeps no history file.
   ///   - secrets: text that keeps a line out of the history (the API key); `--api-key` always does.
   ///   - complete: candidates for a line and a cursor (UTF-8 offset).
+  ///   - drawsOnStandardError: draw the prompt and the line on stderr, when stdout is not the terminal.
   public init(
-    program: String, historyPath: String, historyLimit: Int, secrets: [String],
+    program: String, historyPath: String, historyLimit: Int, secrets: [String], drawsOnStandardError: Bool = false,
     complete: @escaping (String, Int) -> Completion
   ) {
     self.historyPath = historyPath
+    self.drawsOnStandardError = drawsOnStandardError
     keepsHistoryFile = historyLimit > 0
+    self.historyLimit = max(1, historyLimit)
     self.secrets = secrets.filter { !$0.isEmpty } + ["--api-key"]
     self.complete = complete
     Self.useUTF8Locale()
-    editLine = tcs_el_init(program)
+    editLine = tcs_el_init(program, drawsOnStandardError ? 1 : 0)
     history = history_init()
     guard let editLine, let history else { return }
     tcs_history_set_size(history, Int32(clamping: max(1, historyLimit)))
@@ -67,6 +75,11 @@ public final class LineEditor: @unchecked Sendable {
     }
     tcs_el_bind(editLine, "^I", "tcs-complete")
     bindTerminalKeys(editLine)
+    // The terminal marks pasted text (not on `TERM=dumb`), which goes into the line as it is.
+    tcs_el_bind_bracketed_paste(editLine)
+    if ProcessInfo.processInfo.environment["TERM"].map({ $0 != "dumb" }) ?? false {
+      tcs_bracketed_paste_descriptor().pointee = terminalDescriptor
+    }
     // The user's own bindings (`~/.editrc`, or `$EDITRC`) come last, so they win.
     el_source(editLine, nil)
   }
@@ -94,6 +107,8 @@ public final class LineEditor: @unchecked Sendable {
     if let history { history_end(history) }
     free(promptText)
   }
+
+  private var terminalDescriptor: Int32 { drawsOnStandardError ? STDERR_FILENO : STDOUT_FILENO }
 
   private static func editor(of editLine: OpaquePointer?) -> LineEditor? {
     guard let editLine, let data = tcs_el_get_client_data(editLine) else { return nil }
@@ -128,12 +143,18 @@ public final class LineEditor: @unchecked Sendable {
     // ends this read, even if it lands while the prompt is drawn.
     _ = tcs_drain_interrupts()
     _ = Self.takeInterrupt()
+    // A resize or a `fg` while a command ran: learn the width now; the prompt is drawn anyway.
+    tcs_handle_terminal_events(editLine, 0)
+    tcs_set_bracketed_paste(1)
     let read = el_gets(editLine, &count)
+    tcs_set_bracketed_paste(0)
     let interrupted = tcs_drain_interrupts() != 0
     tcs_end_reading()
     guard let text = read else {
-      if count == -1 && interrupted {
+      // Whatever libedit made of it (the Ctrl-R search ends as at end of input), Ctrl-C ends only this line.
+      if interrupted {
         el_reset(editLine)
+        tcs_forget_read_ahead()
         _ = Self.takeInterrupt()
         return .interrupted
       }
@@ -159,19 +180,31 @@ public final class LineEditor: @unchecked Sendable {
     guard let history, !statement.allSatisfy(\.isWhitespace) else { return }
     guard !secrets.contains(where: { statement.contains($0) }) else { return }
     tcs_history_enter(history, statement)
+    unsavedStatements.append(statement)
     saveHistory()
   }
 
-  /// Writes the history atomically (temporary file, then rename), mode 0600, in a folder made 0700.
+  /// Adds this session's new statements to the history file, after what other sessions wrote there since
+  /// (as bash's `histappend` does), so two REPLs open at once keep both's lines. The file is replaced atomically
+  /// (temporary file, then rename), mode 0600, in a folder made 0700, under a lock held only while it is saved.
   public func saveHistory() {
-    guard let history, keepsHistoryFile else { return }
+    guard keepsHistoryFile, !unsavedStatements.isEmpty else { return }
     let folder = (historyPath as NSString).deletingLastPathComponent
     do {
       try Folders.create(folder)
-      // Saved after every statement: whole or not at all, but not synced each time.
-      try AtomicFile.replace(historyPath, durable: false) { _, temporary in
-        tcs_history_save(history, temporary) >= 0 ? nil : "libedit could not save the history"
+      try withHistoryLock {
+        guard let merged = history_init() else { return }
+        defer { history_end(merged) }
+        tcs_history_set_size(merged, Int32(clamping: historyLimit))
+        tcs_history_set_unique(merged, 1)
+        tcs_history_load(merged, historyPath)
+        for statement in unsavedStatements { tcs_history_enter(merged, statement) }
+        // Saved after every statement: whole or not at all, but not synced each time.
+        try AtomicFile.replace(historyPath, durable: false) { _, temporary in
+          tcs_history_save(merged, temporary) >= 0 ? nil : "libedit could not save the history"
+        }
       }
+      unsavedStatements.removeAll()
     } catch {
       guard !historySaveFailed else { return }
       historySaveFailed = true
@@ -179,6 +212,29 @@ public final class LineEditor: @unchecked Sendable {
         "2cs: warning: the history is not saved: \(error); this session's lines are kept until it ends "
           + "(TWOCS_HISTORY_SIZE=0 turns the history file off)")
     }
+  }
+
+  /// Runs `body` holding the history's lock file (`history.lock` beside it). Another session holds it only while
+  /// it saves: after 2 s of waiting, this save fails (and the lines stay for the next one).
+  private func withHistoryLock(_ body: () throws -> Void) throws {
+    let lockPath = historyPath + ".lock"
+    let descriptor = FileIO.openOwnerOnly(lockPath, flags: O_RDWR)
+    guard descriptor >= 0 else { throw HistoryLockFailure(reason: "cannot open \(lockPath): \(FileIO.lastError())") }
+    defer { close(descriptor) }
+    let deadline = Date().addingTimeInterval(2)
+    while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+      guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
+        throw HistoryLockFailure(reason: "\(lockPath) stays locked by another session")
+      }
+      usleep(10_000)
+    }
+    defer { flock(descriptor, LOCK_UN) }
+    try body()
+  }
+
+  private struct HistoryLockFailure: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
   }
 
   // MARK: Completion
@@ -194,22 +250,54 @@ public final class LineEditor: @unchecked Sendable {
     let typedBytes = Array(line.utf8)[min(completion.start, cursor)..<cursor]
     let typed = String(decoding: typedBytes, as: UTF8.self)
     guard !completion.candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
-    if completion.candidates.count == 1, let only = completion.candidates.first, only.hasPrefix(typed) {
+    if completion.candidates.count == 1, let only = completion.candidates.first {
       let ending = only.hasSuffix("=") || only.hasSuffix("/") || only.hasSuffix(".") ? "" : " "
-      el_insertstr(editLine, String(only.dropFirst(typed.count)) + ending)
+      replaceTyped(typed, with: only + ending, in: editLine)
       return UInt8(CC_REFRESH)
     }
+    // What all candidates share replaces the word (`my` becomes `"my folder/` when the path needs quotes).
     let common = completion.commonPrefix
-    if common.count > typed.count, common.hasPrefix(typed) {
-      el_insertstr(editLine, String(common.dropFirst(typed.count)))
+    if common.count > typed.count || !common.hasPrefix(typed) && !common.isEmpty {
+      replaceTyped(typed, with: common, in: editLine)
     }
-    StandardStreams.writeOutput("\n" + Self.columns(completion.candidates) + "\n")
+    // Past 100 candidates, ask first, as bash does.
+    if completion.candidates.count > Self.candidatesShownWithoutAsking {
+      writeToTerminal("\nDisplay all \(completion.candidates.count) possibilities? (y or n) ")
+      var answer: wchar_t = 0
+      let read = el_wgetc(editLine, &answer)
+      writeToTerminal("\n")
+      guard read == 1, answer == wchar_t(UInt8(ascii: "y")) || answer == wchar_t(UInt8(ascii: "Y")) else {
+        return UInt8(CC_REDISPLAY)
+      }
+      writeToTerminal(Self.columns(completion.candidates, width: Terminal.columns(of: terminalDescriptor)) + "\n")
+      return UInt8(CC_REDISPLAY)
+    }
+    writeToTerminal("\n" + Self.columns(completion.candidates, width: Terminal.columns(of: terminalDescriptor)) + "\n")
     return UInt8(CC_REDISPLAY)
   }
 
+  /// More candidates than this are listed only when the user says so.
+  static let candidatesShownWithoutAsking = 100
+
+  /// Puts `text` in place of `typed`, the word before the cursor (unchanged when `text` only extends it).
+  private func replaceTyped(_ typed: String, with text: String, in editLine: OpaquePointer) {
+    if text.hasPrefix(typed) {
+      let rest = String(text.dropFirst(typed.count))
+      if !rest.isEmpty { el_insertstr(editLine, rest) }
+      return
+    }
+    el_deletestr(editLine, Int32(typed.unicodeScalars.count))
+    el_insertstr(editLine, text)
+  }
+
+  /// Text for the person at the terminal, where the editor draws.
+  private func writeToTerminal(_ text: String) {
+    if drawsOnStandardError { StandardStreams.writeError(text) } else { StandardStreams.writeOutput(text) }
+  }
+
   /// Candidates laid out in columns that fit the terminal.
-  static func columns(_ items: [String]) -> String {
-    let width = Terminal.columns() ?? 80
+  static func columns(_ items: [String], width: Int?) -> String {
+    let width = width ?? 80
     let cell = (items.map(\.count).max() ?? 0) + 2
     let perRow = max(1, width / cell)
     var lines: [String] = []

@@ -10,6 +10,8 @@ import SystemSupport
 
 /// The REPL: libedit line editing, history, completion, a prompt that shows
 /// the mode and the reservations held, and Ctrl-C that cancels a running command.
+/// When stdout is not the terminal (`2cs | tee log`), the prompt and the session's own messages go to stderr,
+/// and only results to stdout.
 struct InteractiveSession {
   let runtime: Runtime
   let apiKey: String?
@@ -21,9 +23,12 @@ struct InteractiveSession {
     let environment = ProcessInfo.processInfo.environment
     let color = environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
     let engine = runtime.engine
+    let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+    // Text for the person at the terminal, not part of the results.
+    let say: (String) -> Void = { text in stdoutIsTerminal ? writeOut(text) : writeError(text) }
     let editor = LineEditor(
       program: "2cs", historyPath: Folders.state(environment: environment) + "/history", historyLimit: historyLimit,
-      secrets: apiKey.map { [$0] } ?? []
+      secrets: apiKey.map { [$0] } ?? [], drawsOnStandardError: !stdoutIsTerminal
     ) { line, cursor in
       engine.complete(line, cursor: cursor, listFolder: listFolder)
     }
@@ -32,7 +37,7 @@ struct InteractiveSession {
     session.confirmer = { question in editor.confirm(question) }
     // One call, so that the banner and the prompt say whether the server is a `2cs sandbox serve`.
     await session.identifyServer()
-    writeOut("2cs \(session.mode.rawValue) session: help lists the commands, Ctrl-D leaves")
+    say("2cs \(session.mode.rawValue) session: help lists the commands, Ctrl-D leaves")
     // The embedded sandbox answers at once and for free: learn the reservations held before this session.
     if session.mode == .sandbox { _ = await engine.run("reservations", name: "<startup>", display: false) }
 
@@ -44,14 +49,14 @@ struct InteractiveSession {
       switch editor.read(prompt: prompt) {
       case .endOfInput:
         if pending.isEmpty {
-          writeOut("")
+          say("")
           return 0
         }
         pending = ""
-        writeOut("")
+        say("")
       case .interrupted:
         pending = ""
-        writeOut("")
+        say("")
       case .line(let line):
         pending += (pending.isEmpty ? "" : "\n") + line
         let parsed = engine.parse(pending, name: "<repl>", moreCodeMayFollow: true)

@@ -19,7 +19,13 @@ final class PseudoTerminal {
   private(set) var raw = ""
   private var consumed: String.Index
 
-  init(arguments: [String], environment: [String: String], columns: Int = 120, rows: Int = 40) throws {
+  /// - Parameters:
+  ///   - program: what to run, the built `2cs` unless given (`/bin/bash` for tests of job control and pipes).
+  ///   - directory: the working folder, the test's own unless given.
+  init(
+    arguments: [String], environment: [String: String], columns: Int = 120, rows: Int = 40,
+    program: String? = nil, directory: String? = nil
+  ) throws {
     var master: Int32 = -1
     var slave: Int32 = -1
     var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
@@ -50,10 +56,11 @@ final class PseudoTerminal {
     posix_spawn_file_actions_addclose(&actions, slave)
 
     // The shell, leader of a new session, opens the terminal by name: it becomes the controlling tty.
-    let script = "exec \"$0\" \"$@\" <\"$TWOCS_TTY\" >\"$TWOCS_TTY\" 2>&1"
-    let argv = ["/bin/sh", "-c", script, try builtBinary()] + arguments
+    let script = "cd \"${TWOCS_DIRECTORY:-.}\" && exec \"$0\" \"$@\" <\"$TWOCS_TTY\" >\"$TWOCS_TTY\" 2>&1"
+    let argv = ["/bin/sh", "-c", script, try program ?? builtBinary()] + arguments
     var variables = environment
     variables["TWOCS_TTY"] = terminalPath
+    variables["TWOCS_DIRECTORY"] = directory
     let envp = variables.map { "\($0.key)=\($0.value)" }
     var cArguments = argv.map { strdup($0) } + [nil]
     var cEnvironment = envp.map { strdup($0) } + [nil]
@@ -112,6 +119,17 @@ final class PseudoTerminal {
       pump(milliseconds: 50)
     }
     return false
+  }
+
+  /// Waits until `condition` holds for everything written so far; false on time-out.
+  @discardableResult
+  func waitUntil(seconds: Double = 10, _ condition: (String) -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if condition(screen) { return true }
+      pump(milliseconds: 50)
+    }
+    return condition(screen)
   }
 
   /// Waits for a prompt. Keys may follow at once, as a fast typist's do: 2cs sets the terminal's

@@ -11,6 +11,8 @@ struct CompletionTests {
     var expected: [String]
     /// Whether `expected` is the whole list, or only part of it.
     var exact = true
+    /// Candidates that must not be offered (with `exact: false`).
+    var absent: [String] = []
     var testDescription: String { line.isEmpty ? "(empty line)" : line }
   }
 
@@ -28,7 +30,8 @@ struct CompletionTests {
 
   static func folder(_ path: String) -> [String] {
     switch path {
-    case ".": ["scripts/", "Sources/", "out.json", "notes.txt"]
+    case ".": ["scripts/", "Sources/", "out.json", "notes.txt", "my folder/", "it's $5.2cs", "2024"]
+    case "my folder/": ["run me.2cs", "run/"]
     case "scripts/": ["examples/", "test", "2cs"]
     case "scripts/examples/": ["purchase-flow.2cs", "vanity-search.2cs"]
     default: []
@@ -44,8 +47,16 @@ struct CompletionTests {
     Case(line: "groups US | l", expected: ["last"]),
     Case(line: "groups US; l", expected: ["last", "let"]),
     Case(line: "groups co", expected: ["country="]),
-    Case(line: "groups ", expected: ["country=", "region_id=", "did_type=", "US", "GB", "JP"], exact: false),
-    Case(line: "groups country=US ci", expected: ["city_id=", "city_name_or_prefix="]),
+    // A bare TAB offers a positional parameter's values, not its `name=`; aliases are offered with the names.
+    Case(
+      line: "groups ", expected: ["region_id=", "did_type=", "type=", "near=", "US", "GB", "JP"], exact: false,
+      absent: ["country="]),
+    Case(line: "groups US ty", expected: ["type="]),
+    Case(line: "groups US ne", expected: ["near="]),
+    Case(line: "groups US di", expected: ["did_type="]),
+    Case(line: "available con", expected: ["contains="]),
+    Case(line: "purchase gr", expected: ["group=", "group_id="]),
+    Case(line: "groups country=US ci", expected: ["city=", "city_id=", "city_name_or_prefix="]),
     Case(line: "groups country=US city=5 ci", expected: ["city_name_or_prefix="]),
     Case(line: "groups US did_type=mo", expected: ["did_type=mobile"]),
     Case(line: "groups US type=t", expected: ["type=tollfree"]),
@@ -67,6 +78,13 @@ struct CompletionTests {
     Case(line: "source scripts/ex", expected: ["scripts/examples/"]),
     Case(line: "open scripts/examples/p", expected: ["scripts/examples/purchase-flow.2cs"]),
     Case(line: "save o", expected: ["out.json"]),
+    // Paths that are no bare word are quoted; completion goes on inside the quotes.
+    Case(line: "source my", expected: ["\"my folder/"]),
+    Case(line: "source \"my folder/r", expected: ["\"my folder/run me.2cs\"", "\"my folder/run/"]),
+    Case(line: "source 'my folder/run ", expected: ["'my folder/run me.2cs'"]),
+    Case(line: "source it", expected: ["\"it's \\$5.2cs\""]),
+    Case(line: "source 20", expected: ["\"2024\""]),
+    Case(line: "print \"my f", expected: []),
     Case(line: "print \"gro", expected: []),
     Case(line: "groups US # gro", expected: []),
     Case(line: "let x = gro", expected: ["group-by", "groups"]),
@@ -80,6 +98,10 @@ struct CompletionTests {
     Case(line: "groups US | sort-by pr", expected: ["prefix", "price"]),
     Case(line: "groups US | sort-by price.mo", expected: ["price.monthly_price"]),
     Case(line: "groups US | where allow", expected: ["allow_number_selection"]),
+    Case(
+      line: "groups GB | where ", expected: ["id", "prefix", "price", "location", "allow_number_selection"],
+      exact: false),
+    Case(line: "groups GB | get ", expected: ["id", "price"], exact: false, absent: ["field="]),
     Case(line: "groups US | where type == \"local\" and fea", expected: ["features"]),
     Case(line: "groups US | first | get lo", expected: ["location"]),
     Case(line: "let n = numbers | select phone", expected: ["phone_number"]),
@@ -100,6 +122,7 @@ struct CompletionTests {
       #expect(completion.candidates == item.expected.sorted())
     } else {
       #expect(Set(item.expected).isSubset(of: Set(completion.candidates)), "got \(completion.candidates)")
+      #expect(Set(item.absent).isDisjoint(with: Set(completion.candidates)), "got \(completion.candidates)")
     }
   }
 
