@@ -127,6 +127,22 @@ public enum FileIO {
       }
       _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     }
+    return try readToEnd(descriptor, limit: limit)
+  }
+
+  /// Everything on stdin (a script piped or redirected in), at most `limit` bytes. A closed stdin (`<&-`) or a
+  /// folder (`< DIR`) is a failure, not an empty script.
+  public static func readStandardInput(limit: Int) throws(ReadFailure) -> [UInt8] {
+    if StandardStreams.inputClosedAtStart { throw ReadFailure(reason: "it is closed") }
+    var status = stat()
+    guard fstat(STDIN_FILENO, &status) == 0 else {
+      throw ReadFailure(reason: errno == EBADF ? "it is closed" : lastError())
+    }
+    if status.st_mode & S_IFMT == S_IFDIR { throw ReadFailure(reason: "it is a folder") }
+    return try readToEnd(STDIN_FILENO, limit: limit)
+  }
+
+  private static func readToEnd(_ descriptor: Int32, limit: Int) throws(ReadFailure) -> [UInt8] {
     var bytes: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65536)
     while true {

@@ -23,6 +23,10 @@ public enum StandardStreams {
   nonisolated(unsafe) private static var firstOutputFailure: Failure?
   /// Standard output was closed when 2cs started (`2cs ... >&-`): the first write fails as the closed one would.
   nonisolated(unsafe) private static var outputClosedAtStart = false
+  nonisolated(unsafe) private static var closedInputAtStart = false
+
+  /// Whether standard input was closed when 2cs started (`2cs <&-`): there is no script to read.
+  public static var inputClosedAtStart: Bool { lock.withLock { closedInputAtStart } }
 
   /// Puts /dev/null on standard input, output and error where they were closed when 2cs started, so that no
   /// file 2cs opens (the sandbox's state, the journal) takes their number and receives its output. Output
@@ -35,6 +39,9 @@ public enum StandardStreams {
       if opened >= 0, opened != descriptor { close(opened) }
       if descriptor == STDOUT_FILENO {
         lock.withLock { outputClosedAtStart = true }
+      }
+      if descriptor == STDIN_FILENO {
+        lock.withLock { closedInputAtStart = true }
       }
     }
   }

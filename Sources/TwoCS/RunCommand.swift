@@ -51,7 +51,14 @@ struct Run: AsyncParsableCommand {
       }
       status = await execute(bytes: bytes, name: script, runtime, emptyIsError: true)
     } else if script == "-" || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 && isatty(STDERR_FILENO) != 1 {
-      status = await execute(bytes: readStandardInput(), name: "<stdin>", runtime, emptyIsError: false)
+      let bytes: [UInt8]
+      do throws(FileIO.ReadFailure) {
+        bytes = try FileIO.readStandardInput(limit: scriptSizeLimit)
+      } catch {
+        await runtime.close()
+        throw exitWithMessage("cannot read the script from stdin: \(error.reason)", status: 2)
+      }
+      status = await execute(bytes: bytes, name: "<stdin>", runtime, emptyIsError: false)
     } else {
       let historyLimit = Int(ProcessInfo.processInfo.environment["TWOCS_HISTORY_SIZE"] ?? "") ?? 1000
       status = await InteractiveSession(runtime: runtime, apiKey: runtime.apiKey, historyLimit: historyLimit).run()
@@ -104,21 +111,12 @@ func loadSource(_ bytes: [UInt8], name: String, emptyIsError: Bool) -> Result<So
   return decoded
 }
 
-func readStandardInput() -> [UInt8] {
-  var bytes: [UInt8] = []
-  var buffer = [UInt8](repeating: 0, count: 65536)
-  while true {
-    let count = read(STDIN_FILENO, &buffer, buffer.count)
-    if count < 0 && errno == EINTR { continue }
-    guard count > 0 else { break }
-    bytes.append(contentsOf: buffer[0..<count])
-  }
-  return bytes
-}
+/// The largest script 2cs reads, from a file or stdin.
+let scriptSizeLimit = 64 * 1024 * 1024
 
 /// A script's text: a file, or a pipe (`2cs <(…)`, `/dev/stdin`), of at most 64 MiB.
 func readScript(_ path: String) throws(FileIO.ReadFailure) -> [UInt8] {
-  try FileIO.readFile(path, limit: 64 * 1024 * 1024, streams: true)
+  try FileIO.readFile(path, limit: scriptSizeLimit, streams: true)
 }
 
 /// `2cs check FILE...`

@@ -49,6 +49,19 @@ struct RobustnessTests {
     }
   }
 
+  // MARK: Input that is no script
+
+  /// A folder or a closed stdin holds no script: that is said, with status 2, rather than run as an empty one.
+  @Test(arguments: [("< \"$HOME\"", "it is a folder"), ("<&-", "it is closed"), ("- <&-", "it is closed")])
+  func aStandardInputThatCannotBeReadIsSaid(redirection: String, reason: String) async throws {
+    try await withTemporaryFolder { home in
+      let result = try shell("\"$0\" \(redirection)", home: home)
+      expectNoCrash(result)
+      #expect(result.status == 2)
+      #expect(result.standardError == "2cs: cannot read the script from stdin: \(reason)\n")
+    }
+  }
+
   // MARK: Output that cannot be written
 
   @Test func aFullDiskIsOneLineAndStatusOne() async throws {

@@ -108,6 +108,23 @@ struct TerminalHabitsTests {
     }
   }
 
+  @Test func stopAndContinueFromOutsideKeepTheSession() async throws {
+    try await withTemporaryFolder { home in
+      let terminal = try session(home: home)
+      terminal.send("print half")
+      #expect(terminal.waitFor("print half"))
+      kill(terminal.pid, SIGSTOP)
+      usleep(200_000)
+      kill(terminal.pid, SIGCONT)
+      #expect(terminal.waitFor(Self.prompt + "print half"), "not drawn again: \(terminal.recent)")
+      terminal.send(" way\r")
+      #expect(terminal.waitFor("half way\n"), "the session ended: \(terminal.recent)")
+      #expect(terminal.waitForPrompt(Self.prompt))
+      terminal.send(Self.controlD)
+      #expect(terminal.exitStatus() == 0)
+    }
+  }
+
   @Test func pastedTextIsTextUntilEnter() async throws {
     try await withTemporaryFolder { home in
       let terminal = try session(home: home)
