@@ -129,6 +129,52 @@ static inline int tcs_install_interrupt_handler(void) {
   return pthread_sigmask(SIG_UNBLOCK, &interrupt, NULL);
 }
 
+// A resized window. libedit's own SIGWINCH handler resizes the editor from whatever thread takes the signal,
+// and 2cs reads lines on a pool thread while the main thread (parked in sigsuspend) takes signals: a resize
+// then freed the editor's buffers under the reader, and 2cs crashed. This handler only writes to a pipe; the
+// reader resizes (see tcs_read_character), on its own thread.
+static inline int *tcs_window_pipe(void) {
+  static int ends[2] = {-1, -1};
+  return ends;
+}
+
+static inline void tcs_on_window_change(int signal_number) {
+  (void)signal_number;
+  int saved_errno = errno;
+  char byte = 0;
+  (void)!write(tcs_window_pipe()[1], &byte, 1);
+  errno = saved_errno;
+}
+
+// Puts 2cs's SIGWINCH handler in place (again: el_gets puts libedit's in place each time it starts, and
+// puts back the one it found when it ends).
+static inline int tcs_install_window_handler(void) {
+  int *ends = tcs_window_pipe();
+  if (ends[0] < 0) {
+    if (pipe(ends) != 0) return -1;
+    for (int i = 0; i < 2; i++) {
+      fcntl(ends[i], F_SETFL, fcntl(ends[i], F_GETFL) | O_NONBLOCK);
+      fcntl(ends[i], F_SETFD, FD_CLOEXEC);
+    }
+  }
+  struct sigaction current;
+  if (sigaction(SIGWINCH, NULL, &current) == 0 && current.sa_handler == tcs_on_window_change) return 0;
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = tcs_on_window_change;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  return sigaction(SIGWINCH, &action, NULL);
+}
+
+// Empties the window pipe; whether the window was resized since the last call.
+static inline int tcs_drain_window_changes(void) {
+  char bytes[64];
+  int any = 0;
+  while (tcs_window_pipe()[0] >= 0 && read(tcs_window_pipe()[0], bytes, sizeof bytes) > 0) any = 1;
+  return any;
+}
+
 static inline int tcs_take_interrupt(void) {
   int was = *tcs_interrupted();
   *tcs_interrupted() = 0;
@@ -152,9 +198,11 @@ static inline int tcs_read_character(EditLine *el, wchar_t *character) {
   char bytes[MB_LEN_MAX];
   size_t count = 0;
   *character = 0;
+  if (tcs_window_pipe()[0] >= 0) tcs_install_window_handler();
   for (;;) {
-    struct pollfd waits[2] = {{STDIN_FILENO, POLLIN, 0}, {tcs_interrupt_pipe()[0], POLLIN, 0}};
-    if (poll(waits, 2, -1) < 0) {
+    struct pollfd waits[3] = {
+        {STDIN_FILENO, POLLIN, 0}, {tcs_interrupt_pipe()[0], POLLIN, 0}, {tcs_window_pipe()[0], POLLIN, 0}};
+    if (poll(waits, 3, -1) < 0) {
       if (errno != EINTR) return -1;
       // Another signal: libedit's handler resizes once per line; this catches later resizes.
       el_resize(el);
@@ -163,6 +211,11 @@ static inline int tcs_read_character(EditLine *el, wchar_t *character) {
     if (waits[1].revents & POLLIN) {
       errno = EINTR;
       return -1;
+    }
+    if (waits[2].revents & POLLIN) {
+      tcs_drain_window_changes();
+      el_resize(el);
+      continue;
     }
     ssize_t got = read(STDIN_FILENO, bytes + count, 1);
     if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;

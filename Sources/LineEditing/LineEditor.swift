@@ -56,8 +56,12 @@ public final class LineEditor: @unchecked Sendable {
     tcs_el_set_editor(editLine, "emacs")
     tcs_el_set_signal(editLine, 1)
     tcs_el_read_interruptibly(editLine)
+    tcs_install_window_handler()
     tcs_el_set_client_data(editLine, Unmanaged.passUnretained(self).toOpaque())
     tcs_el_set_prompt(editLine) { editLine in
+      // el_gets has just put libedit's SIGWINCH handler in place, which is not safe on the thread that takes
+      // signals: put 2cs's back before the prompt shows (a window is resized while people look at one).
+      tcs_install_window_handler()
       guard let editor = LineEditor.editor(of: editLine) else { return nil }
       return editor.promptText
     }
@@ -120,6 +124,8 @@ public final class LineEditor: @unchecked Sendable {
     free(promptText)
     promptText = strdup(prompt)
     var count: Int32 = 0
+    // The window may have been resized while a command ran.
+    if tcs_drain_window_changes() != 0 { el_resize(editLine) }
     tcs_begin_reading()
     // el_gets draws the prompt before it sets the terminal's mode: keys typed as the prompt shows
     // would meet the terminal's own line editing (a Ctrl-D there is lost). Set the mode first.
