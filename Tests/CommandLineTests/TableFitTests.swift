@@ -110,16 +110,21 @@ struct TableFitTests {
     }
   }
 
-  /// One record is a key/value table; in a narrow terminal its long values wrap, and the id stays whole.
+  /// One record is a key/value table; in a narrow terminal its long values wrap, and neither the id nor a
+  /// field's name is cut.
   @Test func aSingleRecordFitsTheWidth() async throws {
     try await withTemporaryFolder { home in
-      let (ids, _) = try groups(home: home)
-      let terminal = try PseudoTerminal(arguments: [], environment: environment(home: home), columns: 40)
+      let (ids, fields) = try groups(home: home)
+      let terminal = try PseudoTerminal(arguments: [], environment: environment(home: home), columns: 30)
       #expect(terminal.waitForPrompt(Self.prompt), "no prompt: \(terminal.recent)")
       let lines = printed("groups GB | first", on: terminal)
-      for line in lines { #expect(line.displayWidth <= 40, "\(line.displayWidth) cells: \(line)") }
+      let text = lines.joined(separator: "\n")
+      for line in lines { #expect(line.displayWidth <= 30, "\(line.displayWidth) cells: \(line)") }
       let first = try #require(ids.first)
-      #expect(lines.contains { $0.hasPrefix("id ") && $0.hasSuffix(first) }, "\(lines.joined(separator: "\n"))")
+      #expect(lines.contains { $0.hasPrefix("id ") && $0.hasSuffix(first) }, "\(text)")
+      for field in fields {
+        #expect(lines.contains { $0 == field || $0.hasPrefix(field + " ") }, "no \(field) in:\n\(text)")
+      }
       terminal.send("\u{4}")
       #expect(terminal.exitStatus() == 0)
     }
