@@ -154,16 +154,28 @@ static inline int tcs_open_signal_pipe(int *ends) {
   return 0;
 }
 
+// Puts 2cs's SIGCONT and SIGWINCH handlers in place, again if need be: el_gets puts libedit's in place each
+// time it starts, and those redraw and resize the editor from whatever thread takes the signal (the main
+// thread, while the reader runs on another), which freed the editor's buffers under the reader.
+static inline int tcs_install_terminal_event_handlers(void) {
+  if (tcs_open_signal_pipe(tcs_terminal_event_pipe()) != 0) return -1;
+  int signals[2] = {SIGCONT, SIGWINCH};
+  for (int i = 0; i < 2; i++) {
+    struct sigaction current;
+    if (sigaction(signals[i], NULL, &current) == 0 && current.sa_handler == tcs_on_terminal_event) continue;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = tcs_on_terminal_event;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    if (sigaction(signals[i], &action, NULL) != 0) return -1;
+  }
+  return 0;
+}
+
 static inline int tcs_install_interrupt_handler(void) {
   if (tcs_open_signal_pipe(tcs_interrupt_pipe()) != 0) return -1;
-  if (tcs_open_signal_pipe(tcs_terminal_event_pipe()) != 0) return -1;
-  struct sigaction event_action;
-  memset(&event_action, 0, sizeof event_action);
-  event_action.sa_handler = tcs_on_terminal_event;
-  sigemptyset(&event_action.sa_mask);
-  event_action.sa_flags = SA_RESTART;
-  if (sigaction(SIGCONT, &event_action, NULL) != 0) return -1;
-  if (sigaction(SIGWINCH, &event_action, NULL) != 0) return -1;
+  if (tcs_install_terminal_event_handlers() != 0) return -1;
   struct sigaction suspend_action;
   memset(&suspend_action, 0, sizeof suspend_action);
   suspend_action.sa_handler = tcs_on_suspend;

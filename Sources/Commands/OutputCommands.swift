@@ -154,7 +154,10 @@ let outputCommands: [Command] = [
     Signature(
       name: "table", category: .output, summary: "Renders the input as a text table.", input: "anything",
       output: "a string", examples: [Example("[{a: 1}] | table", "", result: "\"a\\n─\\n1\"")])
-  ) { call in .string(Renderer(format: .table).render(call.input)) },
+  ) { call in
+    // No width (the text may go anywhere), but drawn in the characters the user's locale can show.
+    .string(Renderer(format: .table, ascii: (call.host as? Session)?.renderer.ascii ?? false).render(call.input))
+  },
   Command(
     Signature(
       name: "json", category: .output, summary: "Renders the input as JSON text.", input: "anything",

@@ -1,4 +1,5 @@
 public import Language
+import SystemSupport
 
 /// How values are shown: `--output` and `set output=`.
 public enum OutputFormat: String, Sendable, CaseIterable {
@@ -7,9 +8,14 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 
 /// Turns values into text for people (table) or programs (json, ndjson, csv).
 public struct Renderer: Sendable {
-  /// The terminal's width, for tables; nil means no limit.
+  /// The width tables fit, in terminal cells; nil means no limit. `fitsTerminal` reads it anew instead.
   public var width: Int?
+  /// Tables fit the terminal on stdout, its width read at each render (a window resized between two commands
+  /// shows the next table at the new width).
+  public var fitsTerminal: Bool
   public var color: Bool
+  /// Tables are drawn with ASCII (`-`, `...`), for a locale that is not UTF-8.
+  public var ascii: Bool
   /// Whether the format was chosen for the user (json because stdout is not a terminal) rather than by them
   /// (`--output`, `set output=`); choosing a format clears it.
   public var formatIsDefault: Bool
@@ -18,10 +24,15 @@ public struct Renderer: Sendable {
     didSet { formatIsDefault = false }
   }
 
-  public init(format: OutputFormat, width: Int? = nil, color: Bool = false, formatIsDefault: Bool = false) {
+  public init(
+    format: OutputFormat, width: Int? = nil, fitsTerminal: Bool = false, color: Bool = false, ascii: Bool = false,
+    formatIsDefault: Bool = false
+  ) {
     self.format = format
     self.width = width
+    self.fitsTerminal = fitsTerminal
     self.color = color
+    self.ascii = ascii
     self.formatIsDefault = formatIsDefault
   }
 
@@ -47,26 +58,45 @@ public struct Renderer: Sendable {
 
   // MARK: Tables
 
+  /// How tables are laid out now: at the terminal's width of this moment, when they fit the terminal.
+  var layout: TableLayout {
+    TableLayout(width: fitsTerminal ? Terminal.columns() : width, color: color, ascii: ascii)
+  }
+
   func table(_ value: Value) -> String {
     switch value {
     case .string(let text): return text
     case .list(let items) where items.isEmpty: return "(empty list)"
     case .list(let items) where items.allSatisfy({ if case .record = $0 { true } else { false } }):
       let rows = items.map { item -> Record in if case .record(let record) = item { record } else { Record() } }
-      let columns = Self.columns(rows)
-      let cells = rows.map { row in columns.map { Self.cell(Self.lookup($0, in: row)) } }
-      let numeric = columns.map { column in
-        let values = rows.compactMap { Self.lookup(column, in: $0) }.filter { $0 != .null }
-        return !values.isEmpty && values.allSatisfy { if case .number = $0 { true } else { false } }
+      let names = Self.columns(rows)
+      let values = rows.map { row in names.map { Self.lookup($0, in: row) } }
+      let cells = values.map { row in row.map { Self.cell($0) } }
+      let columns = names.indices.map { column in
+        var numeric = true
+        var filled = false
+        var auxiliary = false
+        for row in values {
+          switch row[column] {
+          case nil, .null?: continue
+          case .number?: break
+          case .list?, .record?: auxiliary = true; numeric = false
+          default: numeric = false
+          }
+          filled = true
+        }
+        return TableLayout.Column(
+          name: names[column], isIdentity: Self.isIdentity(names[column], cells: cells.lazy.map { $0[column] }),
+          isNumeric: filled && numeric, isAuxiliary: auxiliary)
       }
-      return grid(header: columns, rows: cells, numeric: numeric)
+      return layout.records(columns, rows: cells)
     case .list(let items):
       return items.map { $0 == .null ? "null" : Self.cell($0) }.joined(separator: "\n")
     case .record(let record) where record.count == 0:
       return "(empty record)"
     case .record(let record):
       let flat = Self.flatten(record)
-      return grid(header: nil, rows: flat.map { [$0.key, Self.cell($0.value)] }, numeric: [false, false])
+      return layout.keyValues(flat.map { ($0.key, Self.cell($0.value)) }, width: layout.width).joined(separator: "\n")
     case .error(let error):
       return table(.record(error.record))
     default:
@@ -74,39 +104,34 @@ public struct Renderer: Sendable {
     }
   }
 
-  private func grid(header: [String]?, rows: [[String]], numeric: [Bool]) -> String {
-    let columnCount = header?.count ?? rows.first?.count ?? 0
-    var widths = (0..<columnCount).map { column in
-      max(header.map { $0[column].count } ?? 0, rows.map { $0[column].count }.max() ?? 0)
+  /// Whether a column holds what users copy, so a table never cuts it: an id (`id`, `uuid`, `*_id`), or a
+  /// phone number (`number`, `phone_number`, `*_phone`, or every value written as `+` and digits). Not every
+  /// `*_number` is one: `is_eligible_for_free_number` is a yes or no.
+  static func isIdentity(_ name: String, cells: some Collection<String>) -> Bool {
+    let last = (name.split(separator: ".").last.map(String.init) ?? name).lowercased()
+    let named = ["id", "uuid", "number", "phone", "did", "e164", "msisdn"]
+    let suffixes = ["_id", "_uuid", "_phone", "phone_number"]
+    if named.contains(last) || suffixes.contains(where: last.hasSuffix) { return true }
+    var any = false
+    for cell in cells where !cell.isEmpty {
+      guard isPhoneNumber(cell) else { return false }
+      any = true
     }
-    if let width, columnCount > 0 {
-      // Shrink the widest columns until the table fits, keeping each at least 6 wide.
-      var total = widths.reduce(0, +) + 2 * (columnCount - 1)
-      while total > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6 {
-        widths[widest] -= 1
-        total -= 1
+    return any
+  }
+
+  /// `+` and at least seven digits, which may be grouped by spaces, dashes, dots or brackets.
+  static func isPhoneNumber(_ text: String) -> Bool {
+    guard text.hasPrefix("+") else { return false }
+    var digits = 0
+    for character in text.dropFirst() {
+      if character.isASCII && character.isNumber {
+        digits += 1
+      } else if !" -.()".contains(character) {
+        return false
       }
     }
-    func line(_ cells: [String], bold: Bool) -> String {
-      var parts: [String] = []
-      for (column, cell) in cells.enumerated() {
-        let fitted = cell.count > widths[column] ? String(cell.prefix(max(0, widths[column] - 1))) + "…" : cell
-        let padding = String(repeating: " ", count: widths[column] - fitted.count)
-        let isLast = column == cells.count - 1
-        let aligned = numeric[column] ? padding + fitted : fitted + (isLast ? "" : padding)
-        parts.append(bold && color ? "\u{1B}[1m\(aligned)\u{1B}[0m" : aligned)
-      }
-      var joined = parts.joined(separator: "  ")
-      while joined.last == " " { joined.removeLast() }
-      return joined
-    }
-    var lines: [String] = []
-    if let header {
-      lines.append(line(header, bold: true))
-      lines.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
-    }
-    lines += rows.map { line($0, bold: false) }
-    return lines.joined(separator: "\n")
+    return digits >= 7
   }
 
   /// Column names in first-seen order, nested records as `a.b`.

@@ -25,8 +25,11 @@ public struct Diagnostic: Error, Sendable, Equatable {
     var text = "\(source.name):\(line):\(column): \(severity.rawValue): \(message)\n"
     let lineText = source.line(line)
     let (endLine, endColumn) = source.location(of: range.end)
-    let width = endLine == line ? max(1, endColumn - column) : max(1, lineText.count - column + 1)
-    let indent = String(lineText.prefix(column - 1).map { $0 == "\t" ? "\t" : " " })
+    // Columns count characters; the carets go under them by display cells (a CJK character or an emoji takes two).
+    let before = lineText.prefix(column - 1)
+    let covered = lineText.dropFirst(column - 1).prefix(endLine == line ? max(0, endColumn - column) : Int.max)
+    let indent = before.map { $0 == "\t" ? "\t" : String(repeating: " ", count: $0.displayWidth) }.joined()
+    let width = max(1, covered.displayWidth)
     text += "  \(lineText)\n  \(indent)\(String(repeating: "^", count: width))\n"
     if let help { text += "  help: \(help)\n" }
     return text

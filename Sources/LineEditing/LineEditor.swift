@@ -64,8 +64,12 @@ public final class LineEditor: @unchecked Sendable {
     tcs_el_set_editor(editLine, "emacs")
     tcs_el_set_signal(editLine, 1)
     tcs_el_read_interruptibly(editLine)
+    tcs_install_terminal_event_handlers()
     tcs_el_set_client_data(editLine, Unmanaged.passUnretained(self).toOpaque())
     tcs_el_set_prompt(editLine) { editLine in
+      // el_gets has just put libedit's SIGWINCH and SIGCONT handlers in place, which are not safe on the thread
+      // that takes signals: put 2cs's back before the prompt shows (a window is resized while people look at one).
+      tcs_install_terminal_event_handlers()
       guard let editor = LineEditor.editor(of: editLine) else { return nil }
       return editor.promptText
     }

@@ -91,9 +91,9 @@ struct Runtime {
     let format = options.output ?? (stdoutIsTerminal ? .table : .json)
     session.settings.output = format
     session.renderer = Renderer(
-      format: format, width: stdoutIsTerminal ? Terminal.columns() : nil,
+      format: format, fitsTerminal: stdoutIsTerminal,
       color: stdoutIsTerminal && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb",
-      formatIsDefault: options.output == nil)
+      ascii: !Terminal.localeIsUTF8(environment: environment), formatIsDefault: options.output == nil)
 
     engine = Engine(commands: builtinCommands, host: session)
     var visible = environment

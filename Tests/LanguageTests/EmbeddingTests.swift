@@ -65,9 +65,14 @@ struct RenderingTests {
   @Test func tablesFlattenNestedRecordsAndFitTheWidth() {
     let wide = Renderer(format: .table).render(rows)
     #expect(wide.split(separator: "\n").first == "id                  price.monthly_price  note")
-    let narrow = Renderer(format: .table, width: 30).render(rows)
-    #expect(narrow.split(separator: "\n").allSatisfy { $0.count <= 30 })
-    #expect(narrow.contains("…"))
+    let narrow = Renderer(format: .table, width: 40).render(rows)
+    #expect(narrow.split(separator: "\n").allSatisfy { $0.displayWidth <= 40 }, "\(narrow)")
+    #expect(narrow.contains("\ngrp_22222222222222\n"), "\(narrow)")
+    #expect(narrow.hasSuffix("… 1 column not shown: note (select\nthem, or | json)"), "\(narrow)")
+    // Narrower still, the id and one other column do not fit: one block per record, the id whole.
+    let blocks = Renderer(format: .table, width: 30).render(rows)
+    #expect(blocks.split(separator: "\n").allSatisfy { $0.displayWidth <= 30 }, "\(blocks)")
+    #expect(blocks.contains("\nid    grp_22222222222222\n"), "\(blocks)")
   }
 
   @Test func csvQuotesAndNdjsonIsOneLineEach() {
