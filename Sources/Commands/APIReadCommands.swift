@@ -52,7 +52,8 @@ let apiReadCommands: [Command] = [
       name: "regions", category: .api, summary: "Regions (states, provinces) of a country: US, CA and GB have them.",
       parameters: [country], input: "a country code string", accepts: [.string, .nothing],
       output: "a list of {id, region_name, iso_country_code}", resultShape: .fixed(ContractShapes.list(of: .regions)),
-      examples: [Example("regions US | count", "how many US regions there are", result: "8")])
+      examples: [Example("regions US | count", "how many US regions there are", result: "8")], flowStep: .location,
+      apiCalls: [APICall(.regions)])
   ) { call in
     let code = try countryCode(call)
     return list(try await call.request { client throws(NumbersAPIError) in try await client.regions(country: code) })
@@ -69,7 +70,7 @@ let apiReadCommands: [Command] = [
       examples: [
         Example("regions US | first | cities | get city_name", "the cities of the first US region"),
         Example("cities DE | count", "German cities with numbers", result: "4"),
-      ])
+      ], flowStep: .location, apiCalls: [APICall(.cities)])
   ) { call in
     var regionID = call.integer(QueryParameter.region.rawValue)
     var code = call.string(country.name)?.uppercased()
@@ -100,7 +101,7 @@ let apiReadCommands: [Command] = [
     Signature(
       name: "did-types", category: .api, summary: "The kinds of number (DID types) and their ids.",
       accepts: .nothing, output: "a list of {id, name}", resultShape: .fixed(ContractShapes.list(of: .didTypes)),
-      examples: [Example("did-types | get name", "the type names")])
+      examples: [Example("did-types | get name", "the type names")], flowStep: .search, apiCalls: [APICall(.didTypes)])
   ) { call in
     return list(try await call.request { client throws(NumbersAPIError) in try await client.didTypes() })
   },
@@ -124,7 +125,7 @@ let apiReadCommands: [Command] = [
         Example(
           "groups US near=213 | first | get prefix", "the group of area code 213", result: "\"+1 (213)\""),
         Example("cities US | where city_name == \"Miami\" | first | groups | count", "groups of one city", result: "1"),
-      ])
+      ], flowStep: .search, apiCalls: [APICall(.groups)])
   ) { call in
     let session = try call.session
     var query = GroupQuery(country: "")
@@ -176,7 +177,8 @@ let apiReadCommands: [Command] = [
       examples: [
         Example("requirements US", "US numbers need no documents", result: "[]"),
         Example("requirements DE type=local | count", "documents for a German local number", result: "2"),
-      ])
+      ], flowStep: .requirements,
+      apiCalls: [APICall(.didTypes, when: "for a type given by name, once a session"), APICall(.requirements)])
   ) { call in
     let session = try call.session
     var code = call.string(country.name)?.uppercased()
@@ -227,7 +229,7 @@ let apiReadCommands: [Command] = [
         Example(
           "groups US near=415 | first | available contains=555 | count", "vanity numbers in San Francisco",
           result: "5")
-      ])
+      ], flowStep: .browse, apiCalls: [APICall(.available)])
   ) { call in
     let groupID = try groupIdentifier(call.input, argument: call[groupParameter.name], command: "available")
     let numbers = try await call.request { client throws(NumbersAPIError) in
@@ -242,7 +244,8 @@ let apiReadCommands: [Command] = [
       name: "reservations", category: .api, summary: "Numbers this account holds, with their prices and expiry.",
       accepts: .nothing, output: "a list of reservation records",
       resultShape: .fixed(ContractShapes.list(of: .listReservations)),
-      examples: [Example("reservations | count", "how many are held")])
+      examples: [Example("reservations | count", "how many are held")], flowStep: .reserve,
+      apiCalls: [APICall(.listReservations)])
   ) { call in
     let session = try call.session
     let held = list(try await call.request { client throws(NumbersAPIError) in try await client.reservations() })
@@ -255,7 +258,8 @@ let apiReadCommands: [Command] = [
       name: "numbers", category: .api, summary: "Every virtual number this account owns (all pages).",
       accepts: .nothing, output: "a list of virtual number records with status_text",
       resultShape: .fixed(ContractShapes.shape(of: .array(.object(ObjectSchema.virtualNumber.name)))),
-      examples: [Example("numbers | where status_text == \"ACTIVE\" | count", "active numbers")])
+      examples: [Example("numbers | where status_text == \"ACTIVE\" | count", "active numbers")], flowStep: .manage,
+      apiCalls: [APICall(.ownedNumbers, when: "once per page of results")])
   ) { call in
     return list(try await call.request { client throws(NumbersAPIError) in try await client.ownedNumbers() })
   },
@@ -264,7 +268,7 @@ let apiReadCommands: [Command] = [
     Signature(
       name: "info", category: .api, summary: "The account: name, limits, usage; and the mode: sandbox, local or live.",
       accepts: .nothing, output: "a record", resultShape: .fixed(ContractShapes.info),
-      examples: [Example("info | get mode", "sandbox, local or live")])
+      examples: [Example("info | get mode", "sandbox, local or live")], flowStep: .manage, apiCalls: [APICall(.info)])
   ) { call in
     let session = try call.session
     var value = Value(json: try await call.request { client throws(NumbersAPIError) in try await client.info() })

@@ -481,7 +481,8 @@ let apiWriteCommands: [Command] = [
       output: "the reservation {uuid, number, created_at, expires_at}; it carries `group_id`",
       resultShape: .fixed(ContractShapes.reservation),
       details: "Reservations are free and expire (the sandbox keeps them 30 minutes). On a live account it asks first.",
-      examples: [Example("groups US near=212 | first | reserve | get number", "hold a random New York number")])
+      examples: [Example("groups US near=212 | first | reserve | get number", "hold a random New York number")],
+      flowStep: .reserve, apiCalls: [APICall(.createReservation)])
   ) { call in
     let target = try WriteTarget(input: call.input, call: call, command: "reserve")
     let result = try await perform(reservation(target, number: target.number, label: "reserve"), call)
@@ -494,7 +495,8 @@ let apiWriteCommands: [Command] = [
       name: "cancel", category: .api, summary: "Give a reserved number back.",
       parameters: [Parameter("uuid", .string, positional: true, summary: "the reservation's uuid")],
       input: "a reservation record", accepts: [.record, .nothing], output: "the server's answer",
-      examples: [Example("reservations | first | cancel", "cancel the first reservation")])
+      examples: [Example("reservations | first | cancel", "cancel the first reservation")], flowStep: .reserve,
+      apiCalls: [APICall(.cancelReservation)])
   ) { call in
     var uuid = call.string("uuid")
     if case .record(let record) = call.input {
@@ -539,7 +541,15 @@ let apiWriteCommands: [Command] = [
         unknown, an error that says how to find out and counts against the budget. \
         On a live account it asks first (scripts need --yes); --budget caps the spending.
         """,
-      examples: [Example("groups country=US | first | purchase | get success", "buy a number", result: "true")])
+      examples: [Example("groups country=US | first | purchase | get success", "buy a number", result: "true")],
+      flowStep: .purchase,
+      apiCalls: [
+        APICall(.available, when: "for a random number, where the group allows choosing: to pick it"),
+        APICall(
+          .createReservation,
+          when: "for a random number of a group that does not allow choosing: to learn which number is bought"),
+        APICall(.ownedNumbers, when: "for a number you chose: to check it is not yours already"), APICall(.purchase),
+      ])
   ) { call in
     let target = try WriteTarget(input: call.input, call: call, command: "purchase")
     let session = try call.session
@@ -601,7 +611,10 @@ let apiWriteCommands: [Command] = [
       ],
       input: "an owned number record, or a purchase result", accepts: [.record, .nothing],
       output: "the server's answer",
-      examples: [Example("numbers | first | release", "release the first owned number")])
+      examples: [Example("numbers | first | release", "release the first owned number")], flowStep: .manage,
+      apiCalls: [
+        APICall(.ownedNumbers, when: "for a number given as a phone number: to find its uuid"), APICall(.releaseNumber),
+      ])
   ) { call in
     let session = try call.session
     var key = call.string("uuid")

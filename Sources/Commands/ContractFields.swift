@@ -24,6 +24,14 @@ extension Parameter {
   }
 }
 
+extension APICall {
+  /// The request of `route`, as the contract writes it; a purchase spends money.
+  init(_ route: Endpoint.Route, when: String? = nil) {
+    self.init(
+      method: route.method.rawValue, path: route.pathTemplate, when: when, spendsMoney: route == .purchase)
+  }
+}
+
 /// Fields 2cs adds to what the server sent, so that the next command of a pipeline knows where a value came from.
 enum AddedField: String, FieldName {
   /// The country a `groups` search asked for.

@@ -25,11 +25,15 @@ public struct Signature: Sendable {
   /// Further notes for `help NAME`.
   public var details: String?
   public var examples: [Example]
+  /// The step of the purchase flow an API command belongs to.
+  public var flowStep: FlowStep?
+  /// The HTTP requests an API command sends, in order; `help NAME` and `explain` show them.
+  public var apiCalls: [APICall]
 
   public init(
     name: String, category: Category, summary: String, parameters: [Parameter] = [], flags: [CommandFlag] = [],
     input: String = "nothing", accepts: ValueKinds = .anything, output: String, resultShape: ResultShape = .unknown,
-    details: String? = nil, examples: [Example] = []
+    details: String? = nil, examples: [Example] = [], flowStep: FlowStep? = nil, apiCalls: [APICall] = []
   ) {
     self.name = name
     self.category = category
@@ -42,6 +46,8 @@ public struct Signature: Sendable {
     self.resultShape = resultShape
     self.details = details
     self.examples = examples
+    self.flowStep = flowStep
+    self.apiCalls = apiCalls
   }
 
   /// `groups [country] [region_id=] ...`
@@ -66,6 +72,45 @@ public struct Signature: Sendable {
   }
 
   public var positionalParameters: [Parameter] { parameters.filter(\.positional) }
+}
+
+/// The steps of the 2Chat purchase flow, in the order a purchase takes them.
+public enum FlowStep: String, Sendable, CaseIterable {
+  /// Where the number is: regions and cities.
+  case location
+  /// Which kind of number, and the groups (catalogs) that offer it.
+  case search
+  /// The documents a country asks for before a number can be used.
+  case requirements
+  /// The numbers of a group that can be chosen.
+  case browse
+  /// Holding a number for a while, free, before buying it.
+  case reserve
+  /// Buying: it spends money.
+  case purchase
+  /// The numbers owned, releasing them, and the account.
+  case manage
+}
+
+/// An HTTP request an API command sends. Each one costs one API credit.
+public struct APICall: Sendable, Equatable {
+  public var method: String
+  /// The path, with `{uuid}` for an id it carries.
+  public var path: String
+  /// When it is sent, if not every time: "for a random number, where the group allows choosing".
+  public var when: String?
+  /// Whether it spends money.
+  public var spendsMoney: Bool
+
+  public init(method: String, path: String, when: String? = nil, spendsMoney: Bool = false) {
+    self.method = method
+    self.path = path
+    self.when = when
+    self.spendsMoney = spendsMoney
+  }
+
+  /// `GET /open/numbers/groups`
+  public var request: String { method + " " + path }
 }
 
 public struct Parameter: Sendable {
