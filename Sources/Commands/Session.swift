@@ -99,6 +99,8 @@ public final class Session: @unchecked Sendable {
   public private(set) var holds: [Hold] = []
   /// The statements typed in the REPL, for `history`.
   public var statements: [String] = []
+  /// The indices in `statements` of those that ended in an error: `history save` leaves them out of a script.
+  public var failedStatements: Set<Int> = []
   public private(set) var spent = Spend()
   public private(set) var planned = Spend()
   private var didTypeIDs: [String: Int]?
@@ -284,6 +286,7 @@ public final class Interrupts: Sendable {
 public final class Tracing: Sendable {
   private let enabled: Mutex<Bool>
   private let write: @Sendable (String) -> Void
+  private let observers = Mutex<[@Sendable (TraceRecord) -> Void]>([])
 
   public init(enabled: Bool, write: @escaping @Sendable (String) -> Void) {
     self.enabled = Mutex(enabled)
@@ -295,9 +298,17 @@ public final class Tracing: Sendable {
     set { enabled.withLock { $0 = newValue } }
   }
 
+  /// Calls `observer` with every exchange, whether tracing is on or not (`2cs tour` learns what a step did).
+  public func observe(_ observer: @escaping @Sendable (TraceRecord) -> Void) {
+    observers.withLock { $0.append(observer) }
+  }
+
   /// For `ClientSettings.trace`.
   public var hook: @Sendable (TraceRecord) -> Void {
-    { [self] record in if isEnabled { write(record.line) } }
+    { [self] record in
+      if isEnabled { write(record.line) }
+      for observer in observers.withLock({ $0 }) { observer(record) }
+    }
   }
 }
 

@@ -250,11 +250,15 @@ let historyCommand = Command(
     ],
     flags: [CommandFlag("force", summary: "with save: replace a file that is there")], accepts: .nothing,
     output: "a list of {index, statement}; nothing with save",
-    details: "The REPL keeps these; a script has none. The file is written atomically and never holds the API key.",
+    details: """
+      The REPL keeps these; a script has none. history save leaves out the statements that failed, so the script \
+      runs; the file is written atomically and never holds the API key.
+      """,
     examples: [Example("history 10", "the last ten statements")])
 ) { call in
   let session = try call.session
-  let statements = session.statements.filter { !$0.hasPrefix("history") }
+  let typed = session.statements.enumerated().filter { !$0.element.hasPrefix("history") }
+  let statements = typed.map(\.element)
   func last(_ count: Int?) -> ArraySlice<String> {
     count.map { statements.suffix(max(0, $0)) } ?? statements[...]
   }
@@ -272,11 +276,15 @@ let historyCommand = Command(
         "history save: \(path) is there already", help: "history save \(path) --force replaces it",
         parameter: "path")
     }
-    let chosen = last(call.integer("n"))
+    // A script stops at its first error: the statements that failed are left out.
+    let chosen = call.integer("n").map { typed.suffix(max(0, $0)) } ?? typed[...]
+    let kept = chosen.filter { !session.failedStatements.contains($0.offset) }.map(\.element)
     let header = "#!/usr/bin/env 2cs\n# Saved from a 2cs session on \(Date().formatted(.iso8601)).\n\n"
-    try writeAtomically(
-      header + chosen.joined(separator: "\n") + "\n", to: target, command: "history save")
-    call.print("saved \(chosen.count) statement(s) to \(path)")
+    try writeAtomically(header + kept.joined(separator: "\n") + "\n", to: target, command: "history save")
+    let leftOut = chosen.count - kept.count
+    call.print(
+      "saved \(kept.count) statement(s) to \(path)"
+        + (leftOut > 0 ? " (left out \(leftOut) that failed)" : ""))
     return .null
   case .number(let count)?:
     guard let count = count.intValue, count >= 0 else { throw CommandError("history: n must be a whole number") }

@@ -133,8 +133,9 @@ public final class LineEditor: @unchecked Sendable {
   /// Whether Ctrl-C was pressed since the last call.
   public static func takeInterrupt() -> Bool { tcs_take_interrupt() != 0 }
 
-  /// Reads one line. `prompt` may hold escape sequences wrapped in `\u{1}`.
-  public func read(prompt: String) -> Input {
+  /// Reads one line. `prompt` may hold escape sequences wrapped in `\u{1}`; `suggestion` is put in the line
+  /// first, ready to edit or to run.
+  public func read(prompt: String, suggestion: String = "") -> Input {
     guard let editLine else { return .endOfInput }
     free(promptText)
     promptText = strdup(prompt)
@@ -150,6 +151,8 @@ public final class LineEditor: @unchecked Sendable {
     // A resize or a `fg` while a command ran: learn the width now; the prompt is drawn anyway.
     tcs_handle_terminal_events(editLine, 0)
     tcs_set_bracketed_paste(1)
+    // Typed into the line as keys, so it must hold no control character (a TAB would complete).
+    if !suggestion.isEmpty { el_push(editLine, suggestion.filter { !$0.isASCII || !$0.isWhitespace || $0 == " " }) }
     let read = el_gets(editLine, &count)
     tcs_set_bracketed_paste(0)
     let interrupted = tcs_drain_interrupts() != 0

@@ -275,13 +275,16 @@ public struct NumbersClient: Sendable {
     do {
       response = try await transport.send(request, timeout: settings.timeout)
     } catch {
-      settings.trace?(TraceRecord(request: request, transport: transport, outcome: .failed(error), started: started))
+      settings.trace?(
+        TraceRecord(
+          request: request, route: endpoint.route, transport: transport, outcome: .failed(error), started: started))
       throw NumbersAPIError(.transport(error), endpoint: endpoint.name)
     }
     answers.note(response)
     settings.trace?(
       TraceRecord(
-        request: request, transport: transport, outcome: .answered(response.head.status.code), started: started))
+        request: request, route: endpoint.route, transport: transport, outcome: .answered(response.head.status.code),
+        started: started))
     do throws(NumbersAPIError) {
       return try Self.decode(response, endpoint: endpoint)
     } catch {

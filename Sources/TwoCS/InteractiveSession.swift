@@ -16,6 +16,8 @@ struct InteractiveSession {
   let runtime: Runtime
   let apiKey: String?
   let historyLimit: Int
+  /// `2cs tour`: introduces each step, suggests its command and moves on when it is done.
+  var tour: Tour? = nil
 
   private var session: Session { runtime.session }
 
@@ -26,30 +28,50 @@ struct InteractiveSession {
     let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
     // Text for the person at the terminal, not part of the results.
     let say: (String) -> Void = { text in stdoutIsTerminal ? writeOut(text) : writeError(text) }
-    let editor = LineEditor(
-      program: "2cs", historyPath: Folders.state(environment: environment) + "/history", historyLimit: historyLimit,
-      secrets: apiKey.map { [$0] } ?? [], drawsOnStandardError: !stdoutIsTerminal
-    ) { line, cursor in
-      engine.complete(line, cursor: cursor, listFolder: listFolder)
+    let input: any StatementInput
+    if isatty(STDIN_FILENO) == 1 {
+      let editor = LineEditor(
+        program: "2cs", historyPath: Folders.state(environment: environment) + "/history", historyLimit: historyLimit,
+        secrets: apiKey.map { [$0] } ?? [], drawsOnStandardError: !stdoutIsTerminal
+      ) { line, cursor in
+        engine.complete(line, cursor: cursor, listFolder: listFolder)
+      }
+      // Live writes and `confirm` ask here, at the terminal.
+      session.confirmer = { question in editor.confirm(question) }
+      input = editor
+    } else {
+      input = StandardInputLines()
     }
     LineEditor.installInterruptHandler()
-    // Live writes and `confirm` ask here, at the terminal.
-    session.confirmer = { question in editor.confirm(question) }
     // One call, so that the banner and the prompt say whether the server is a `2cs sandbox serve`.
     await session.identifyServer()
-    say("2cs \(session.mode.rawValue) session: help lists the commands, Ctrl-D leaves")
+    if let tour {
+      await tour.start(runtime, say: say)
+    } else {
+      say("2cs \(session.mode.rawValue) session: help lists the commands, Ctrl-D leaves")
+    }
     // The embedded sandbox answers at once and for free: learn the reservations held before this session.
-    if session.mode == .sandbox { _ = await engine.run("reservations", name: "<startup>", display: false) }
+    if session.mode == .sandbox && tour == nil {
+      _ = await engine.run("reservations", name: "<startup>", display: false)
+    }
 
     var pending = ""
     var warned: Set<String> = []
     while true {
-      if pending.isEmpty { warnAboutExpiringHolds(&warned) }
+      var suggestion = ""
+      if pending.isEmpty {
+        warnAboutExpiringHolds(&warned)
+        if let tour {
+          guard let next = tour.nextSuggestion(say: say, inLine: input.showsSuggestions) else { return 0 }
+          suggestion = next
+        }
+      }
       let prompt = pending.isEmpty ? mainPrompt(color: color) : "...> "
-      switch editor.read(prompt: prompt) {
+      switch input.read(prompt: prompt, suggestion: suggestion) {
       case .endOfInput:
         if pending.isEmpty {
           say("")
+          tour?.leave(say: say)
           return 0
         }
         pending = ""
@@ -57,20 +79,31 @@ struct InteractiveSession {
       case .interrupted:
         pending = ""
         say("")
-      case .line(let line):
+      case .line(var line):
+        // In the tour, `skip` alone runs the step's suggestion (the language's `skip` always takes a count).
+        if tour != nil, pending.isEmpty, line.trimmingCharacters(in: .whitespaces) == "skip" {
+          line = suggestion
+          say("(running: \(suggestion))")
+        }
         pending += (pending.isEmpty ? "" : "\n") + line
         let parsed = engine.parse(pending, name: "<repl>", moreCodeMayFollow: true)
         if parsed.incomplete && !parsed.diagnostics.isEmpty { continue }
         let statement = pending
         pending = ""
         guard !statement.allSatisfy(\.isWhitespace) else { continue }
-        editor.remember(statement)
-        if !(apiKey.map { statement.contains($0) } ?? false) { session.statements.append(statement) }
+        input.remember(statement)
+        var recorded: Int?
+        if !(apiKey.map { statement.contains($0) } ?? false) {
+          session.statements.append(statement)
+          recorded = session.statements.count - 1
+        }
+        tour?.statementStarts()
         let outcome = await runtime.runInterruptibly(parsed)
         // The terminal can no longer be written to: end the session (`run` says why).
         if StandardStreams.outputFailure != nil { return 1 }
         if case .exited(let status) = outcome { return status }
-        _ = report(outcome)
+        if report(outcome) != 0, let recorded { session.failedStatements.insert(recorded) }
+        tour?.statementEnded(statement, outcome: outcome, engine: engine, say: say)
       }
     }
   }
@@ -94,6 +127,31 @@ struct InteractiveSession {
         "warning: the reservation of \(hold.number) expires in \(max(0, Int(hold.expires.timeIntervalSinceNow))) s")
     }
   }
+}
+
+/// Where the REPL's statements come from: the line editor at a terminal, or the lines of stdin (`2cs tour` driven
+/// by a script, in tests).
+protocol StatementInput {
+  /// Whether a suggestion is put into the line (a terminal), rather than only printed.
+  var showsSuggestions: Bool { get }
+  func read(prompt: String, suggestion: String) -> LineEditor.Input
+  func remember(_ statement: String)
+}
+
+extension LineEditor: StatementInput {
+  var showsSuggestions: Bool { true }
+}
+
+/// Lines of stdin, one at a time, without prompts or history.
+struct StandardInputLines: StatementInput {
+  var showsSuggestions: Bool { false }
+
+  func read(prompt: String, suggestion: String) -> LineEditor.Input {
+    guard let line = readLine(strippingNewline: true) else { return .endOfInput }
+    return .line(line)
+  }
+
+  func remember(_ statement: String) {}
 }
 
 /// A folder's entries for completion, folders ending in `/`, hidden ones left out.

@@ -21,7 +21,9 @@ struct Runtime {
   private let sandbox: EmbeddedSandbox?
   private let transport: HTTPTransport?
 
-  init(options: ConnectionOptions, arguments: [String] = []) throws {
+  /// - Parameter sandboxInMemory: an embedded sandbox of its own, in memory, whatever the key and config say
+  ///   (`2cs tour`).
+  init(options: ConnectionOptions, arguments: [String] = [], sandboxInMemory: Bool = false) throws {
     let environment = ProcessInfo.processInfo.environment
     let configurationPath = ConfigurationFile.path(environment: environment)
     if let option = options.apiKey, !option.isEmpty {
@@ -57,9 +59,9 @@ struct Runtime {
 
     let connection: Session.Connection
     let transportForClient: any Transport
-    if key == nil && chosenBaseURL == nil {
+    if sandboxInMemory || key == nil && chosenBaseURL == nil {
       var configuration = SandboxConfiguration()
-      configuration.stateFile = SandboxConfiguration.defaultStateFile(environment: environment)
+      configuration.stateFile = sandboxInMemory ? nil : SandboxConfiguration.defaultStateFile(environment: environment)
       let embedded = EmbeddedSandbox(configuration: configuration)
       sandbox = embedded
       transportForClient = embedded.inProcessTransport()

@@ -27,7 +27,7 @@ struct TwoCS: AsyncParsableCommand {
       `2cs run --help`. In the language, `help` lists the commands.
       """,
     version: "2cs \(version)",
-    subcommands: [Run.self, Check.self, SandboxCommand.self],
+    subcommands: [Run.self, Check.self, TourCommand.self, SandboxCommand.self],
     defaultSubcommand: Run.self
   )
 
