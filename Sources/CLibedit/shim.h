@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <wchar.h>
 
 // `on_standard_error`: the editor draws on stderr, for when stdout is not the terminal (`2cs | less`).
@@ -122,11 +123,41 @@ static inline void tcs_on_terminal_event(int signal_number) {
 
 static inline void tcs_set_bracketed_paste(int on);
 
-// Ctrl-Z: the shell gets the terminal back without bracketed paste (libedit has already given it back its
-// usual mode), then 2cs stops; after `fg`, the handler is set again and SIGCONT redraws the line.
+// The terminal's mode before 2cs changed it, which Ctrl-Z gives back to the shell.
+static inline struct termios *tcs_cooked_mode(void) {
+  static struct termios mode;
+  return &mode;
+}
+
+static inline int *tcs_cooked_mode_known(void) {
+  static int known = 0;
+  return &known;
+}
+
+static inline void tcs_remember_cooked_mode(void) {
+  if (tcgetattr(STDIN_FILENO, tcs_cooked_mode()) == 0) *tcs_cooked_mode_known() = 1;
+}
+
+// Whether a shell with job control can continue 2cs once it stops: its parent is in the same session but
+// another process group. Not so when 2cs runs with no shell between it and the terminal (`xterm -e 2cs`,
+// `tmux new 2cs`, `ssh -t host 2cs`): the system would not stop it, and Ctrl-Z must change nothing.
+static inline int tcs_can_be_stopped(void) {
+  pid_t parent = getppid();
+  return getsid(parent) == getsid(0) && getpgid(parent) != getpgrp();
+}
+
+// Ctrl-Z: the shell gets the terminal back in its own mode and without bracketed paste (libedit does the
+// first only for the first Ctrl-Z of a line), then 2cs stops; after `fg` the handler is set again and
+// SIGCONT redraws the line. When nothing could continue 2cs, it does not stop: the line is drawn again.
 static inline void tcs_on_suspend(int signal_number) {
   int saved_errno = errno;
+  if (!tcs_can_be_stopped()) {
+    tcs_on_terminal_event(SIGCONT);
+    errno = saved_errno;
+    return;
+  }
   tcs_set_bracketed_paste(0);
+  if (*tcs_cooked_mode_known()) tcsetattr(STDIN_FILENO, TCSADRAIN, tcs_cooked_mode());
   struct sigaction stop;
   memset(&stop, 0, sizeof stop);
   stop.sa_handler = SIG_DFL;
@@ -268,9 +299,19 @@ static inline void tcs_handle_terminal_events(EditLine *el, int reading) {
     }
   }
   if (resized || continued) el_resize(el);
-  if (continued && reading) {
+  // Continued in the background (`kill -STOP`, then `kill -CONT`): the terminal is the shell's, so stop as a
+  // program reading there would (SIGTTIN); `fg` continues 2cs again, and its SIGCONT comes back here.
+  if (continued && reading && tcgetpgrp(STDIN_FILENO) != getpgrp() && tcs_can_be_stopped()) {
+    kill(0, SIGTTIN);
+    return;
+  }
+  if (continued && reading && tcgetpgrp(STDIN_FILENO) == getpgrp()) {
+    // Off, then on: libedit may believe its mode is still set, after a second Ctrl-Z in one line.
+    el_set(el, EL_PREP_TERM, 0);
     el_set(el, EL_PREP_TERM, 1);
     tcs_set_bracketed_paste(1);
+    // From the start of the row the cursor is on, which may still hold the line (no shell printed anything).
+    if (*tcs_bracketed_paste_descriptor() >= 0) (void)!write(*tcs_bracketed_paste_descriptor(), "\r\033[K", 4);
     el_set(el, EL_REFRESH);
   }
 }
@@ -299,11 +340,9 @@ static inline int tcs_wait_for_input(EditLine *el, int timeout, int watch_interr
   }
 }
 
-// After an ESC in the search: reads the rest of the key's sequence (`[D` of Left, `b` of Alt-b), which a
-// terminal sends at once, and queues the whole sequence, ESC included. The search takes the first ESC as
-// "stop searching"; the queued copy then reaches the editor whole, so Left moves the cursor in the line
-// found, rather than the search ending and `[D` being typed.
-static inline void tcs_queue_escape_sequence(EditLine *el) {
+// After an ESC: reads the rest of the key's sequence (`[D` of Left, `b` of Alt-b), which a terminal sends at
+// once, into the read-ahead queue, ESC first.
+static inline void tcs_read_escape_sequence(EditLine *el) {
   struct tcs_read_ahead *ahead = tcs_read_ahead();
   ahead->start = 0;
   ahead->end = 0;
@@ -316,7 +355,29 @@ static inline void tcs_queue_escape_sequence(EditLine *el) {
     int parameter = ahead->end > 2 && ahead->bytes[1] == '[' && byte >= 0x20 && byte < 0x40;
     if (!introducer && !parameter) break;  // a final byte, or an Alt- key's character
   }
-  if (ahead->end == 1) ahead->end = 0;  // ESC alone: it only ends the search
+}
+
+// Whether a control sequence in the queue is a key 2cs has no use for, which would otherwise type the tail of
+// its sequence into the line: function keys (`ESC [15~`), modified keys other than arrows, Home, End and
+// Delete (`ESC [1;2P`, `ESC [5;5~`), xterm's modifyOtherKeys (`ESC [27;5;13~`), kitty's keys (`ESC [13;5u`), mouse
+// reports (`ESC [<0;5;5M`). The ends of a paste stay: the paste function reads them.
+static inline int tcs_is_unused_key(const unsigned char *bytes, int count) {
+  if (count < 3 || bytes[0] != 0x1B || bytes[1] != '[') return 0;
+  unsigned char final = bytes[count - 1];
+  if (final < 0x40 || final > 0x7E) return 0;  // not a whole sequence: let it through
+  char parameters[32];
+  int length = count - 3;
+  memcpy(parameters, bytes + 2, (size_t)length);
+  parameters[length] = 0;
+  if (parameters[0] == '<' || final == 'u') return 1;
+  if (final == '~') {
+    static const char *used[] = {"1", "2", "3", "4", "5", "6", "7", "8", "200", "201"};
+    for (size_t i = 0; i < sizeof used / sizeof *used; i++)
+      if (strcmp(parameters, used[i]) == 0) return 0;
+    return strncmp(parameters, "3;", 2) != 0;  // Delete with a modifier is used
+  }
+  if (strchr(parameters, ';') != NULL) return strchr("ABCDHF", final) == NULL;
+  return 0;
 }
 
 // libedit's own reader blocks in read() and counts on a Ctrl-C interrupting
@@ -343,11 +404,24 @@ static inline int tcs_read_character(EditLine *el, wchar_t *character) {
       }
       return -1;
     }
+    // In the background (after `kill -STOP`, `kill -CONT`), what is typed is the shell's: stop, as a read would
+    // (SIGTTIN), but here, so that after `fg` the wait above sees SIGCONT and draws the line again.
+    if (tcgetpgrp(STDIN_FILENO) != getpgrp() && tcs_can_be_stopped()) {
+      kill(0, SIGTTIN);
+      continue;
+    }
     ssize_t got = read(STDIN_FILENO, bytes + count, 1);
     if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (got <= 0) return (int)got;
-    if (count == 0 && bytes[0] == 0x1B && tcs_in_search(el)) {
-      tcs_queue_escape_sequence(el);
+    if (count == 0 && bytes[0] == 0x1B) {
+      tcs_read_escape_sequence(el);
+      if (tcs_is_unused_key(ahead->bytes, ahead->end)) {
+        tcs_forget_read_ahead();
+        continue;
+      }
+      // In the search, the first ESC only ends it; the whole sequence, queued, then reaches the editor, so Left
+      // moves the cursor in the line found rather than `[D` being typed.
+      if (!tcs_in_search(el)) ahead->start = 1;
       *character = 0x1B;
       return 1;
     }
@@ -425,11 +499,15 @@ static inline sigset_t *tcs_saved_mask(void) {
   return &saved;
 }
 
+// SIGTTIN and SIGTTOU too: with them blocked, a read from the terminal while 2cs is in the background fails
+// (EIO), which would read as the end of input, rather than stop 2cs until `fg`.
 static inline void tcs_begin_reading(void) {
   sigset_t interrupt;
   sigemptyset(&interrupt);
   sigaddset(&interrupt, SIGINT);
   sigaddset(&interrupt, SIGQUIT);
+  sigaddset(&interrupt, SIGTTIN);
+  sigaddset(&interrupt, SIGTTOU);
   pthread_sigmask(SIG_UNBLOCK, &interrupt, tcs_saved_mask());
 }
 

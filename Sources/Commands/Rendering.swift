@@ -1,4 +1,5 @@
 public import Language
+import NumbersContract
 import SystemSupport
 
 /// How values are shown: `--output` and `set output=`.
@@ -110,7 +111,7 @@ public struct Renderer: Sendable {
   static func isIdentity(_ name: String, cells: some Collection<String>) -> Bool {
     let last = (name.split(separator: ".").last.map(String.init) ?? name).lowercased()
     let named = ["id", "uuid", "number", "phone", "did", "e164", "msisdn"]
-    let suffixes = ["_id", "_uuid", "_phone", "phone_number"]
+    let suffixes = ["_id", "_uuid", "_phone", VirtualNumberField.phoneNumber.rawValue]
     if named.contains(last) || suffixes.contains(where: last.hasSuffix) { return true }
     var any = false
     for cell in cells where !cell.isEmpty {

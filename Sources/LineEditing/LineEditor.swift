@@ -65,6 +65,7 @@ public final class LineEditor: @unchecked Sendable {
     tcs_el_set_signal(editLine, 1)
     tcs_el_read_interruptibly(editLine)
     tcs_install_terminal_event_handlers()
+    tcs_remember_cooked_mode()
     tcs_el_set_client_data(editLine, Unmanaged.passUnretained(self).toOpaque())
     tcs_el_set_prompt(editLine) { editLine in
       // el_gets has just put libedit's SIGWINCH and SIGCONT handlers in place, which are not safe on the thread
@@ -89,21 +90,34 @@ public final class LineEditor: @unchecked Sendable {
   }
 
   /// The sequences common terminals send for keys libedit's emacs map leaves out: Home and End as xterm, PuTTY,
-  /// tmux and screen send them, Delete, word moves with Ctrl or Alt and an arrow. PgUp, PgDn and Insert do
-  /// nothing, rather than typing the tail of their sequence (`~`) into the line.
+  /// tmux and screen send them, Delete, word moves with Ctrl, Alt or Meta and an arrow, Shift-arrows, Ctrl- or
+  /// Alt-Delete (a word). PgUp, PgDn, Insert and modified Up and Down do nothing, rather than typing the tail of
+  /// their sequence (`~`) into the line; the line reader drops other keys it has no use for (see shim.h).
   private func bindTerminalKeys(_ editLine: OpaquePointer) {
     let bindings: [(function: String, keys: [String])] = [
-      ("ed-move-to-beg", ["\\e[1~", "\\e[7~", "\\e[H", "\\eOH"]),
-      ("ed-move-to-end", ["\\e[4~", "\\e[8~", "\\e[F", "\\eOF"]),
+      ("ed-move-to-beg", ["\\e[1~", "\\e[7~", "\\e[H", "\\eOH"] + Self.modified("H", by: 2...16)),
+      ("ed-move-to-end", ["\\e[4~", "\\e[8~", "\\e[F", "\\eOF"] + Self.modified("F", by: 2...16)),
       ("ed-delete-next-char", ["\\e[3~"]),
-      ("ed-prev-word", ["\\e[1;5D", "\\e[1;3D", "\\e[5D", "\\e\\e[D", "\\eOd"]),
-      ("em-next-word", ["\\e[1;5C", "\\e[1;3C", "\\e[5C", "\\e\\e[C", "\\eOc"]),
-      ("tcs-ignore", ["\\e[5~", "\\e[6~", "\\e[2~"]),
+      ("ed-prev-word", ["\\e[5D", "\\e\\e[D", "\\eOd"] + Self.modified("D", by: 3...16)),
+      ("em-next-word", ["\\e[5C", "\\e\\e[C", "\\eOc"] + Self.modified("C", by: 3...16)),
+      ("ed-prev-char", Self.modified("D", by: 2...2)),
+      ("ed-next-char", Self.modified("C", by: 2...2)),
+      ("em-delete-next-word", ["\\e[3;3~", "\\e[3;5~"]),
+      ("ed-delete-next-char", (2...16).filter { ![3, 5].contains($0) }.map { "\\e[3;\($0)~" }),
+      (
+        "tcs-ignore",
+        ["\\e[5~", "\\e[6~", "\\e[2~", "\\e[201~"] + Self.modified("A", by: 2...16) + Self.modified("B", by: 2...16)
+      ),
     ]
     tcs_el_add_function(editLine, "tcs-ignore", "a key that does nothing here") { _, _ in UInt8(CC_NORM) }
     for (function, keys) in bindings {
       for key in keys { tcs_el_bind(editLine, key, function) }
     }
+  }
+
+  /// xterm's sequences for a key pressed with modifiers (2 Shift, 3 Alt, 5 Ctrl, …): `\e[1;5C` is Ctrl-Right.
+  private static func modified(_ key: Character, by modifiers: ClosedRange<Int>) -> [String] {
+    modifiers.map { "\\e[1;\($0)\(key)" }
   }
 
   deinit {

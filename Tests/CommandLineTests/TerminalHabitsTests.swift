@@ -108,6 +108,108 @@ struct TerminalHabitsTests {
     }
   }
 
+  /// The shell gives 2cs the terminal back in 2cs's mode after every `fg`, the second Ctrl-Z of a line too.
+  @Test func twoCtrlZInOneLineLeaveTheKeysWorking() async throws {
+    try await withTemporaryFolder { home in
+      let terminal = try shell(home: home, running: try builtBinary())
+      #expect(terminal.waitForPrompt(Self.prompt), "no prompt: \(terminal.recent)")
+      terminal.send("print ab")
+      // Ctrl-Z flushes what the terminal holds unread: wait for the line to be taken first.
+      #expect(terminal.waitFor("print ab"))
+      for _ in 0..<2 {
+        terminal.send(Self.controlZ)
+        #expect(terminal.waitFor("Stopped"), "Ctrl-Z did not stop 2cs: \(terminal.recent)")
+        #expect(terminal.waitForPrompt("shell$ "))
+        terminal.send("fg\r")
+        #expect(terminal.waitFor(Self.prompt + "print ab"), "not drawn again after fg: \(terminal.recent)")
+      }
+      // In 2cs's own mode, Left moves the cursor: the terminal would echo it as ^[[D.
+      terminal.send(Self.left + "X\r")
+      #expect(terminal.waitFor("aXb\n"), "keys after the second fg: \(terminal.recent)")
+      #expect(!terminal.output.contains("^[[D"), "\(terminal.output)")
+      #expect(terminal.waitForPrompt(Self.prompt))
+      terminal.send(Self.controlD)
+      #expect(terminal.waitForPrompt("shell$ "))
+      terminal.send("exit\r")
+      #expect(terminal.exitStatus() != nil)
+    }
+  }
+
+  /// `kill -STOP`, `kill -CONT` leave 2cs in the background, where the terminal is the shell's: it stops as a
+  /// reader there does, and `fg` brings the session back, variables and half-typed line with it.
+  @Test func stopAndContinueUnderAShellKeepTheSession() async throws {
+    try await withTemporaryFolder { home in
+      let terminal = try shell(home: home, running: try builtBinary())
+      #expect(terminal.waitForPrompt(Self.prompt), "no prompt: \(terminal.recent)")
+      terminal.send("let kept = 5\r")
+      #expect(terminal.waitForPrompt(Self.prompt))
+      terminal.send("print half")
+      #expect(terminal.waitFor("print half"))
+      let children =
+        (try? String(contentsOfFile: "/proc/\(terminal.pid)/task/\(terminal.pid)/children", encoding: .utf8))
+      guard let child = children?.split(separator: " ").first.flatMap({ pid_t($0) }) else {
+        Issue.record("no 2cs under the shell")
+        return
+      }
+      kill(child, SIGSTOP)
+      #expect(terminal.waitFor("Stopped"), "\(terminal.recent)")
+      kill(child, SIGCONT)
+      // 2cs stops itself again at once, as a reader does: the terminal belongs to the shell now.
+      var stoppedAgain = false
+      for _ in 0..<20 where !stoppedAgain {
+        terminal.send("jobs\r")
+        stoppedAgain = terminal.waitFor("Stopped", seconds: 0.5)
+      }
+      #expect(stoppedAgain, "2cs did not stop in the background: \(terminal.recent)")
+      terminal.send("fg\r")
+      #expect(terminal.waitFor(Self.prompt + "print half"), "not drawn again after fg: \(terminal.recent)")
+      terminal.send(" way $kept\r")
+      #expect(terminal.waitFor("half way 5\n"), "the session was lost: \(terminal.recent)")
+      #expect(terminal.waitForPrompt(Self.prompt))
+      terminal.send(Self.controlD)
+      #expect(terminal.waitForPrompt("shell$ "))
+      terminal.send("exit\r")
+      #expect(terminal.exitStatus() != nil)
+    }
+  }
+
+  /// With no shell to continue it (`xterm -e 2cs`), Ctrl-Z cannot stop 2cs: it changes nothing.
+  @Test func ctrlZWithNoShellChangesNothing() async throws {
+    try await withTemporaryFolder { home in
+      let terminal = try session(home: home)
+      terminal.send("print ab")
+      // Ctrl-Z flushes what the terminal holds unread: wait for the line to be taken first.
+      #expect(terminal.waitFor("print ab"))
+      terminal.send(Self.controlZ)
+      #expect(terminal.waitFor(Self.prompt + "print ab"), "not drawn again: \(terminal.recent)")
+      terminal.send(Self.left + "X\r")
+      #expect(terminal.waitFor("aXb\n"), "keys after Ctrl-Z: \(terminal.recent)")
+      #expect(terminal.waitForPrompt(Self.prompt))
+      terminal.send(Self.controlD)
+      #expect(terminal.exitStatus() == 0)
+    }
+  }
+
+  /// Function keys, modified keys, kitty's and xterm's extended keys and mouse reports type nothing.
+  @Test func keysWithNoUseTypeNothing() async throws {
+    try await withTemporaryFolder { home in
+      let terminal = try session(home: home)
+      let keys = [
+        "\u{1B}[1;2A", "\u{1B}[15~", "\u{1B}[24~", "\u{1B}[5;5~", "\u{1B}[1;2P", "\u{1B}[27;5;13~", "\u{1B}[13;5u",
+        "\u{1B}[<0;5;5M", "\u{1B}[201~",
+      ]
+      terminal.send("print ab" + Self.left + keys.joined() + "c\r")
+      #expect(terminal.waitFor("\nacb\n"), "junk typed into the line: \(terminal.recent)")
+      #expect(terminal.waitForPrompt(Self.prompt))
+      // Shift-Left moves a character, Ctrl-Delete deletes a word.
+      terminal.send("print one two" + Self.left + "\u{1B}[1;2D" + "\u{1B}[3;5~" + "\r")
+      #expect(terminal.waitFor("one t\n"), "\(terminal.recent)")
+      #expect(terminal.waitForPrompt(Self.prompt))
+      terminal.send(Self.controlD)
+      #expect(terminal.exitStatus() == 0)
+    }
+  }
+
   @Test func stopAndContinueFromOutsideKeepTheSession() async throws {
     try await withTemporaryFolder { home in
       let terminal = try session(home: home)
