@@ -1,6 +1,7 @@
 import Commands
 import Foundation
 import Language
+import TestSupport
 import Testing
 
 /// `help` teaches: the commands in the order of the purchase flow, the HTTP requests behind each API command
@@ -98,6 +99,38 @@ struct HelpTests {
     for line in lines { #expect(line.count < 80, "too wide: \(line)") }
     for word in ["let", "for", "if", "def", "$it", "where", "?", "#", "source", "$(", "|"] {
       #expect(text.contains(word), "help syntax does not show \(word)")
+    }
+  }
+
+  /// Pieces of `help syntax` as it writes them, in an order in which they run one after another.
+  static let syntaxSnippets = [
+    "let g = groups GB | first", #""interpolates $n, $g.prefix, $(regions US | count)\n""#, "'raw: no $'",
+    #"{a: 1, b: "x"}"#, "groups US type=local near=213", "sort-by prefix --reverse",
+    "groups US | where price.monthly_price < 2 | first | purchase", "$g.price.setup_price", "$l[0]",
+    "if $x > 2 { print big } else if $x == 2 { print two } else { }",
+    "for g in groups GB | first 3 { print $g.prefix }",
+    "def cheap [c, max = 2] { groups $c | where price.setup_price < $max }", "cheap GB max=3",
+    "[1, 2] | each { $it * 10 }", #"groups US | where type == "local" and features has "sms_out""#,
+    "groups GB | where price.ppm? == null", #"try { fail "no" } catch e { print $e.message $e.status }"#,
+    "source helpers.2cs", "$env.HOME",
+  ]
+
+  @Test("the examples help syntax shows run in the sandbox")
+  func syntaxExamplesRun() async throws {
+    let text = try await Self.printed("help syntax")
+    try await withTemporaryFolder { folder in
+      try "def helper [] { 1 }\n".write(toFile: folder + "/helpers.2cs", atomically: true, encoding: .utf8)
+      let harness = try LanguageHarness()
+      harness.engine.workingDirectory = folder
+      harness.engine.environment = ["HOME": folder]
+      #expect(await harness.run("let n = 5; let x = 3; let l = [1, 2]").hasSuffix("exit: 0"))
+      for snippet in Self.syntaxSnippets {
+        #expect(text.contains(snippet), "help syntax does not show: \(snippet)")
+        // `sort-by` is shown as a stage: give it something to sort.
+        let source = snippet.hasPrefix("sort-by") ? "groups GB | " + snippet : snippet
+        let output = await harness.run(source)
+        #expect(output.hasSuffix("exit: 0"), "\(snippet):\n\(output)")
+      }
     }
   }
 
