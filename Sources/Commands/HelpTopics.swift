@@ -1,5 +1,6 @@
 public import Language
 import NumbersAPI
+import NumbersContract
 
 // The words of `help` that are not in a command's signature: the steps of the purchase flow, what a call costs,
 // and the topics `help flow`, `help syntax` and `help errors`. Help.swift lays them out with the signatures.
@@ -109,7 +110,9 @@ public enum HelpTopic: String, CaseIterable, Sendable {
     Example("available $g | first 3", "browse: numbers you may choose"),
     Example("let r = available $g | first | reserve", "reserve: hold one, free"),
     Example("$r | purchase", "purchase: buy the one you hold"),
-    Example("numbers | select phone_number status_text", "manage: what you own"),
+    Example(
+      "numbers | select \(VirtualNumberField.phoneNumber.rawValue) \(VirtualNumberField.status.rawValue)",
+      "manage: what you own"),
   ]
 
   /// `help syntax`: the language on one screen (80 columns, 24 lines; a test holds it to that).
@@ -174,18 +177,21 @@ public enum HelpTopic: String, CaseIterable, Sendable {
     (
       "unknown",
       "the answer was lost and the account does not show the write: an error that says how to find "
-        + "out (numbers | where phone_number == \"+1...\" after a purchase, reservations after reserve or "
+        + "out (numbers | where \(VirtualNumberField.phoneNumber.rawValue) == \"+1...\" after a purchase, reservations after reserve or "
         + "cancel), never sent again, counted against --budget; journal check settles it later"
     ),
   ]
 
-  static let errorsIntroduction = """
-    An API error reads:  METHOD /path: HTTP STATUS: the server's message
-    The server answers {"success": false, "error": true, "error_message": "..."}
-    and 2cs shows error_message word for word. In a script, try { ... } catch e
-    { ... } reads $e.message, $e.status (HTTP) and, after a write, $e.outcome
-    ("not_done" or "unknown"). journal lists every write and how it ended.
-    """
+  static var errorsIntroduction: String {
+    let message = EnvelopeField.errorMessage.rawValue
+    return """
+      An API error reads:  METHOD /path: HTTP STATUS: the server's message
+      The server answers \(ErrorEnvelope.json(message: "...").jsonText)
+      and 2cs shows \(message) word for word. In a script, try { ... } catch e
+      { ... } reads $e.message, $e.status (HTTP) and, after a write, $e.outcome
+      ("not_done" or "unknown"). journal lists every write and how it ended.
+      """
+  }
 
   static let flowIntroduction = """
     The purchase flow: how a number is bought through the 2Chat Numbers API.
