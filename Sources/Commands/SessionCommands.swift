@@ -6,78 +6,34 @@ import SystemSupport
 
 private func onOff(_ value: String?) -> Bool? { value.map { $0 == "on" } }
 
-/// `help` for every command, grouped by category.
-func helpOverview(_ signatures: [Signature]) -> String {
-  var text = "2cs commands (help NAME shows one in full):\n"
-  let width = (signatures.map(\.name.count).max() ?? 10) + 2
-  for category in Signature.Category.allCases {
-    let members = signatures.filter { $0.category == category }
-    guard !members.isEmpty else { continue }
-    text += "\n\(category.rawValue):\n"
-    for signature in members {
-      text += "  " + signature.name.padding(toLength: width, withPad: " ", startingAt: 0) + signature.summary + "\n"
-    }
-  }
-  text += """
-
-    Statements start with: \(Engine.statementKeywords.joined(separator: ", ")).
-    Pipelines pass values: groups US | where price.monthly_price < 2 | first | purchase
-    """
-  return text
-}
-
-/// `help NAME`: usage, parameters, flags, input, output and examples, all from the signature.
-func helpText(_ signature: Signature) -> String {
-  var text = "\(signature.name): \(signature.summary)\n\nusage: \(signature.usage)\n"
-  if !signature.parameters.isEmpty {
-    text += "\nparameters:\n"
-    let names = signature.parameters.map { parameter in
-      parameter.name + (parameter.aliases.isEmpty ? "" : " (" + parameter.aliases.joined(separator: ", ") + ")")
-    }
-    let width = (names.map(\.count).max() ?? 0) + 2
-    for (parameter, name) in zip(signature.parameters, names) {
-      var line = "  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + parameter.summary
-      if !parameter.suggestions.isEmpty, case .choice = parameter.kind {
-        line += " [" + parameter.suggestions.joined(separator: ", ") + "]"
-      }
-      text += line + "\n"
-    }
-  }
-  if !signature.flags.isEmpty {
-    text += "\nflags:\n"
-    for flag in signature.flags { text += "  --\(flag.name)  \(flag.summary)\n" }
-  }
-  text += "\ninput:  \(signature.input)\noutput: \(signature.output)\n"
-  if let details = signature.details { text += "\n\(details)\n" }
-  if !signature.examples.isEmpty {
-    text += "\nexamples:\n"
-    for example in signature.examples {
-      text += "  \(example.source)\n"
-      if !example.summary.isEmpty { text += "      \(example.summary)\n" }
-    }
-  }
-  return text
-}
-
 let sessionCommands: [Command] = [
   Command(
     Signature(
-      name: "help", category: .session, summary: "Lists the commands, or explains one.",
-      parameters: [Parameter("command", .string, positional: true, summary: "a command name")],
-      accepts: .nothing, output: "nothing: it prints the text", examples: [Example("help groups", "how to use groups")])
+      name: "help", category: .session,
+      summary: "Lists the commands in the order of the purchase flow, or explains one, or a topic.",
+      parameters: [
+        Parameter(
+          "command", .string, positional: true, summary: "a command name, or a topic: flow, syntax, errors",
+          suggestions: HelpTopic.allCases.map(\.rawValue))
+      ],
+      accepts: .nothing, output: "nothing: it prints the text",
+      examples: [
+        Example("help groups", "how to use groups, and the HTTP request behind it"),
+        Example("help flow", "the purchase flow, step by step"),
+      ])
   ) { call in
     let signatures = call.commandSignatures
     guard let name = call.string("command") else {
       call.print(helpOverview(signatures))
       return .null
     }
-    guard let signature = signatures.first(where: { $0.name == name }) else {
+    guard let text = helpText(for: name, among: signatures) else {
+      let known = signatures.map(\.name) + HelpTopic.allCases.map(\.rawValue)
       throw CommandError(
-        "help: no command '\(name)'",
-        help: closestMatch(to: name, among: signatures.map(\.name)).map { "did you mean '\($0)'?" }
-          ?? "type help for the list")
+        "help: no command or topic '\(name)'",
+        help: closestMatch(to: name, among: known).map { "did you mean '\($0)'?" } ?? "type help for the list")
     }
-    call.print(helpText(signature))
+    call.print(text)
     return .null
   },
   Command(

@@ -90,6 +90,10 @@ struct CompletionTests {
     Case(line: "let x = gro", expected: ["group-by", "groups"]),
     Case(line: "for g in gro", expected: ["group-by", "groups"]),
     Case(line: "help gr", expected: ["group-by", "groups"]),
+    // Topics are offered beside the commands.
+    Case(line: "help fl", expected: ["flatten", "flow"]),
+    Case(line: "help sy", expected: ["syntax"]),
+    Case(line: "help err", expected: ["errors"]),
     Case(line: "[1] | each { gro", expected: ["group-by", "groups"]),
     Case(line: "(groups US | fi", expected: ["first"]),
     Case(line: "nosuchcommand --x", expected: []),
