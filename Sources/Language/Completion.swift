@@ -69,8 +69,12 @@ extension Engine {
     }
 
     let named = Set(given.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
-    let usedNames = Set(
+    let namedGiven = Set(
       signature.parameters.filter { named.contains($0.name) || !named.isDisjoint(with: $0.aliases) }.map(\.name))
+    // The positional parameters still open, and how many of them the words given fill.
+    let open = signature.positionalParameters.filter { !namedGiven.contains($0.name) }
+    let positionalCount = given.filter { !$0.contains("=") && !$0.hasPrefix("--") }.count
+    let usedNames = namedGiven.union(open.prefix(positionalCount).map(\.name))
     // `name=` for the parameters not given yet, and their aliases (`type=`, `near=`, `contains=`, as the README
     // writes them). A positional parameter is offered by name only once its name is being typed: a bare TAB
     // offers its values instead.
@@ -78,8 +82,6 @@ extension Engine {
       !usedNames.contains(parameter.name) && parameter.kind != .expression && (!parameter.positional || !word.isEmpty)
     }.flatMap { parameter in ([parameter.name] + parameter.aliases).map { $0 + "=" } }
     // The next positional parameter's own values: country codes, command names, file paths.
-    let positionalCount = given.filter { !$0.contains("=") && !$0.hasPrefix("--") }.count
-    let open = signature.positionalParameters.filter { !usedNames.contains($0.name) }
     if positionalCount < open.count {
       let next = open[positionalCount]
       if next.kind == .path {
@@ -106,10 +108,18 @@ extension Engine {
     let given = words.dropFirst().filter { !$0.contains("=") && !$0.hasPrefix("--") }
     let positional = signature.positionalParameters
     guard given.count < positional.count, positional[given.count].kind == .path else { return none }
+    // A single-quoted string is raw text: it cannot hold a `'`.
     let paths = values(for: positional[given.count], prefix: typed, listFolder: listFolder).filter {
-      $0.hasPrefix(typed)
+      $0.hasPrefix(typed) && !(quote == "'" && $0.contains("'"))
     }
-    let candidates = paths.map { path in String(quote) + path + (path.hasSuffix("/") ? "" : String(quote)) }
+    // In double quotes `$` starts a variable and `\` an escape: the path's own are escaped.
+    let written = { (path: String) in
+      quote == "'"
+        ? path
+        : path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+          .replacingOccurrences(of: "$", with: "\\$")
+    }
+    let candidates = paths.map { path in String(quote) + written(path) + (path.hasSuffix("/") ? "" : String(quote)) }
     return Completion(start: offset, candidates: candidates.sorted())
   }
 

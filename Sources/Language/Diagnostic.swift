@@ -23,7 +23,8 @@ public struct Diagnostic: Error, Sendable, Equatable {
   public func rendered(in source: SourceFile) -> String {
     let (line, column) = source.location(of: range.start)
     var text = "\(source.name):\(line):\(column): \(severity.rawValue): \(message)\n"
-    let lineText = source.line(line)
+    // Control characters are shown, not sent: an escape sequence in a script must not drive the terminal.
+    let lineText = Self.visible(source.line(line))
     let (endLine, endColumn) = source.location(of: range.end)
     // Columns count characters; the carets go under them by display cells (a CJK character or an emoji takes two).
     let before = lineText.prefix(column - 1)
@@ -33,6 +34,25 @@ public struct Diagnostic: Error, Sendable, Equatable {
     text += "  \(lineText)\n  \(indent)\(String(repeating: "^", count: width))\n"
     if let help { text += "  help: \(help)\n" }
     return text
+  }
+
+  /// `text` with each control character but the tab as its Unicode picture (ESC as ␛), one column each, so the
+  /// carets still line up.
+  static func visible(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\t" }) else {
+      return text
+    }
+    var shown = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      switch scalar.value {
+      case 0x09: shown.append(scalar)
+      case 0x00..<0x20: shown.append(Unicode.Scalar(0x2400 + scalar.value)!)
+      case 0x7F: shown.append("\u{2421}")
+      case 0x80..<0xA0: shown.append("\u{FFFD}")
+      default: shown.append(scalar)
+      }
+    }
+    return String(shown)
   }
 }
 

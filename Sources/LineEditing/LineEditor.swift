@@ -230,8 +230,8 @@ public final class LineEditor: @unchecked Sendable {
       guard !historySaveFailed else { return }
       historySaveFailed = true
       StandardStreams.writeError(
-        "2cs: warning: the history is not saved: \(error); this session's lines are kept until it ends "
-          + "(TWOCS_HISTORY_SIZE=0 turns the history file off)")
+        "2cs: warning: the history file is not saved: \(error). This session's lines stay in memory (Up recalls "
+          + "them) and are saved with the next line that can be; TWOCS_HISTORY_SIZE=0 turns the file off.\n")
     }
   }
 
@@ -240,7 +240,8 @@ public final class LineEditor: @unchecked Sendable {
   private func withHistoryLock(_ body: () throws -> Void) throws {
     let lockPath = historyPath + ".lock"
     let descriptor = FileIO.openOwnerOnly(lockPath, flags: O_RDWR)
-    guard descriptor >= 0 else { throw HistoryLockFailure(reason: "cannot open \(lockPath): \(FileIO.lastError())") }
+    let reason = FileIO.lastError()
+    guard descriptor >= 0 else { throw HistoryLockFailure(reason: "cannot open \(lockPath): \(reason)") }
     defer { close(descriptor) }
     let deadline = Date().addingTimeInterval(2)
     while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
@@ -287,6 +288,8 @@ public final class LineEditor: @unchecked Sendable {
       var answer: wchar_t = 0
       let read = el_wgetc(editLine, &answer)
       writeToTerminal("\n")
+      // An arrow or a paste is no answer: its sequence is not typed into the line either.
+      if answer == 0x1B { tcs_forget_read_ahead() }
       guard read == 1, answer == wchar_t(UInt8(ascii: "y")) || answer == wchar_t(UInt8(ascii: "Y")) else {
         return UInt8(CC_REDISPLAY)
       }

@@ -67,8 +67,11 @@ public enum FileIO {
   /// once made it read-only, or a person opened it to others). -1 with `errno` set when it cannot be opened.
   public static func openOwnerOnly(_ path: String, flags: Int32) -> Int32 {
     var descriptor = open(path, flags | O_CREAT | O_CLOEXEC, 0o600)
-    if descriptor < 0, errno == EACCES, chmod(path, 0o600) == 0 {
-      descriptor = open(path, flags | O_CREAT | O_CLOEXEC, 0o600)
+    if descriptor < 0, errno == EACCES {
+      // The first failure is the one to report when the file cannot be made writable.
+      let refused = errno
+      if chmod(path, 0o600) == 0 { descriptor = open(path, flags | O_CREAT | O_CLOEXEC, 0o600) }
+      if descriptor < 0 { errno = refused }
     }
     guard descriptor >= 0 else { return -1 }
     var status = stat()

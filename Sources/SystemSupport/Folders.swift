@@ -14,9 +14,23 @@ public enum Folders {
   }
 
   /// Makes `folder` and any folder above it that is missing, the new ones readable by the owner only (0700).
-  public static func create(_ folder: String) throws {
-    try FileManager.default.createDirectory(
-      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+  public static func create(_ folder: String) throws(FolderFailure) {
+    var path = folder.hasPrefix("/") ? "" : "."
+    for part in folder.split(separator: "/") {
+      path += "/" + part
+      if mkdir(path, 0o700) != 0 && errno != EEXIST { throw FolderFailure(path: path, reason: FileIO.lastError()) }
+    }
+    var status = stat()
+    guard stat(folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+      throw FolderFailure(path: folder, reason: "a file that is not a folder is there")
+    }
+  }
+
+  /// Why a folder could not be made.
+  public struct FolderFailure: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "cannot create the folder \(path): \(reason)" }
   }
 
   private static func base(_ variable: String, else fallback: String, _ environment: [String: String]) -> String {

@@ -11,7 +11,7 @@ import SystemSupport
 /// The REPL: libedit line editing, history, completion, a prompt that shows
 /// the mode and the reservations held, and Ctrl-C that cancels a running command.
 /// When stdout is not the terminal (`2cs | tee log`), the prompt and the session's own messages go to stderr,
-/// and only results to stdout.
+/// and only results to stdout; with neither on a terminal, lines typed still run one at a time.
 struct InteractiveSession {
   let runtime: Runtime
   let apiKey: String?
@@ -29,7 +29,9 @@ struct InteractiveSession {
     // Text for the person at the terminal, not part of the results.
     let say: (String) -> Void = { text in stdoutIsTerminal ? writeOut(text) : writeError(text) }
     let input: any StatementInput
-    if isatty(STDIN_FILENO) == 1 {
+    // Line editing needs a terminal to draw on; with stdout and stderr both elsewhere (`2cs 2>/dev/null | cat`),
+    // typed lines still run one by one, as they come.
+    if isatty(STDIN_FILENO) == 1 && (stdoutIsTerminal || isatty(STDERR_FILENO) == 1) {
       let editor = LineEditor(
         program: "2cs", historyPath: Folders.state(environment: environment) + "/history", historyLimit: historyLimit,
         secrets: apiKey.map { [$0] } ?? [], drawsOnStandardError: !stdoutIsTerminal

@@ -50,7 +50,7 @@ struct Run: AsyncParsableCommand {
         throw exitWithMessage("cannot read \(script): \(error.reason)", status: 2)
       }
       status = await execute(bytes: bytes, name: script, runtime, emptyIsError: true)
-    } else if script == "-" || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 && isatty(STDERR_FILENO) != 1 {
+    } else if script == "-" || isatty(STDIN_FILENO) != 1 {
       let bytes: [UInt8]
       do throws(FileIO.ReadFailure) {
         bytes = try FileIO.readStandardInput(limit: scriptSizeLimit)

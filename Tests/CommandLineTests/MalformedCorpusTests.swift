@@ -46,7 +46,18 @@ struct MalformedCorpusTests {
       let fileLines = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
         .split(separator: "\n", omittingEmptySubsequences: false)
       try #require(line >= 1 && line <= fileLines.count, "line \(line) of a file of \(fileLines.count)")
-      let fileLine = fileLines[line - 1]
+      // Control characters show as their pictures (ESC as ␛), one column each.
+      let fileLine = String(
+        String.UnicodeScalarView(
+          fileLines[line - 1].unicodeScalars.map { scalar in
+            switch scalar.value {
+            case 0x09: scalar
+            case 0x00..<0x20: Unicode.Scalar(0x2400 + scalar.value)!
+            case 0x7F: "\u{2421}"
+            case 0x80..<0xA0: "\u{FFFD}"
+            default: scalar
+            }
+          }))
       #expect(column >= 1 && column <= fileLine.count + 1, "column \(column) of: \(fileLine)")
       // A line with bytes that are not UTF-8 is shown up to them.
       let shown = lines.count > 2 ? lines[1].dropFirst(2) : ""

@@ -193,14 +193,14 @@ struct REPLTests {
       let session = try PseudoTerminal(arguments: [], environment: environment(home: home))
       #expect(session.waitForPrompt("2cs[sandbox]> "))
       session.send("print 41\r")
-      #expect(session.waitFor("the history is not saved"), "\(session.recent)")
+      #expect(session.waitFor("the history file is not saved"), "\(session.recent)")
       #expect(session.waitForPrompt("2cs[sandbox]> "))
       session.send("print 42\r")
       #expect(session.waitFor("42"))
       #expect(session.waitForPrompt("2cs[sandbox]> "))
       session.send(Self.controlD)
       #expect(session.exitStatus() == 0)
-      #expect(session.output.components(separatedBy: "the history is not saved").count == 2, "\(session.output)")
+      #expect(session.output.components(separatedBy: "the history file is not saved").count == 2, "\(session.output)")
     }
   }
 

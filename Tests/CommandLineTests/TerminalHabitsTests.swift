@@ -263,6 +263,21 @@ struct TerminalHabitsTests {
     }
   }
 
+  /// With stdout and stderr both away from the terminal, there is nothing to draw a prompt on, but each line
+  /// typed still runs when it is typed.
+  @Test func withStdoutAndStderrElsewhereLinesStillRunAsTyped() async throws {
+    try await withTemporaryFolder { home in
+      let terminal = try shell(home: home, running: "\(try builtBinary()) 2>/dev/null | cat")
+      usleep(500_000)
+      terminal.send("print (40 + 2)\r")
+      #expect(terminal.waitFor("42\n"), "no answer before the end of input: \(terminal.recent)")
+      terminal.send(Self.controlD)
+      #expect(terminal.waitForPrompt("shell$ "), "\(terminal.recent)")
+      terminal.send("exit\r")
+      #expect(terminal.exitStatus() != nil)
+    }
+  }
+
   @Test func completionOffersAliasesFieldsQuotedPathsAndAsksBeforeAFlood() async throws {
     try await withTemporaryFolder { home in
       let folder = home + "/work"
@@ -301,6 +316,12 @@ struct TerminalHabitsTests {
       terminal.send("n")
       #expect(terminal.waitForPrompt(Self.prompt + "source many/f"), "\(terminal.recent)")
       #expect(!terminal.output.contains("many/f149.2cs"), "listed after n")
+      // An arrow is no answer, and its sequence is not typed into the line.
+      terminal.send("\t")
+      #expect(terminal.waitFor("Display all 150 possibilities? (y or n)"), "no question: \(terminal.recent)")
+      terminal.send("\u{1B}[A")
+      #expect(terminal.waitForPrompt(Self.prompt + "source many/f"), "\(terminal.recent)")
+      #expect(!terminal.output.contains("[A"), "\(terminal.output)")
       terminal.send("\t")
       #expect(terminal.waitFor("Display all 150 possibilities? (y or n)"), "no question: \(terminal.recent)")
       terminal.send("y")

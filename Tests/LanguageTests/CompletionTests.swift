@@ -52,6 +52,8 @@ struct CompletionTests {
       line: "groups ", expected: ["region_id=", "did_type=", "type=", "near=", "US", "GB", "JP"], exact: false,
       absent: ["country="]),
     Case(line: "groups US ty", expected: ["type="]),
+    // A country given by position is given: `country=` is not offered again.
+    Case(line: "groups US c", expected: ["city=", "city_id=", "city_name_or_prefix="]),
     Case(line: "groups US ne", expected: ["near="]),
     Case(line: "groups US di", expected: ["did_type="]),
     Case(line: "available con", expected: ["contains="]),
@@ -84,6 +86,9 @@ struct CompletionTests {
     Case(line: "source 'my folder/run ", expected: ["'my folder/run me.2cs'"]),
     Case(line: "source it", expected: ["\"it's \\$5.2cs\""]),
     Case(line: "source 20", expected: ["\"2024\""]),
+    // In double quotes `$` would start a variable: it is escaped.
+    Case(line: "source \"it", expected: ["\"it's \\$5.2cs\""]),
+    Case(line: "source 'it", expected: []),
     Case(line: "print \"my f", expected: []),
     Case(line: "print \"gro", expected: []),
     Case(line: "groups US # gro", expected: []),

@@ -23,4 +23,14 @@ struct HostileInputTests {
     #expect(
       try await LanguageHarness().run(Array(repeating: "1", count: 100).joined(separator: " + ")) == "100\nexit: 0")
   }
+
+  /// An error shows the line it is on; an escape sequence there is shown as text (␛), not sent to the terminal,
+  /// and the carets stay under the error.
+  @Test func controlCharactersInAnErrorLineAreShownNotSent() async throws {
+    let output = try await LanguageHarness().run("print \"\u{1B}[2J\" nosuch$")
+    #expect(!output.contains("\u{1B}"), "\(output)")
+    #expect(output.contains("  print \"␛[2J\" nosuch$\n"), "\(output)")
+    // Under the `$` of column 20, after the two spaces the line is indented by.
+    #expect(output.contains("\n" + String(repeating: " ", count: 21) + "^\n"), "\(output)")
+  }
 }
