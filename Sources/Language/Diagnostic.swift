@@ -46,7 +46,7 @@ public struct Diagnostic: Error, Sendable, Equatable {
     for scalar in text.unicodeScalars {
       switch scalar.value {
       case 0x09: shown.append(scalar)
-      case 0x00..<0x20: shown.append(Unicode.Scalar(0x2400 + scalar.value)!)
+      case 0x00..<0x20: shown.append(Unicode.Scalar(0x2400 + scalar.value) ?? "?")
       case 0x7F: shown.append("\u{2421}")
       case 0x80..<0xA0: shown.append("\u{FFFD}")
       default: shown.append(scalar)
