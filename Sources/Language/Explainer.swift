@@ -154,8 +154,12 @@ struct Explainer {
       say("if it fails" + (attempt.errorName.map { " (as $\($0))" } ?? "") + ":")
       let handler = nested { $0.explain(attempt.handler.statements) }
       return body + handler.optional
-    case .explanation(_, let range):
-      say("\(text(range)): shows what it would do, and sends nothing")
+    case .explanation(let explained, _):
+      // It runs nothing: what it shows is said, and costs nothing.
+      say("explain: shows what this would do, and sends nothing:")
+      let kept = (bound, steps, money, cautions)
+      _ = nested { $0.explain(explained) }
+      (bound, steps, money, cautions) = kept
       return Cost()
     }
   }
