@@ -74,7 +74,7 @@ extension RequestPlanner {
         typeValue = "<id of \(given)>"
         namedType = given
       } else if let group {
-        typeValue = "<id of the type of \(group.dropFirst(6).dropLast())>"
+        typeValue = "<id of the type of \(origin(of: group))>"
         namedType = "the group's type"
       }
     }
@@ -226,6 +226,12 @@ extension CallSketch {
 /// A piped country code: the text piped in.
 private func pipedText(_ sketch: CallSketch) -> String? {
   sketch.isPiped && sketch.input.kind != .record && sketch.input.kind != .list ? sketch.piped : nil
+}
+
+/// What a placeholder names: `groups` for `<from groups>`.
+private func origin(of placeholder: String) -> String {
+  guard placeholder.hasPrefix("<from "), placeholder.hasSuffix(">") else { return placeholder }
+  return String(placeholder.dropFirst("<from ".count).dropLast())
 }
 
 /// The page parameters 2cs sends when it reads the account's numbers.
