@@ -107,7 +107,7 @@ let package = Package(
     .testTarget(
       name: "LanguageTests",
       dependencies: ["Language", "Commands", "Sandbox", "NumbersContract", "NumbersAPI", "TestSupport"],
-      exclude: ["Golden"]
+      exclude: ["Golden", "Explain"]
     ),
     .testTarget(
       name: "CommandLineTests",

@@ -53,7 +53,7 @@ let apiReadCommands: [Command] = [
       parameters: [country], input: "a country code string", accepts: [.string, .nothing],
       output: "a list of {id, region_name, iso_country_code}", resultShape: .fixed(ContractShapes.list(of: .regions)),
       examples: [Example("regions US | count", "how many US regions there are", result: "8")], flowStep: .location,
-      apiCalls: [APICall(.regions)])
+      apiCalls: [APICall(.regions)], requests: .regions)
   ) { call in
     let code = try countryCode(call)
     return list(try await call.request { client throws(NumbersAPIError) in try await client.regions(country: code) })
@@ -70,7 +70,8 @@ let apiReadCommands: [Command] = [
       examples: [
         Example("regions US | first | cities | get city_name", "the cities of the first US region"),
         Example("cities DE | count", "German cities with numbers", result: "4"),
-      ], flowStep: .location, apiCalls: [APICall(.cities)])
+      ], flowStep: .location, apiCalls: [APICall(.cities)],
+      requests: .cities)
   ) { call in
     var regionID = call.integer(QueryParameter.region.rawValue)
     var code = call.string(country.name)?.uppercased()
@@ -125,7 +126,7 @@ let apiReadCommands: [Command] = [
         Example(
           "groups US near=213 | first | get prefix", "the group of area code 213", result: "\"+1 (213)\""),
         Example("cities US | where city_name == \"Miami\" | first | groups | count", "groups of one city", result: "1"),
-      ], flowStep: .search, apiCalls: [APICall(.groups)])
+      ], flowStep: .search, apiCalls: [APICall(.groups)], requests: .groups)
   ) { call in
     let session = try call.session
     var query = GroupQuery(country: "")
@@ -178,7 +179,8 @@ let apiReadCommands: [Command] = [
         Example("requirements US", "US numbers need no documents", result: "[]"),
         Example("requirements DE type=local | count", "documents for a German local number", result: "2"),
       ], flowStep: .requirements,
-      apiCalls: [APICall(.didTypes, when: "for a type given by name, once a session"), APICall(.requirements)])
+      apiCalls: [APICall(.didTypes, when: "for a type given by name, once a session"), APICall(.requirements)],
+      requests: .requirements)
   ) { call in
     let session = try call.session
     var code = call.string(country.name)?.uppercased()
@@ -229,7 +231,7 @@ let apiReadCommands: [Command] = [
         Example(
           "groups US near=415 | first | available contains=555 | count", "vanity numbers in San Francisco",
           result: "5")
-      ], flowStep: .browse, apiCalls: [APICall(.available)])
+      ], flowStep: .browse, apiCalls: [APICall(.available)], requests: .available)
   ) { call in
     let groupID = try groupIdentifier(call.input, argument: call[groupParameter.name], command: "available")
     let numbers = try await call.request { client throws(NumbersAPIError) in
@@ -259,7 +261,7 @@ let apiReadCommands: [Command] = [
       accepts: .nothing, output: "a list of virtual number records with status_text",
       resultShape: .fixed(ContractShapes.shape(of: .array(.object(ObjectSchema.virtualNumber.name)))),
       examples: [Example("numbers | where status_text == \"ACTIVE\" | count", "active numbers")], flowStep: .manage,
-      apiCalls: [APICall(.ownedNumbers, when: "once per page of results")])
+      apiCalls: [APICall(.ownedNumbers, when: "once per page of results")], requests: .numbers)
   ) { call in
     return list(try await call.request { client throws(NumbersAPIError) in try await client.ownedNumbers() })
   },

@@ -482,7 +482,7 @@ let apiWriteCommands: [Command] = [
       resultShape: .fixed(ContractShapes.reservation),
       details: "Reservations are free and expire (the sandbox keeps them 30 minutes). On a live account it asks first.",
       examples: [Example("groups US near=212 | first | reserve | get number", "hold a random New York number")],
-      flowStep: .reserve, apiCalls: [APICall(.createReservation)])
+      flowStep: .reserve, apiCalls: [APICall(.createReservation)], requests: .reserve)
   ) { call in
     let target = try WriteTarget(input: call.input, call: call, command: "reserve")
     let result = try await perform(reservation(target, number: target.number, label: "reserve"), call)
@@ -496,7 +496,7 @@ let apiWriteCommands: [Command] = [
       parameters: [Parameter("uuid", .string, positional: true, summary: "the reservation's uuid")],
       input: "a reservation record", accepts: [.record, .nothing], output: "the server's answer",
       examples: [Example("reservations | first | cancel", "cancel the first reservation")], flowStep: .reserve,
-      apiCalls: [APICall(.cancelReservation)])
+      apiCalls: [APICall(.cancelReservation)], requests: .byUUID)
   ) { call in
     var uuid = call.string("uuid")
     if case .record(let record) = call.input {
@@ -549,7 +549,7 @@ let apiWriteCommands: [Command] = [
           .createReservation,
           when: "for a random number of a group that does not allow choosing: to learn which number is bought"),
         APICall(.ownedNumbers, when: "for a number you chose: to check it is not yours already"), APICall(.purchase),
-      ])
+      ], requests: .purchase)
   ) { call in
     let target = try WriteTarget(input: call.input, call: call, command: "purchase")
     let session = try call.session
@@ -614,7 +614,7 @@ let apiWriteCommands: [Command] = [
       examples: [Example("numbers | first | release", "release the first owned number")], flowStep: .manage,
       apiCalls: [
         APICall(.ownedNumbers, when: "for a number given as a phone number: to find its uuid"), APICall(.releaseNumber),
-      ])
+      ], requests: .release)
   ) { call in
     let session = try call.session
     var key = call.string("uuid")

@@ -27,8 +27,12 @@ extension Parameter {
 extension APICall {
   /// The request of `route`, as the contract writes it; a purchase spends money.
   init(_ route: Endpoint.Route, when: String? = nil) {
+    let names =
+      route.queryParameters.map(\.name.rawValue) + route.bodyFields.map(\.name.rawValue)
+      + (route.pathBeforeID == nil ? [] : [Endpoint.Route.pathParameterName])
     self.init(
-      method: route.method.rawValue, path: route.pathTemplate, when: when, spendsMoney: route == .purchase)
+      method: route.method.rawValue, path: route.pathTemplate, when: when, spendsMoney: route == .purchase,
+      parameters: names)
   }
 }
 

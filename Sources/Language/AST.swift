@@ -15,6 +15,8 @@ public indirect enum Statement: Sendable, Equatable {
   case breaking(SourceRange)
   case continuing(SourceRange)
   case attempt(Attempt)
+  /// `explain <statement>`: what the statement would do, shown and never run.
+  case explanation(Statement, SourceRange)
 
   public var range: SourceRange {
     switch self {
@@ -25,6 +27,7 @@ public indirect enum Statement: Sendable, Equatable {
     case .definition(let node): node.range
     case .returning(_, let range), .breaking(let range), .continuing(let range): range
     case .attempt(let node): node.range
+    case .explanation(_, let range): range
     }
   }
 }

@@ -13,6 +13,8 @@ struct Checker {
   /// that runs `source`): a `def` body or block may then read names nothing here binds.
   private let moreCodeMayFollow: Bool
   private(set) var diagnostics: [Diagnostic] = []
+  /// Each command call checked, by its range, with what the checker knew of it: `explain` reads them.
+  private(set) var calls: [SourceRange: CheckedCall] = [:]
   /// The variables of each level of nesting, outermost first.
   private var scopes: [StaticScope]
 
@@ -183,6 +185,11 @@ struct Checker {
       check(attempt.body)
       if let name = attempt.errorName { bind(name, .unknown) }
       check(attempt.handler)
+    case .explanation(let explained, _):
+      // Checked as if it ran, but it does not: what it would bind stays unbound after it.
+      scopes.append(StaticScope(everywhere: Self.boundNames([explained])))
+      check(explained)
+      scopes.removeLast()
     }
   }
 
@@ -279,7 +286,23 @@ struct Checker {
         literals[parameter.name] = literal
       }
     }
-    return signature.resultShape.shape(for: .init(input: input, literals: literals, written: written))
+    let result = signature.resultShape.shape(for: .init(input: input, literals: literals, written: written))
+    calls[call.range] = CheckedCall(
+      signature: signature, input: input, result: result, assignments: plan.assignments, literals: literals,
+      isDefinedHere: engine.registry[call.name] == nil && definitions[call.name] != nil)
+    return result
+  }
+
+  /// What the checker knew of one command call.
+  struct CheckedCall {
+    var signature: Signature
+    var input: Shape
+    var result: Shape
+    var assignments: [(Parameter, Expression)]
+    /// Arguments written as literals, by parameter name.
+    var literals: [String: Value]
+    /// Whether it calls a command the checked code defines with `def`.
+    var isDefinedHere: Bool
   }
 
   /// The value of an argument known before running: a literal, or a block.

@@ -43,6 +43,8 @@ extension Engine {
     if word.hasPrefix("$") { return offer(variableCandidates(word)) }
 
     var words = Self.stageWords(String(decoding: bytes[..<wordStart], as: UTF8.self))
+    // `explain …` is followed by a statement.
+    if words.first == "explain" { words.removeFirst() }
     // `let x = …` and `for x in …` are followed by a pipeline.
     if words.count >= 3, words[0] == "let" && words[2] == "=" || words[0] == "for" && words[2] == "in" {
       words.removeFirst(3)

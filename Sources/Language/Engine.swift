@@ -110,6 +110,13 @@ public final class Engine: @unchecked Sendable {
     return Parsed(source: source, statements: statements, diagnostics: diagnostics, incomplete: incomplete)
   }
 
+  /// What a program would do, without running it: for each command, the step of the flow, the requests it would
+  /// send with their parameters, what they cost and what it returns; then the totals. Nothing is sent.
+  public func explanation(of parsed: Parsed) -> String {
+    var explainer = Explainer(engine: self, source: parsed.source, known: globals)
+    return explainer.explanation(of: parsed.statements)
+  }
+
   /// Every diagnostic of a program, without running it.
   public func check(_ text: String, name: String) -> [Diagnostic] { parse(text, name: name).diagnostics }
 

@@ -119,6 +119,10 @@ final class Interpreter: @unchecked Sendable {
       throw ControlFlow.breakLoop
     case .continuing:
       throw ControlFlow.continueLoop
+    case .explanation(let explained, _):
+      var explainer = Explainer(engine: engine, source: source, known: scope)
+      engine.output(explainer.explanation(of: [explained]))
+      return .null
     case .attempt(let attempt):
       do {
         return try await execute(attempt.body.statements, in: scope)

@@ -4,7 +4,7 @@
 struct Parser {
   static let maximumDepth = 128
   /// The words that start a statement.
-  static let statementKeywords = ["let", "if", "for", "def", "try", "return", "break", "continue"]
+  static let statementKeywords = ["let", "if", "for", "def", "try", "return", "break", "continue", "explain"]
   /// Words that are never names.
   static let keywords = Set(
     statementKeywords + ["else", "in", "catch", "and", "or", "not", "has", "true", "false", "null"])
@@ -204,6 +204,11 @@ struct Parser {
     case "for": return try parseLoop()
     case "def": return try parseDefinition()
     case "try": return try parseAttempt()
+    case "explain":
+      advance(.argument)
+      if atStatementEnd() { throw expected("a pipeline or a statement to explain", .argument) }
+      let explained = try parseStatement()
+      return .explanation(explained, first.range.to(explained.range))
     case "return":
       advance(.argument)
       guard definitionDepth > 0 else { throw fail(Diagnostics.misplaced("return", at: first.range)) }

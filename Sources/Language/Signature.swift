@@ -29,11 +29,14 @@ public struct Signature: Sendable {
   public var flowStep: FlowStep?
   /// The HTTP requests an API command sends, in order; `help NAME` and `explain` show them.
   public var apiCalls: [APICall]
+  /// Which of `apiCalls` a call sends and with what, as far as that is known before it runs: `explain` shows it.
+  public var requests: RequestPlanner
 
   public init(
     name: String, category: Category, summary: String, parameters: [Parameter] = [], flags: [CommandFlag] = [],
     input: String = "nothing", accepts: ValueKinds = .anything, output: String, resultShape: ResultShape = .unknown,
-    details: String? = nil, examples: [Example] = [], flowStep: FlowStep? = nil, apiCalls: [APICall] = []
+    details: String? = nil, examples: [Example] = [], flowStep: FlowStep? = nil, apiCalls: [APICall] = [],
+    requests: RequestPlanner = .standard
   ) {
     self.name = name
     self.category = category
@@ -48,6 +51,7 @@ public struct Signature: Sendable {
     self.examples = examples
     self.flowStep = flowStep
     self.apiCalls = apiCalls
+    self.requests = requests
   }
 
   /// `groups [country] [region_id=] ...`
@@ -101,12 +105,17 @@ public struct APICall: Sendable, Equatable {
   public var when: String?
   /// Whether it spends money.
   public var spendsMoney: Bool
+  /// The names of the parameters it can carry, in order: in the query, the path (`uuid`) or, for a POST, the body.
+  public var parameters: [String]
 
-  public init(method: String, path: String, when: String? = nil, spendsMoney: Bool = false) {
+  public init(
+    method: String, path: String, when: String? = nil, spendsMoney: Bool = false, parameters: [String] = []
+  ) {
     self.method = method
     self.path = path
     self.when = when
     self.spendsMoney = spendsMoney
+    self.parameters = parameters
   }
 
   /// `GET /open/numbers/groups`

@@ -80,7 +80,7 @@ public struct Endpoint: Sendable, Hashable {
     private static let virtualNumbers = "/open/voip/virtual-numbers"
 
     /// The path before the id, for a route whose path ends with one.
-    var pathBeforeID: String? { Self.paths[self]?.beforeID }
+    public var pathBeforeID: String? { Self.paths[self]?.beforeID }
 
     /// Whether a call may change the account; such a call is sent once, never retried.
     public var isWrite: Bool { method != .get }

@@ -163,3 +163,42 @@ struct Check: AsyncParsableCommand {
     if failed { throw ExitCode(2) }
   }
 }
+
+/// `2cs explain FILE`
+struct Explain: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show what a script would do, and send nothing: each command's step of the purchase flow, its HTTP "
+      + "requests and their parameters, what they cost and what it returns; then the totals.",
+    discussion:
+      "Values that earlier statements produce are shown as placeholders (group_id=<from groups>). Nothing is sent "
+      + "and no sandbox state is made. A script with errors is reported as `2cs check` reports it, with status 2. "
+      + "In the language, `explain <pipeline>` does the same for one statement."
+  )
+
+  @Argument(help: "The .2cs script to explain; `-` reads it from stdin.")
+  var file: String
+
+  func run() async throws {
+    let engine = Engine(commands: builtinCommands)
+    let bytes: [UInt8]
+    do throws(FileIO.ReadFailure) {
+      bytes = file == "-" ? try FileIO.readStandardInput(limit: scriptSizeLimit) : try readScript(file)
+    } catch {
+      throw exitWithMessage("cannot read \(file): \(error.reason)", status: 2)
+    }
+    let name = file == "-" ? "<stdin>" : file
+    switch loadSource(bytes, name: name, emptyIsError: true) {
+    case .failure(let invalid):
+      writeError(invalid.diagnostic.rendered(in: invalid.source))
+      throw ExitCode(2)
+    case .success(let source):
+      let parsed = engine.parse(source.text, name: name)
+      guard parsed.diagnostics.isEmpty else {
+        writeError(parsed.diagnostics.map { $0.rendered(in: parsed.source) }.joined())
+        throw ExitCode(2)
+      }
+      writeOut(engine.explanation(of: parsed))
+      try endIfOutputFailed()
+    }
+  }
+}

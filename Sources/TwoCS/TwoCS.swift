@@ -22,12 +22,14 @@ struct TwoCS: AsyncParsableCommand {
         2cs -c 'groups country=US | first | purchase'  a one-liner
         2cs scripts/examples/purchase-flow.2cs         a script
         2cs check scripts/examples/*.2cs               check scripts without running them
+        2cs explain scripts/examples/def-helper.2cs    what a script would send and cost, sending nothing
+        2cs tour                                       learn the purchase flow, step by step, in a sandbox
 
       The options for running (a one-liner, the key, the server, dry run, budget, trace) are in \
       `2cs run --help`. In the language, `help` lists the commands.
       """,
     version: "2cs \(version)",
-    subcommands: [Run.self, Check.self, TourCommand.self, SandboxCommand.self],
+    subcommands: [Run.self, Check.self, Explain.self, TourCommand.self, SandboxCommand.self],
     defaultSubcommand: Run.self
   )
 

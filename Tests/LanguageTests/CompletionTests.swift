@@ -41,6 +41,10 @@ struct CompletionTests {
   static let cases: [Case] = [
     Case(line: "gro", expected: ["group-by", "groups"]),
     Case(line: "did", expected: ["did-types"]),
+    Case(line: "expl", expected: ["explain"]),
+    Case(line: "explain gro", expected: ["group-by", "groups"]),
+    Case(line: "explain groups co", expected: ["country="]),
+    Case(line: "explain let g = groups US | first | pur", expected: ["purchase"]),
     Case(line: "le", expected: ["let"]),
     Case(line: "", expected: ["let", "for", "groups", "purchase", "where"], exact: false),
     Case(line: "groups US | wh", expected: ["where"]),
