@@ -118,4 +118,19 @@ struct TourTests {
       #expect(terminal.exitStatus() == 0)
     }
   }
+
+  /// The README's tour is `2cs tour`: its steps, in order, as the tour suggests them.
+  @Test func theReadmesTourIsTheTour() throws {
+    let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let section = try #require(readme.components(separatedBy: "## A short tour").dropFirst().first)
+    let block = try #require(
+      section.components(separatedBy: "```2cs\n").dropFirst().first?.components(separatedBy: "```").first)
+    let commands = block.split(separator: "\n").map { line in
+      String(line.split(separator: "#", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
+    }
+    let steps = Tour.steps.map(\.suggestion)
+    #expect(commands == Array(steps.dropLast()), "README: \(commands)")
+    #expect(section.contains("`\(steps.last ?? "")`"), "the last step, history save, is not in the README's tour")
+    #expect(section.contains("scripts/2cs tour"))
+  }
 }
