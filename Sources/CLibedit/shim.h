@@ -380,6 +380,12 @@ static inline int tcs_is_unused_key(const unsigned char *bytes, int count) {
   return 0;
 }
 
+// Whether pasted text is being read (see tcs_insert_pasted_text).
+static inline int *tcs_pasting(void) {
+  static int pasting = 0;
+  return &pasting;
+}
+
 // libedit's own reader blocks in read() and counts on a Ctrl-C interrupting
 // it, so a Ctrl-C that lands just before (while the prompt is drawn or a key
 // is handled) is lost. This one waits for a key and for the pipe at once, so
@@ -397,7 +403,17 @@ static inline int tcs_read_character(EditLine *el, wchar_t *character) {
   char bytes[MB_LEN_MAX];
   size_t count = 0;
   for (;;) {
-    if (tcs_wait_for_input(el, -1, 1) < 0) {
+    // A paste whose end never comes (a terminal that dropped it) ends after a second of silence.
+    int waited = tcs_wait_for_input(el, *tcs_pasting() ? 1000 : -1, 1);
+    if (waited == 0) {
+      static const char end_of_paste[] = "\033[201~";
+      memcpy(ahead->bytes, end_of_paste, sizeof end_of_paste - 1);
+      ahead->start = 1;
+      ahead->end = (int)sizeof end_of_paste - 1;
+      *character = 0x1B;
+      return 1;
+    }
+    if (waited < 0) {
       if (errno == EINTR && tcs_in_search(el)) {
         *character = 0x07;
         return 1;
@@ -449,7 +465,10 @@ static inline unsigned char tcs_insert_pasted_text(EditLine *el, int key) {
   int after_carriage_return = 0;
   for (;;) {
     wchar_t character;
-    if (el_wgetc(el, &character) != 1) return CC_EOF;  // Ctrl-C, or the input ended
+    *tcs_pasting() = 1;
+    int got = el_wgetc(el, &character);
+    *tcs_pasting() = 0;
+    if (got != 1) return CC_EOF;  // Ctrl-C, or the input ended
     if (character == end_marker[matched]) {
       if (end_marker[++matched] == 0) break;
       continue;

@@ -241,6 +241,12 @@ struct TerminalHabitsTests {
       terminal.send("\r")
       #expect(terminal.waitFor("42\n"), "the pasted block: \(terminal.recent)")
       #expect(terminal.waitForPrompt(Self.prompt))
+      // A paste whose end marker never comes ends after a second of silence: Enter then runs it.
+      terminal.send("\u{1B}[200~print \"unended\"")
+      usleep(1_500_000)
+      terminal.send("\r")
+      #expect(terminal.waitFor("unended\n"), "a paste without its end: \(terminal.recent)")
+      #expect(terminal.waitForPrompt(Self.prompt))
       terminal.send(Self.controlD)
       #expect(terminal.exitStatus() == 0)
     }
