@@ -1,5 +1,11 @@
-// Wrappers for libedit's variadic calls, which Swift cannot make, and Ctrl-C
-// handling. Each wrapper does one operation.
+// libedit from Swift: wrappers for its variadic calls (which Swift cannot make), and the terminal's signals.
+//
+// How the pieces fit: 2cs reads lines on one thread while signals land on any thread, so no signal handler
+// touches libedit. libedit installs none (EL_SIGNAL is off). Ctrl-C, Ctrl-\, SIGHUP and SIGTERM write to the
+// interrupt pipe; SIGCONT and SIGWINCH to the terminal-event pipe. The line reader (tcs_read_character) waits on
+// the terminal and both pipes, and acts on them on its own thread. It keeps a small read-ahead queue for the
+// rest of an escape sequence. Ctrl-Z gives the shell its terminal mode back, then stops.
+// The statics below exist once per Swift module that calls these: only LineEditing does.
 #ifndef TWOCS_CLIBEDIT_SHIM_H
 #define TWOCS_CLIBEDIT_SHIM_H
 
@@ -86,7 +92,6 @@ static inline int tcs_history_clear(History *store) {
 // Ctrl-C, and Ctrl-\ (SIGQUIT), which 2cs takes as Ctrl-C, as psql does: it must not dump core and a
 // stack trace. The handler sets a flag, which the program polls to cancel a running
 // command, and writes a byte to a pipe, which wakes the line reader below.
-// The statics exist once per Swift module that calls these: only LineEditing does.
 static inline volatile sig_atomic_t *tcs_interrupted(void) {
   static volatile sig_atomic_t interrupted = 0;
   return &interrupted;
@@ -105,6 +110,24 @@ static inline void tcs_on_interrupt(int signal_number) {
   char byte = 0;
   (void)!write(tcs_interrupt_pipe()[1], &byte, 1);
   errno = saved_errno;
+}
+
+// SIGHUP (the terminal went away) or SIGTERM, once one came: 2cs then ends as at Ctrl-D, a running command
+// cancelled as by Ctrl-C, so the sandbox's state and the history are saved and the terminal is left as it was.
+static inline volatile sig_atomic_t *tcs_ending_signal(void) {
+  static volatile sig_atomic_t ending = 0;
+  return &ending;
+}
+
+// A second one while 2cs is still ending ends it at once.
+static inline void tcs_on_end(int signal_number) {
+  if (*tcs_ending_signal() != 0) {
+    signal(signal_number, SIG_DFL);
+    raise(signal_number);
+    return;
+  }
+  *tcs_ending_signal() = signal_number;
+  tcs_on_interrupt(signal_number);
 }
 
 // SIGCONT (after Ctrl-Z and `fg`) and SIGWINCH (a resize) write their number to this pipe, which the line
@@ -136,6 +159,12 @@ static inline int *tcs_cooked_mode_known(void) {
 
 static inline void tcs_remember_cooked_mode(void) {
   if (tcgetattr(STDIN_FILENO, tcs_cooked_mode()) == 0) *tcs_cooked_mode_known() = 1;
+}
+
+// Whether 2cs runs in the background of its terminal (a failed tcgetpgrp, after a hang-up, is not that).
+static inline int tcs_in_background(void) {
+  pid_t foreground = tcgetpgrp(STDIN_FILENO);
+  return foreground > 0 && foreground != getpgrp();
 }
 
 // Whether a shell with job control can continue 2cs once it stops: its parent is in the same session but
@@ -221,6 +250,9 @@ static inline int tcs_install_interrupt_handler(void) {
   action.sa_flags = SA_RESTART;
   if (sigaction(SIGINT, &action, NULL) != 0) return -1;
   if (sigaction(SIGQUIT, &action, NULL) != 0) return -1;
+  action.sa_handler = tcs_on_end;
+  if (sigaction(SIGHUP, &action, NULL) != 0) return -1;
+  if (sigaction(SIGTERM, &action, NULL) != 0) return -1;
   // A parent may have started 2cs with SIGINT blocked (the mask is inherited): let at least this thread
   // take it, or Ctrl-C would stay pending and never reach the handler.
   sigset_t interrupt;
@@ -253,6 +285,18 @@ struct tcs_read_ahead {
 static inline struct tcs_read_ahead *tcs_read_ahead(void) {
   static struct tcs_read_ahead ahead = {{0}, 0, 0};
   return &ahead;
+}
+
+// After an ESC where a single key was expected (a y/n question): a paste's start is handed out again from its
+// ESC, so that the paste goes into the line as text rather than run as keys; any other key's sequence is
+// dropped.
+static inline void tcs_settle_escape_sequence(void) {
+  struct tcs_read_ahead *ahead = tcs_read_ahead();
+  if (ahead->end == 6 && memcmp(ahead->bytes, "\033[200~", 6) == 0) {
+    ahead->start = 0;
+  } else {
+    ahead->start = ahead->end = 0;
+  }
 }
 
 // Forgets keys read ahead (after Ctrl-C, which discards what was typed).
@@ -301,11 +345,11 @@ static inline void tcs_handle_terminal_events(EditLine *el, int reading) {
   if (resized || continued) el_resize(el);
   // Continued in the background (`kill -STOP`, then `kill -CONT`): the terminal is the shell's, so stop as a
   // program reading there would (SIGTTIN); `fg` continues 2cs again, and its SIGCONT comes back here.
-  if (continued && reading && tcgetpgrp(STDIN_FILENO) != getpgrp() && tcs_can_be_stopped()) {
+  if (continued && reading && tcs_in_background() && tcs_can_be_stopped()) {
     kill(0, SIGTTIN);
     return;
   }
-  if (continued && reading && tcgetpgrp(STDIN_FILENO) == getpgrp()) {
+  if (continued && reading && !tcs_in_background()) {
     // Off, then on: libedit may believe its mode is still set, after a second Ctrl-Z in one line.
     el_set(el, EL_PREP_TERM, 0);
     el_set(el, EL_PREP_TERM, 1);
@@ -403,16 +447,10 @@ static inline int tcs_read_character(EditLine *el, wchar_t *character) {
   char bytes[MB_LEN_MAX];
   size_t count = 0;
   for (;;) {
-    // A paste whose end never comes (a terminal that dropped it) ends after a second of silence.
+    // During a paste, a second of silence is said with a NUL: the text so far is shown, so a paste whose end
+    // is slow to come (or never comes) does not look hung.
     int waited = tcs_wait_for_input(el, *tcs_pasting() ? 1000 : -1, 1);
-    if (waited == 0) {
-      static const char end_of_paste[] = "\033[201~";
-      memcpy(ahead->bytes, end_of_paste, sizeof end_of_paste - 1);
-      ahead->start = 1;
-      ahead->end = (int)sizeof end_of_paste - 1;
-      *character = 0x1B;
-      return 1;
-    }
+    if (waited == 0) return 1;
     if (waited < 0) {
       if (errno == EINTR && tcs_in_search(el)) {
         *character = 0x07;
@@ -422,7 +460,7 @@ static inline int tcs_read_character(EditLine *el, wchar_t *character) {
     }
     // In the background (after `kill -STOP`, `kill -CONT`), what is typed is the shell's: stop, as a read would
     // (SIGTTIN), but here, so that after `fg` the wait above sees SIGCONT and draws the line again.
-    if (tcgetpgrp(STDIN_FILENO) != getpgrp() && tcs_can_be_stopped()) {
+    if (tcs_in_background() && tcs_can_be_stopped()) {
       kill(0, SIGTTIN);
       continue;
     }
@@ -437,7 +475,8 @@ static inline int tcs_read_character(EditLine *el, wchar_t *character) {
       }
       // In the search, the first ESC only ends it; the whole sequence, queued, then reaches the editor, so Left
       // moves the cursor in the line found rather than `[D` being typed.
-      if (!tcs_in_search(el)) ahead->start = 1;
+      // A lone ESC only ends the search: it is not handed out twice (it would make the next key an Alt- key).
+      if (!tcs_in_search(el) || ahead->end == 1) ahead->start = 1;
       *character = 0x1B;
       return 1;
     }
@@ -469,6 +508,13 @@ static inline unsigned char tcs_insert_pasted_text(EditLine *el, int key) {
     int got = el_wgetc(el, &character);
     *tcs_pasting() = 0;
     if (got != 1) return CC_EOF;  // Ctrl-C, or the input ended
+    if (character == 0) {          // silence: show what came so far, and wait on for the rest
+      text[length] = 0;
+      if (length > 0 && el_winsertstr(el, text) != 0) return CC_ERROR;
+      length = 0;
+      el_set(el, EL_REFRESH);
+      continue;
+    }
     if (character == end_marker[matched]) {
       if (end_marker[++matched] == 0) break;
       continue;
@@ -491,6 +537,7 @@ static inline unsigned char tcs_insert_pasted_text(EditLine *el, int key) {
       }
       after_carriage_return = next == L'\r';
       if (next == L'\r') next = L'\n';
+      if (next < 0x20 && next != L'\t' && next != L'\n') continue;  // a NUL would end the text early
       text[length++] = next;
       if (length == sizeof text / sizeof *text - 1) {
         text[length] = 0;

@@ -29,6 +29,9 @@ public final class LineEditor: @unchecked Sendable {
   /// `TWOCS_HISTORY_SIZE=0`: no history file is read or written.
   private let keepsHistoryFile: Bool
   private let historyLimit: Int
+  /// How long a save waits for another session's lock: 2 s, and no more once a wait has failed, until a save
+  /// succeeds again (a session stopped while it holds the lock must not stall every line).
+  private var historyLockPatience: TimeInterval = 2
   /// Statements of this session not yet in the file: each save adds them to what the file holds then.
   private var unsavedStatements: [String] = []
   /// Whether saving the history has failed once already: the user is told once, not after every line.
@@ -62,15 +65,14 @@ public final class LineEditor: @unchecked Sendable {
     if keepsHistoryFile { tcs_history_load(history, historyPath) }
     tcs_el_set_history(editLine, history)
     tcs_el_set_editor(editLine, "emacs")
-    tcs_el_set_signal(editLine, 1)
+    // No libedit signal handlers: they would touch the editor from whatever thread takes the signal. The
+    // handlers 2cs installs (installInterruptHandler) only write to pipes the line reader watches.
+    tcs_el_set_signal(editLine, 0)
     tcs_el_read_interruptibly(editLine)
     tcs_install_terminal_event_handlers()
     tcs_remember_cooked_mode()
     tcs_el_set_client_data(editLine, Unmanaged.passUnretained(self).toOpaque())
     tcs_el_set_prompt(editLine) { editLine in
-      // el_gets has just put libedit's SIGWINCH and SIGCONT handlers in place, which are not safe on the thread
-      // that takes signals: put 2cs's back before the prompt shows (a window is resized while people look at one).
-      tcs_install_terminal_event_handlers()
       guard let editor = LineEditor.editor(of: editLine) else { return nil }
       return editor.promptText
     }
@@ -141,8 +143,12 @@ public final class LineEditor: @unchecked Sendable {
   }
 
   /// Installs the SIGINT handler that makes Ctrl-C interrupt reading or a running command. Ctrl-\ (SIGQUIT)
-  /// does the same, rather than end 2cs with a crash report.
+  /// does the same, rather than end 2cs with a crash report. SIGHUP and SIGTERM cancel likewise and then end 2cs
+  /// (`endingSignal`); Ctrl-Z, `fg` and resizes are handled for the line reader.
   public static func installInterruptHandler() { tcs_install_interrupt_handler() }
+
+  /// SIGHUP or SIGTERM, once one came (0 before): the session ends as at Ctrl-D, its state saved.
+  public static var endingSignal: Int32 { Int32(tcs_ending_signal().pointee) }
 
   /// Whether Ctrl-C was pressed since the last call.
   public static func takeInterrupt() -> Bool { tcs_take_interrupt() != 0 }
@@ -166,12 +172,14 @@ public final class LineEditor: @unchecked Sendable {
     tcs_handle_terminal_events(editLine, 0)
     tcs_set_bracketed_paste(1)
     // Typed into the line as keys, so it must hold no control character (a TAB would complete).
-    if !suggestion.isEmpty { el_push(editLine, suggestion.filter { !$0.isASCII || !$0.isWhitespace || $0 == " " }) }
+    let typed = suggestion.unicodeScalars.filter { $0.properties.generalCategory != .control }
+    if !typed.isEmpty { el_push(editLine, String(String.UnicodeScalarView(typed))) }
     let read = el_gets(editLine, &count)
     tcs_set_bracketed_paste(0)
     let interrupted = tcs_drain_interrupts() != 0
     tcs_end_reading()
     guard let text = read else {
+      if Self.endingSignal != 0 { return .endOfInput }
       // Whatever libedit made of it (the Ctrl-R search ends as at end of input), Ctrl-C ends only this line.
       if interrupted {
         el_reset(editLine)
@@ -186,7 +194,6 @@ public final class LineEditor: @unchecked Sendable {
     return .line(line)
   }
 
-  /// Asks a yes/no question; anything but y or yes (or Ctrl-C, Ctrl-D) is no.
   /// Asks a y/N question: true for y or yes, false for anything else or Ctrl-D, nil for Ctrl-C.
   public func confirm(_ question: String) -> Bool? {
     switch read(prompt: question + " [y/N] ") {
@@ -218,7 +225,10 @@ public final class LineEditor: @unchecked Sendable {
         defer { history_end(merged) }
         tcs_history_set_size(merged, Int32(clamping: historyLimit))
         tcs_history_set_unique(merged, 1)
-        tcs_history_load(merged, historyPath)
+        // A file libedit cannot read (not its format) is not replaced by this session's lines alone.
+        if tcs_history_load(merged, historyPath) < 0 && access(historyPath, F_OK) == 0 {
+          throw HistoryFailure(reason: "\(historyPath) is not a history file 2cs can read; it is left as it is")
+        }
         for statement in unsavedStatements { tcs_history_enter(merged, statement) }
         // Saved after every statement: whole or not at all, but not synced each time.
         try AtomicFile.replace(historyPath, durable: false) { _, temporary in
@@ -241,20 +251,22 @@ public final class LineEditor: @unchecked Sendable {
     let lockPath = historyPath + ".lock"
     let descriptor = FileIO.openOwnerOnly(lockPath, flags: O_RDWR)
     let reason = FileIO.lastError()
-    guard descriptor >= 0 else { throw HistoryLockFailure(reason: "cannot open \(lockPath): \(reason)") }
+    guard descriptor >= 0 else { throw HistoryFailure(reason: "cannot open \(lockPath): \(reason)") }
     defer { close(descriptor) }
-    let deadline = Date().addingTimeInterval(2)
+    let deadline = Date().addingTimeInterval(historyLockPatience)
     while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
       guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
-        throw HistoryLockFailure(reason: "\(lockPath) stays locked by another session")
+        historyLockPatience = 0
+        throw HistoryFailure(reason: "\(lockPath) stays locked by another session")
       }
       usleep(10_000)
     }
+    historyLockPatience = 2
     defer { flock(descriptor, LOCK_UN) }
     try body()
   }
 
-  private struct HistoryLockFailure: Error, CustomStringConvertible {
+  private struct HistoryFailure: Error, CustomStringConvertible {
     var reason: String
     var description: String { reason }
   }
@@ -288,8 +300,8 @@ public final class LineEditor: @unchecked Sendable {
       var answer: wchar_t = 0
       let read = el_wgetc(editLine, &answer)
       writeToTerminal("\n")
-      // An arrow or a paste is no answer: its sequence is not typed into the line either.
-      if answer == 0x1B { tcs_forget_read_ahead() }
+      // An arrow or a paste is no answer; a paste then goes into the line as text, never run as keys.
+      if answer == 0x1B { tcs_settle_escape_sequence() }
       guard read == 1, answer == wchar_t(UInt8(ascii: "y")) || answer == wchar_t(UInt8(ascii: "Y")) else {
         return UInt8(CC_REDISPLAY)
       }
@@ -322,12 +334,13 @@ public final class LineEditor: @unchecked Sendable {
   /// Candidates laid out in columns that fit the terminal.
   static func columns(_ items: [String], width: Int?) -> String {
     let width = width ?? 80
-    let cell = (items.map(\.count).max() ?? 0) + 2
+    // By display cells: a CJK name or an emoji takes two, and no name is cut.
+    let cell = (items.map(\.displayWidth).max() ?? 0) + 2
     let perRow = max(1, width / cell)
     var lines: [String] = []
     for start in stride(from: 0, to: items.count, by: perRow) {
       let row = items[start..<min(items.count, start + perRow)]
-      lines.append(row.map { $0.padding(toLength: cell, withPad: " ", startingAt: 0) }.joined())
+      lines.append(row.map { $0 + String(repeating: " ", count: max(0, cell - $0.displayWidth)) }.joined())
     }
     return lines.map { String($0.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n")
   }

@@ -22,6 +22,14 @@ struct InteractiveSession {
   private var session: Session { runtime.session }
 
   func run() async -> Int32 {
+    var input: (any StatementInput)?
+    let status = await loop(&input)
+    // Lines a failed save kept in memory get one more try.
+    input?.finish()
+    return status
+  }
+
+  private func loop(_ chosenInput: inout (any StatementInput)?) async -> Int32 {
     let environment = ProcessInfo.processInfo.environment
     let color = environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
     let engine = runtime.engine
@@ -44,6 +52,7 @@ struct InteractiveSession {
     } else {
       input = StandardInputLines()
     }
+    chosenInput = input
     LineEditor.installInterruptHandler()
     // One call, so that the banner and the prompt say whether the server is a `2cs sandbox serve`.
     await session.identifyServer()
@@ -74,7 +83,7 @@ struct InteractiveSession {
         if pending.isEmpty {
           say("")
           tour?.leave(say: say)
-          return 0
+          return Self.endingStatus
         }
         pending = ""
         say("")
@@ -104,11 +113,16 @@ struct InteractiveSession {
         // The terminal can no longer be written to: end the session (`run` says why).
         if StandardStreams.outputFailure != nil { return 1 }
         if case .exited(let status) = outcome { return status }
+        // SIGHUP or SIGTERM cancelled the statement: the session ends, its state saved.
+        if LineEditor.endingSignal != 0 { return Self.endingStatus }
         if report(outcome) != 0, let recorded { session.failedStatements.insert(recorded) }
         tour?.statementEnded(statement, outcome: outcome, engine: engine, say: say)
       }
     }
   }
+
+  /// 0 at the end of input; 128 and the signal's number after SIGHUP or SIGTERM, as a shell reports it.
+  static var endingStatus: Int32 { LineEditor.endingSignal == 0 ? 0 : 128 + LineEditor.endingSignal }
 
   /// `2cs[sandbox]> ` (or `local`, `live`), or `2cs[sandbox · 2 held 07:41]> ` while reservations are held.
   private func mainPrompt(color: Bool) -> String {
@@ -138,10 +152,13 @@ protocol StatementInput {
   var showsSuggestions: Bool { get }
   func read(prompt: String, suggestion: String) -> LineEditor.Input
   func remember(_ statement: String)
+  /// The session ends.
+  func finish()
 }
 
 extension LineEditor: StatementInput {
   var showsSuggestions: Bool { true }
+  func finish() { saveHistory() }
 }
 
 /// Lines of stdin, one at a time, without prompts or history.
@@ -154,6 +171,7 @@ struct StandardInputLines: StatementInput {
   }
 
   func remember(_ statement: String) {}
+  func finish() {}
 }
 
 /// A folder's entries for completion, folders ending in `/`, hidden ones left out.

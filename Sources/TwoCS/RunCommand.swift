@@ -65,6 +65,8 @@ struct Run: AsyncParsableCommand {
     }
     await runtime.close()
     try endIfOutputFailed()
+    // A script that SIGHUP or SIGTERM stopped ends as a shell reports it, after its state was saved.
+    if LineEditor.endingSignal != 0 { throw ExitCode(128 + LineEditor.endingSignal) }
     if status != 0 { throw ExitCode(status) }
   }
 
