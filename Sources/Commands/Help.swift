@@ -123,7 +123,10 @@ func helpText(for name: String, among signatures: [Signature]) -> String? {
   case .flow?: return helpFlow(signatures)
   case .syntax?: return HelpTopic.syntaxText + "\n"
   case .errors?: return helpErrors()
-  case nil: return nil
+  case nil:
+    // `help explain`, `help let`: the statements are in the language's one-screen reference.
+    guard Engine.statementKeywords.contains(name) else { return nil }
+    return "\(name) is a statement of the language; help syntax shows them all:\n\n" + HelpTopic.syntaxText + "\n"
   }
 }
 

@@ -133,6 +133,7 @@ public enum HelpTopic: String, CaseIterable, Sendable {
     name?    groups GB | where price.ppm? == null    a field that may be missing
     ops      + - * / %   == != < <= > >=   =~ (regex)   in   has   and or not
     try      try { fail "no" } catch e { print $e.message $e.status }
+    explain  explain groups US | first   what it would send and cost; sends none
     also     return break continue exit; statements end at a newline or ;
     lines    a trailing | or an open ( [ { goes on on the next line
     #        a comment, to the end of the line

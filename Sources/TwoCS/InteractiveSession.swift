@@ -91,8 +91,11 @@ struct InteractiveSession {
         pending = ""
         say("")
       case .line(var line):
-        // In the tour, `skip` alone runs the step's suggestion (the language's `skip` always takes a count).
-        if tour != nil, pending.isEmpty, line.trimmingCharacters(in: .whitespaces) == "skip" {
+        // In the tour, `skip` alone runs the step's suggestion (the language's `skip` always takes a count); so
+        // does `skip` typed after the suggestion left in the line.
+        let typed = line.trimmingCharacters(in: .whitespaces)
+        let skipped = typed == "skip" || typed.hasSuffix("skip") && typed.dropLast(4) == suggestion
+        if tour != nil, pending.isEmpty, skipped {
           line = suggestion
           say("(running: \(suggestion))")
         }

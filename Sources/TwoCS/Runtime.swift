@@ -83,7 +83,9 @@ struct Runtime {
     let client = NumbersClient(
       transport: transportForClient, apiKey: APIKey(key ?? "sandbox"), settings: clientSettings)
     session = Session(
-      connection: connection, client: client, journal: Journal(path: Journal.defaultPath(environment: environment)),
+      connection: connection, client: client,
+      // A sandbox in memory leaves no journal behind: its writes are forgotten with it.
+      journal: Journal(path: sandboxInMemory ? nil : Journal.defaultPath(environment: environment)),
       tracing: tracing)
     if let notice = session.journal.unfinishedWritesNotice() { writeError(notice) }
     session.ceiling.assumeYes = options.yes

@@ -64,7 +64,8 @@ final class Tour: @unchecked Sendable {
       2cs tour: buying a phone number through the 2Chat API, in \(Self.steps.count) steps. This sandbox is \
       in memory: nothing is spent, and it is forgotten when the tour ends.
       Each step puts a command in the line: Enter runs it, or edit it first. Any way that makes the step's call \
-      counts. `skip` runs the suggestion for you; Ctrl-D leaves (2cs tour --step N comes back).
+      counts. `skip` runs the suggestion for you; Ctrl-U clears the line, then Ctrl-D leaves (2cs tour --step N \
+      comes back).
       Each HTTP call shows as a curl command you can run against the live API with TWOCHAT_API_KEY set.
       """)
     for step in Self.steps[..<index] {
@@ -82,7 +83,8 @@ final class Tour: @unchecked Sendable {
   /// The current step's command, after its introduction the first time; nil once the tour is over.
   func nextSuggestion(say: (String) -> Void, inLine: Bool) -> String? {
     guard index < Self.steps.count else { return nil }
-    let step = Self.steps[index]
+    var step = Self.steps[index]
+    if step.done == .savedScript { step.suggestion = "history save " + Self.freeScriptName() }
     if !introduced {
       introduced = true
       say("\n── Step \(index + 1) of \(Self.steps.count): \(step.title) ──\n\(step.idea)")
@@ -109,6 +111,10 @@ final class Tour: @unchecked Sendable {
     case .call(let route): done = made.contains { $0.route == route && $0.succeeded }
     case .savedScript: done = statement.hasPrefix("history save")
     }
+    var next = step.next
+    if step.done == .savedScript, let name = statement.split(separator: " ").dropFirst(2).first {
+      next = next.replacingOccurrences(of: Self.scriptName, with: String(name))
+    }
     guard done else {
       say("That ran, but this step is about its own call: try the command in the line, or type skip.")
       return
@@ -117,7 +123,7 @@ final class Tour: @unchecked Sendable {
       engine[variable: variable] = record
       say("(The tour put that record in $\(variable), for the next steps.)")
     }
-    say(step.next)
+    say(next)
     index += 1
     introduced = false
   }
@@ -126,6 +132,18 @@ final class Tour: @unchecked Sendable {
   func leave(say: (String) -> Void) {
     guard index < Self.steps.count else { return }
     say("The tour stopped at step \(index + 1); 2cs tour --step \(index + 1) starts there again.")
+  }
+
+  /// `my-first-purchase.2cs`, or `my-first-purchase-2.2cs` … when that is taken: saving never replaces a file.
+  private static func freeScriptName() -> String {
+    let stem = String(scriptName.dropLast(".2cs".count))
+    var candidate = scriptName
+    var number = 1
+    while FileManager.default.fileExists(atPath: candidate) {
+      number += 1
+      candidate = "\(stem)-\(number).2cs"
+    }
+    return candidate
   }
 
   private static func firstRecord(of value: Value) -> Value? {
@@ -137,7 +155,7 @@ final class Tour: @unchecked Sendable {
   }
 
   /// What finishes a step.
-  enum Completion {
+  enum Completion: Equatable {
     /// A successful call of this API route, made by any statement.
     case call(Endpoint.Route)
     /// `history save FILE`.
@@ -166,7 +184,7 @@ final class Tour: @unchecked Sendable {
         UK; elsewhere you search by country alone.
         """,
       suggestion: "regions US", done: .call(.regions),
-      next: "Each region has an `id`: `cities` and `groups` take it (region_id=) to narrow a search."),
+      next: "Each region has an `id`: `cities region=` and `groups region_id=` take it to narrow a search."),
     Step(
       title: "Cities",
       idea: """
@@ -181,10 +199,12 @@ final class Tour: @unchecked Sendable {
         A number group is a catalogue: numbers of one kind (local, mobile, toll-free) in one place, at one price. \
         You buy a number from a group, so choosing the group is choosing what you pay and what the number can do.
         """,
-      suggestion: "let g = groups US type=local | first", done: .call(.groups), binds: "g",
+      suggestion: "let g = groups US type=local | where allow_number_selection | first", done: .call(.groups),
+      binds: "g",
       next: """
         $g holds the group (type $g to see it). `price.setup_price` plus `price.monthly_price` is what a number \
-        costs; `allow_number_selection` says whether you may pick it; `features` says what it can do.
+        costs; `allow_number_selection` says whether you may pick it (the next steps do); `features` says what it \
+        can do. The live API may also want a region (region_id=) for US searches.
         """),
     Step(
       title: "Regulatory requirements",
@@ -194,7 +214,8 @@ final class Tour: @unchecked Sendable {
         """,
       suggestion: "requirements $g", done: .call(.requirements),
       next: """
-        An empty list: no documents. Otherwise a number bought stays AWAITING_REGISTRATION until they are given.
+        An empty list means no documents; otherwise a number bought stays AWAITING_REGISTRATION until they are \
+        given. (What each country asks for here is the sandbox's; the live API says what it asks.)
         """),
     Step(
       title: "Available numbers",
@@ -207,8 +228,8 @@ final class Tour: @unchecked Sendable {
     Step(
       title: "Reservations",
       idea: """
-        A reservation holds a number for you for 30 minutes, free, while you decide or gather documents; nobody \
-        else can buy it meanwhile. `cancel` gives it back.
+        A reservation holds a number for you for a while (30 minutes in this sandbox), free, while you decide or \
+        gather documents; nobody else can buy it meanwhile. `cancel` gives it back.
         """,
       suggestion: "let r = available $g | first | reserve", done: .call(.createReservation), binds: "r",
       next: """
@@ -222,8 +243,8 @@ final class Tour: @unchecked Sendable {
         (scripts need --yes), --budget caps the spending, and if an answer is lost it finds out whether the \
         number was bought rather than guess or send it twice.
         """,
-      suggestion: "$r | purchase", done: .call(.purchase),
-      next: "`number` is yours now. It cost nothing: this is a sandbox."),
+      suggestion: "let p = $r | purchase", done: .call(.purchase), binds: "p",
+      next: "$p holds the purchase: `number` is yours now. It cost nothing: this is a sandbox."),
     Step(
       title: "Your numbers",
       idea: """
@@ -238,7 +259,7 @@ final class Tour: @unchecked Sendable {
         Releasing gives a number up: it is PENDING_CANCELLATION for a while, then gone, and it costs nothing more \
         after the month paid for.
         """,
-      suggestion: "numbers | first | release", done: .call(.releaseNumber),
+      suggestion: "release $p.number", done: .call(.releaseNumber),
       next: "Its status is PENDING_CANCELLATION: released."),
     Step(
       title: "Your own script",

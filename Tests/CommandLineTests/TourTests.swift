@@ -49,13 +49,20 @@ struct TourTests {
       #expect(tour.standardError.contains("-H \"X-User-API-Key: $TWOCHAT_API_KEY\""))
       #expect(!tour.standardError.contains("Not yet") && !tour.standardError.contains("That ran, but"))
 
+      // The tour's sandbox is forgotten: no state file, no journal of its writes.
+      #expect(!FileManager.default.fileExists(atPath: home + "/state/2cs/journal.ndjson"))
+      #expect(!FileManager.default.fileExists(atPath: home + "/state/2cs/sandbox.json"))
+
       // The learner's own script, saved at the last step, buys a number in the (persistent) sandbox.
       let script = home + "/" + Tour.scriptName
       let saved = try String(contentsOfFile: script, encoding: .utf8)
-      #expect(saved.contains("$r | purchase") && !saved.contains("history save"), "\(saved)")
+      #expect(saved.contains("let p = $r | purchase") && !saved.contains("history save"), "\(saved)")
       let rerun = try run2cs(["--output", "json", script], home: home, directory: home)
       #expect(rerun.status == 0, "\(rerun.standardError)")
-      #expect(rerun.standardOutput.contains("\"purchased\""), "\(rerun.standardOutput)")
+      // Its `numbers` step lists the number it bought, which its last step releases: that one, no other.
+      #expect(rerun.standardOutput.contains("\"phone_number\""), "\(rerun.standardOutput)")
+      let owned = try run2cs(["--output", "json", "-c", "numbers | get status_text"], home: home)
+      #expect(owned.standardOutput.contains("PENDING_CANCELLATION"), "\(owned.standardOutput)")
     }
   }
 
@@ -112,7 +119,7 @@ struct TourTests {
       #expect(terminal.waitFor("2cs[sandbox]> cities US | first 5"), "\(terminal.recent)")
       terminal.send("\r")
       #expect(terminal.waitFor("Step 3 of 10"), "\(terminal.recent)")
-      #expect(terminal.waitForPrompt("2cs[sandbox]> let g = groups US type=local | first"))
+      #expect(terminal.waitForPrompt("2cs[sandbox]> let g = groups US type=local | where allow_number_selection"))
       terminal.send("\u{15}\u{4}")
       #expect(terminal.waitFor("2cs tour --step 3 starts there again"), "\(terminal.recent)")
       #expect(terminal.exitStatus() == 0)
