@@ -176,7 +176,7 @@ let apiReadCommands: [Command] = [
       input: "a group record (its country and type)", accepts: [.record, .nothing],
       output: "a list of requirement records", resultShape: .fixed(ContractShapes.list(of: .requirements)),
       examples: [
-        Example("requirements US", "US numbers need no documents", result: "[]"),
+        Example("requirements US", "the sandbox's US asks for no documents", result: "[]"),
         Example("requirements DE type=local | count", "documents for a German local number", result: "2"),
       ], flowStep: .requirements,
       apiCalls: [APICall(.didTypes, when: "for a type given by name, once a session"), APICall(.requirements)],

@@ -536,7 +536,7 @@ let apiWriteCommands: [Command] = [
         Every purchase names its number, so that if its answer is lost 2cs can tell whether it went through by \
         looking for that number among yours; it is never sent twice. For a random number 2cs first picks one \
         with `available` (one free read) where the group allows choosing, or else reserves one (a free write, \
-        held 30 minutes) and buys that. A number you chose is first looked up among yours (one read) and \
+        held for a while) and buys that. A number you chose is first looked up among yours (one read) and \
         refused if it is already yours. Outcomes: done; not done, only when certain (never sent, or refused); \
         unknown, an error that says how to find out and counts against the budget. \
         On a live account it asks first (scripts need --yes); --budget caps the spending.
@@ -657,7 +657,7 @@ let apiWriteCommands: [Command] = [
     return try await perform(
       Write(
         label: "release", endpoint: .releaseNumber(uuid: resolved), body: nil, deed: "released \(phone ?? resolved)",
-        nothingDone: "the number is still yours", question: "Release \(phone ?? resolved)? It cannot be undone.",
+        nothingDone: "this request released nothing (numbers shows the number's status)", question: "Release \(phone ?? resolved)? It cannot be undone.",
         number: phone,
         send: { client throws(NumbersAPIError) in Value(json: try await client.releaseNumber(uuid: resolved)) }), call)
   },

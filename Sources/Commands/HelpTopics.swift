@@ -25,8 +25,8 @@ extension FlowStep {
     case .location:
       """
       A number belongs to a place. Regions are states or provinces (US, CA and GB
-      have them) and cities narrow a search; both are optional: a search needs
-      only a country.
+      have them) and cities narrow a search; both are optional in the sandbox,
+      but the live API may want a region for US searches.
       """
     case .search:
       """
