@@ -214,21 +214,24 @@ static inline int tcs_open_signal_pipe(int *ends) {
   return 0;
 }
 
-// Puts 2cs's SIGCONT and SIGWINCH handlers in place, again if need be: el_gets puts libedit's in place each
-// time it starts, and those redraw and resize the editor from whatever thread takes the signal (the main
-// thread, while the reader runs on another), which freed the editor's buffers under the reader.
+// Puts `handler` in place for `signal_number`. Nothing waits for EINTR: other system calls carry on.
+static inline int tcs_handle_signal(int signal_number, void (*handler)(int)) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = handler;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  return sigaction(signal_number, &action, NULL);
+}
+
+// Puts 2cs's SIGCONT and SIGWINCH handlers in place. Not libedit's: those redraw and resize the editor from
+// whatever thread takes the signal (the main thread, while the reader runs on another), which once freed the
+// editor's buffers under the reader.
 static inline int tcs_install_terminal_event_handlers(void) {
   if (tcs_open_signal_pipe(tcs_terminal_event_pipe()) != 0) return -1;
   int signals[2] = {SIGCONT, SIGWINCH};
   for (int i = 0; i < 2; i++) {
-    struct sigaction current;
-    if (sigaction(signals[i], NULL, &current) == 0 && current.sa_handler == tcs_on_terminal_event) continue;
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = tcs_on_terminal_event;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    if (sigaction(signals[i], &action, NULL) != 0) return -1;
+    if (tcs_handle_signal(signals[i], tcs_on_terminal_event) != 0) return -1;
   }
   return 0;
 }
@@ -236,23 +239,11 @@ static inline int tcs_install_terminal_event_handlers(void) {
 static inline int tcs_install_interrupt_handler(void) {
   if (tcs_open_signal_pipe(tcs_interrupt_pipe()) != 0) return -1;
   if (tcs_install_terminal_event_handlers() != 0) return -1;
-  struct sigaction suspend_action;
-  memset(&suspend_action, 0, sizeof suspend_action);
-  suspend_action.sa_handler = tcs_on_suspend;
-  sigemptyset(&suspend_action.sa_mask);
-  suspend_action.sa_flags = SA_RESTART;
-  if (sigaction(SIGTSTP, &suspend_action, NULL) != 0) return -1;
-  struct sigaction action;
-  memset(&action, 0, sizeof action);
-  action.sa_handler = tcs_on_interrupt;
-  sigemptyset(&action.sa_mask);
-  // Nothing waits for EINTR: other system calls carry on.
-  action.sa_flags = SA_RESTART;
-  if (sigaction(SIGINT, &action, NULL) != 0) return -1;
-  if (sigaction(SIGQUIT, &action, NULL) != 0) return -1;
-  action.sa_handler = tcs_on_end;
-  if (sigaction(SIGHUP, &action, NULL) != 0) return -1;
-  if (sigaction(SIGTERM, &action, NULL) != 0) return -1;
+  if (tcs_handle_signal(SIGTSTP, tcs_on_suspend) != 0) return -1;
+  if (tcs_handle_signal(SIGINT, tcs_on_interrupt) != 0) return -1;
+  if (tcs_handle_signal(SIGQUIT, tcs_on_interrupt) != 0) return -1;
+  if (tcs_handle_signal(SIGHUP, tcs_on_end) != 0) return -1;
+  if (tcs_handle_signal(SIGTERM, tcs_on_end) != 0) return -1;
   // A parent may have started 2cs with SIGINT blocked (the mask is inherited): let at least this thread
   // take it, or Ctrl-C would stay pending and never reach the handler.
   sigset_t interrupt;

@@ -657,7 +657,8 @@ let apiWriteCommands: [Command] = [
     return try await perform(
       Write(
         label: "release", endpoint: .releaseNumber(uuid: resolved), body: nil, deed: "released \(phone ?? resolved)",
-        nothingDone: "this request released nothing (numbers shows the number's status)", question: "Release \(phone ?? resolved)? It cannot be undone.",
+        nothingDone: "this request released nothing (numbers shows the number's status)",
+        question: "Release \(phone ?? resolved)? It cannot be undone.",
         number: phone,
         send: { client throws(NumbersAPIError) in Value(json: try await client.releaseNumber(uuid: resolved)) }), call)
   },

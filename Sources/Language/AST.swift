@@ -273,3 +273,18 @@ extension Expression {
     }
   }
 }
+
+extension Statement {
+  /// The statement lists nested in this one: a def's body, each branch of an `if`, a loop's body, a `try` and its
+  /// `catch`; for walks that look inside (not into blocks, which are values).
+  var nestedStatementLists: [[Statement]] {
+    switch self {
+    case .definition(let definition): [definition.body.statements]
+    case .conditional(let conditional):
+      conditional.branches.map(\.body.statements) + (conditional.otherwise.map { [$0.statements] } ?? [])
+    case .loop(let loop): [loop.body.statements]
+    case .attempt(let attempt): [attempt.body.statements, attempt.handler.statements]
+    default: []
+    }
+  }
+}

@@ -66,24 +66,15 @@ struct Checker {
 
   private mutating func collectDefinitions(_ statements: [Statement]) {
     for statement in statements {
-      switch statement {
-      case .definition(let definition):
+      if case .definition(let definition) = statement {
         if engine.registry[definition.name] != nil {
           diagnostics.append(Diagnostics.redefinedBuiltin(definition.name, at: definition.nameRange))
         }
         definitions[definition.name] =
           UserCommand(definition: definition, scope: Scope(parent: nil), source: source)
           .signature
-        collectDefinitions(definition.body.statements)
-      case .conditional(let conditional):
-        for branch in conditional.branches { collectDefinitions(branch.body.statements) }
-        if let otherwise = conditional.otherwise { collectDefinitions(otherwise.statements) }
-      case .loop(let loop): collectDefinitions(loop.body.statements)
-      case .attempt(let attempt):
-        collectDefinitions(attempt.body.statements)
-        collectDefinitions(attempt.handler.statements)
-      default: break
       }
+      for nested in statement.nestedStatementLists { collectDefinitions(nested) }
     }
   }
 

@@ -59,19 +59,8 @@ struct Explainer {
 
   private mutating func collectDefinitions(_ statements: [Statement]) {
     for statement in statements {
-      switch statement {
-      case .definition(let definition):
-        definitions[definition.name] = definition
-        collectDefinitions(definition.body.statements)
-      case .conditional(let conditional):
-        for branch in conditional.branches { collectDefinitions(branch.body.statements) }
-        if let otherwise = conditional.otherwise { collectDefinitions(otherwise.statements) }
-      case .loop(let loop): collectDefinitions(loop.body.statements)
-      case .attempt(let attempt):
-        collectDefinitions(attempt.body.statements)
-        collectDefinitions(attempt.handler.statements)
-      default: break
-      }
+      if case .definition(let definition) = statement { definitions[definition.name] = definition }
+      for nested in statement.nestedStatementLists { collectDefinitions(nested) }
     }
   }
 

@@ -43,6 +43,14 @@ struct TerminalHabitsTests {
     return terminal
   }
 
+  /// Ctrl-D ends 2cs, then `exit` the shell it ran in.
+  func leave(_ shell: PseudoTerminal, sourceLocation: SourceLocation = #_sourceLocation) {
+    shell.send(Self.controlD)
+    #expect(shell.waitForPrompt("shell$ "), "\(shell.recent)", sourceLocation: sourceLocation)
+    shell.send("exit\r")
+    #expect(shell.exitStatus() != nil, sourceLocation: sourceLocation)
+  }
+
   @Test func ctrlCInTheHistorySearchCancelsOnlyTheSearch() async throws {
     try await withTemporaryFolder { home in
       let terminal = try session(home: home)
@@ -103,10 +111,7 @@ struct TerminalHabitsTests {
       terminal.send(" way\r")
       #expect(terminal.waitFor("half way\n"), "the line was lost: \(terminal.recent)")
       #expect(terminal.waitForPrompt(Self.prompt))
-      terminal.send(Self.controlD)
-      #expect(terminal.waitForPrompt("shell$ "), "\(terminal.recent)")
-      terminal.send("exit\r")
-      #expect(terminal.exitStatus() != nil)
+      leave(terminal)
     }
   }
 
@@ -130,10 +135,7 @@ struct TerminalHabitsTests {
       #expect(terminal.waitFor("aXb\n"), "keys after the second fg: \(terminal.recent)")
       #expect(!terminal.output.contains("^[[D"), "\(terminal.output)")
       #expect(terminal.waitForPrompt(Self.prompt))
-      terminal.send(Self.controlD)
-      #expect(terminal.waitForPrompt("shell$ "))
-      terminal.send("exit\r")
-      #expect(terminal.exitStatus() != nil)
+      leave(terminal)
     }
   }
 
@@ -166,10 +168,7 @@ struct TerminalHabitsTests {
       terminal.send(" way $kept\r")
       #expect(terminal.waitFor("half way 5\n"), "the session was lost: \(terminal.recent)")
       #expect(terminal.waitForPrompt(Self.prompt))
-      terminal.send(Self.controlD)
-      #expect(terminal.waitForPrompt("shell$ "))
-      terminal.send("exit\r")
-      #expect(terminal.exitStatus() != nil)
+      leave(terminal)
     }
   }
 
@@ -299,10 +298,7 @@ struct TerminalHabitsTests {
       // The prompt (stderr) may come before the answer, which passes through `cat`: wait for both.
       #expect(terminal.waitFor("42\n"), "no answer before the end of input: \(terminal.recent)")
       #expect(terminal.waitUntil { $0.components(separatedBy: Self.prompt).count == 3 }, "\(terminal.recent)")
-      terminal.send(Self.controlD)
-      #expect(terminal.waitForPrompt("shell$ "), "\(terminal.recent)")
-      terminal.send("exit\r")
-      #expect(terminal.exitStatus() != nil)
+      leave(terminal)
     }
   }
 
@@ -314,10 +310,7 @@ struct TerminalHabitsTests {
       usleep(500_000)
       terminal.send("print (40 + 2)\r")
       #expect(terminal.waitFor("42\n"), "no answer before the end of input: \(terminal.recent)")
-      terminal.send(Self.controlD)
-      #expect(terminal.waitForPrompt("shell$ "), "\(terminal.recent)")
-      terminal.send("exit\r")
-      #expect(terminal.exitStatus() != nil)
+      leave(terminal)
     }
   }
 

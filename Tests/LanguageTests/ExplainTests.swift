@@ -59,16 +59,8 @@ struct ExplainTests {
     let (actual, requests) = try await ExplainGolden.output(of: name)
     #expect(requests.isEmpty, "explain sent requests:\n\(requests)")
     let expected = ExplainGolden.folder.appendingPathComponent(name + ".out")
-    if ProcessInfo.processInfo.environment["GOLDEN_RECORD"] != nil {
-      try actual.write(to: expected, atomically: true, encoding: .utf8)
-      return
-    }
-    let wanted =
-      (try? String(contentsOf: expected, encoding: .utf8)) ?? "(no \(name).out yet: run with GOLDEN_RECORD=1)\n"
-    if actual != wanted {
-      Issue.record(
-        "\(name).out differs (GOLDEN_RECORD=1 re-records it):\n\(lineDiff(expected: wanted, actual: actual))")
-    }
+    // Not #expect(actual == wanted): that prints both texts whole before the message.
+    if let mismatch = try goldenMismatch(actual, expected: expected, name: name) { Issue.record("\(mismatch)") }
   }
 
   /// The counter the golden cases read counts: the card's example run for real sends its requests.

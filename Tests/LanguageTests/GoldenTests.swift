@@ -34,16 +34,7 @@ struct GoldenTests {
     let harness = try LanguageHarness(journal: folder + "/journal.ndjson")
     harness.engine.workingDirectory = folder
     let actual = await harness.run(source, name: name + ".2cs") + "\n"
-    if ProcessInfo.processInfo.environment["GOLDEN_RECORD"] != nil {
-      try actual.write(to: expected, atomically: true, encoding: .utf8)
-      return
-    }
-    let wanted =
-      (try? String(contentsOf: expected, encoding: .utf8)) ?? "(no \(name).out yet: run with GOLDEN_RECORD=1)\n"
     // Not #expect(actual == wanted): that prints both texts whole before the message.
-    if actual != wanted {
-      Issue.record(
-        "\(name).out differs (GOLDEN_RECORD=1 re-records it):\n\(lineDiff(expected: wanted, actual: actual))")
-    }
+    if let mismatch = try goldenMismatch(actual, expected: expected, name: name) { Issue.record("\(mismatch)") }
   }
 }

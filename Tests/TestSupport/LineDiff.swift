@@ -1,3 +1,5 @@
+import Foundation
+
 // A line diff for failure messages: which lines of the expected text are missing from the actual one, which
 // are new, with line numbers and a little context, the way `diff -u` shows them.
 
@@ -126,4 +128,17 @@ struct LineEdit: Equatable {
     }
     return edits
   }
+}
+
+/// A golden file's check: with `GOLDEN_RECORD` set, `actual` is written to `expected` and nil comes back;
+/// otherwise nil when the file holds `actual`, else the failure message with the line diff.
+public func goldenMismatch(_ actual: String, expected: URL, name: String) throws -> String? {
+  if ProcessInfo.processInfo.environment["GOLDEN_RECORD"] != nil {
+    try actual.write(to: expected, atomically: true, encoding: .utf8)
+    return nil
+  }
+  let wanted =
+    (try? String(contentsOf: expected, encoding: .utf8)) ?? "(no \(name).out yet: run with GOLDEN_RECORD=1)\n"
+  guard actual != wanted else { return nil }
+  return "\(name).out differs (GOLDEN_RECORD=1 re-records it):\n\(lineDiff(expected: wanted, actual: actual))"
 }
