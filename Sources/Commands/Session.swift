@@ -287,6 +287,7 @@ public final class Tracing: Sendable {
   private let enabled: Mutex<Bool>
   private let write: @Sendable (String) -> Void
   private let observers = Mutex<[@Sendable (TraceRecord) -> Void]>([])
+  private let exchanges = Mutex(0)
 
   public init(enabled: Bool, write: @escaping @Sendable (String) -> Void) {
     self.enabled = Mutex(enabled)
@@ -298,6 +299,13 @@ public final class Tracing: Sendable {
     set { enabled.withLock { $0 = newValue } }
   }
 
+  /// With tracing on, the number of API calls made: each costs a credit (`--trace` ends with it).
+  public func writeCallCount() {
+    guard isEnabled else { return }
+    let count = exchanges.withLock { $0 }
+    write("\(count) API call\(count == 1 ? "" : "s") (\(count) credit\(count == 1 ? "" : "s")) in all")
+  }
+
   /// Calls `observer` with every exchange, whether tracing is on or not (`2cs tour` learns what a step did).
   public func observe(_ observer: @escaping @Sendable (TraceRecord) -> Void) {
     observers.withLock { $0.append(observer) }
@@ -306,6 +314,7 @@ public final class Tracing: Sendable {
   /// For `ClientSettings.trace`.
   public var hook: @Sendable (TraceRecord) -> Void {
     { [self] record in
+      exchanges.withLock { $0 += 1 }
       if isEnabled { write(record.line) }
       for observer in observers.withLock({ $0 }) { observer(record) }
     }

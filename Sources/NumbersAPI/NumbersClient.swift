@@ -52,13 +52,15 @@ public struct OwnedNumbersPage: Sendable, Equatable {
 }
 
 /// A client for the 2Chat Numbers API. Every method is one documented call
-/// (`ownedNumbers()` one per page); results keep every field the server sent.
+/// (`ownedNumbers()` one per page); results keep every field the server sent. The catalog's regions, cities
+/// and DID types do not change within a session: each is asked once per client.
 public struct NumbersClient: Sendable {
   public let transport: any Transport
   public let settings: ClientSettings
   private let apiKey: APIKey
   private let limiter: RateLimiter?
   private let answers = ServerAnswers()
+  private let catalog = CatalogCache()
 
   public init(transport: any Transport, apiKey: APIKey, settings: ClientSettings = ClientSettings()) {
     self.transport = transport
@@ -77,15 +79,15 @@ public struct NumbersClient: Sendable {
   // MARK: The purchase flow
 
   public func regions(country: String) async throws(NumbersAPIError) -> [JSONValue] {
-    try await list(.regions, from: .regions, query: [(.country, country)])
+    try await catalogList(.regions, from: .regions, query: [(.country, country)])
   }
 
   public func cities(country: String, regionID: Int? = nil) async throws(NumbersAPIError) -> [JSONValue] {
-    try await list(.cities, from: .cities, query: [(.country, country), (.region, regionID.map(String.init))])
+    try await catalogList(.cities, from: .cities, query: [(.country, country), (.region, regionID.map(String.init))])
   }
 
   public func didTypes() async throws(NumbersAPIError) -> [JSONValue] {
-    try await list(.didTypes, from: .didTypes)
+    try await catalogList(.didTypes, from: .didTypes)
   }
 
   public func groups(_ query: GroupQuery) async throws(NumbersAPIError) -> [JSONValue] {
@@ -195,6 +197,16 @@ public struct NumbersClient: Sendable {
     body[PurchaseBodyField.groupID] = .string(groupID)
     if let number { body[PurchaseBodyField.number] = .string(number) }
     return body
+  }
+
+  /// A list of the catalog, asked once per client for each request (its path and query).
+  private func catalogList(_ name: DataField, from endpoint: Endpoint, query: [(QueryParameter, String?)] = [])
+    async throws(NumbersAPIError) -> [JSONValue]
+  {
+    let key = makeRequest(endpoint, query: query, body: nil).head.path ?? endpoint.name
+    return try await catalog.list(for: key) { () async throws(NumbersAPIError) in
+      try await list(name, from: endpoint, query: query)
+    }
   }
 
   private func list(_ name: DataField, from endpoint: Endpoint, query: [(QueryParameter, String?)] = [])

@@ -195,6 +195,7 @@ struct Runtime {
 
   /// Writes what is left to disk and closes connections.
   func close() async {
+    session.tracing.writeCallCount()
     if let sandbox { try? await sandbox.flush() }
     if let transport {
       // A request the user gave up on may still be waiting: do not keep them waiting at exit too.

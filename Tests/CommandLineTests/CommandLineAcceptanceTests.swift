@@ -24,6 +24,18 @@ struct CommandLineAcceptanceTests {
     }
   }
 
+  /// Each API call costs a credit: the catalog is asked once a session, and `--trace` ends with the count.
+  @Test func traceCountsTheCallsAndTheCatalogIsAskedOnce() async throws {
+    try await withTemporaryFolder { home in
+      let result = try run2cs(
+        ["--trace", "-c", "regions US | count; regions US | count; did-types | count; did-types | count"], home: home)
+      #expect(result.status == 0, "\(result.standardError)")
+      let curls = result.standardError.split(separator: "\n").filter { $0.contains("curl ") }
+      #expect(curls.count == 2, "\(result.standardError)")
+      #expect(result.standardError.hasSuffix("2 API calls (2 credits) in all\n"), "\(result.standardError)")
+    }
+  }
+
   @Test func versionIsPrintedBeforeAnythingElseRuns() async throws {
     try await withTemporaryFolder { home in
       for arguments in [["--version"], ["run", "--version"]] {

@@ -167,3 +167,27 @@ struct ClientTests {
     #expect(percentDecoded("%zz") == nil)
   }
 }
+
+/// Every call costs an API credit: the catalog's lists, which do not change within a session, are asked once.
+@Suite("Catalog asked once per session")
+struct CatalogOnceTests {
+  @Test func regionsCitiesAndDIDTypesAreAskedOncePerRequest() async throws {
+    let server = CannedServer(
+      status: 200, body: #"{"success": true, "regions": [], "cities": [], "did_types": [], "numbers": []}"#)
+    let session = client(server)
+    for _ in 0..<3 {
+      _ = try await session.regions(country: "US")
+      _ = try await session.cities(country: "US")
+      _ = try await session.cities(country: "US", regionID: 1)
+      _ = try await session.didTypes()
+    }
+    let paths = server.requests.withLock { $0.compactMap(\.head.path) }
+    #expect(paths.count == 4, "\(paths)")
+    #expect(Set(paths).count == 4, "the same request was sent twice: \(paths)")
+    // A failed answer is not kept: the next ask sends again.
+    let failing = CannedServer(status: 500, body: "")
+    let failingClient = client(failing)
+    for _ in 0..<2 { _ = try? await failingClient.regions(country: "GB") }
+    #expect(failing.requests.withLock { $0.count } >= 2)
+  }
+}

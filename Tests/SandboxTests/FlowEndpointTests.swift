@@ -204,9 +204,10 @@ struct FlowEndpointTests {
     var settings = ClientSettings.testing
     settings.retry = .never
     try await withClient(via, configuration: configuration, settings: settings) { client, _ in
-      _ = try await client.didTypes()
-      _ = try await client.didTypes()
-      let limited = await apiError { () async throws(NumbersAPIError) in try await client.didTypes() }
+      // Reservations, which a client asks anew each time (the catalog's lists it keeps for the session).
+      _ = try await client.reservations()
+      _ = try await client.reservations()
+      let limited = await apiError { () async throws(NumbersAPIError) in try await client.reservations() }
       guard case .server(429, let message, let retryAfter) = limited?.kind else {
         Issue.record("expected 429, got \(String(describing: limited))")
         return
