@@ -306,15 +306,16 @@ static inline int tcs_in_search(EditLine *el) {
   return direction && (newline[4] == L':' || newline[4] == L'?');
 }
 
-// Whether the terminal is asked for bracketed paste while a line is read (see tcs_set_bracketed_paste).
-static inline int *tcs_bracketed_paste_descriptor(void) {
+// Where 2cs writes its own escape sequences (bracketed paste on and off, the redraw after `fg`): the stream
+// the editor draws on, or -1 when the terminal takes none (TERM=dumb).
+static inline int *tcs_escape_output(void) {
   static int descriptor = -1;
   return &descriptor;
 }
 
 // Turns the terminal's bracketed paste mode on or off, on the stream the editor draws on (-1: never).
 static inline void tcs_set_bracketed_paste(int on) {
-  int descriptor = *tcs_bracketed_paste_descriptor();
+  int descriptor = *tcs_escape_output();
   if (descriptor < 0) return;
   const char *sequence = on ? "\033[?2004h" : "\033[?2004l";
   (void)!write(descriptor, sequence, strlen(sequence));
@@ -346,7 +347,7 @@ static inline void tcs_handle_terminal_events(EditLine *el, int reading) {
     el_set(el, EL_PREP_TERM, 1);
     tcs_set_bracketed_paste(1);
     // From the start of the row the cursor is on, which may still hold the line (no shell printed anything).
-    if (*tcs_bracketed_paste_descriptor() >= 0) (void)!write(*tcs_bracketed_paste_descriptor(), "\r\033[K", 4);
+    if (*tcs_escape_output() >= 0) (void)!write(*tcs_escape_output(), "\r\033[K", 4);
     el_set(el, EL_REFRESH);
   }
 }
@@ -549,8 +550,8 @@ static inline int tcs_el_bind_bracketed_paste(EditLine *el) {
 
 static inline int tcs_el_read_interruptibly(EditLine *el) { return el_set(el, EL_GETCFN, tcs_read_character); }
 
-// Some thread must take SIGINT for the handler to run: the reading thread may
-// be a pool thread that blocks signals, so unblock SIGINT on it while it reads.
+// The reading thread may be a pool thread that blocks signals. It unblocks Ctrl-C's (so a parent that started
+// 2cs with them blocked cannot keep them from the handler) while it reads.
 static inline sigset_t *tcs_saved_mask(void) {
   static sigset_t saved;
   return &saved;

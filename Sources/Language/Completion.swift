@@ -42,15 +42,7 @@ extension Engine {
 
     if word.hasPrefix("$") { return offer(variableCandidates(word)) }
 
-    var words = Self.stageWords(String(decoding: bytes[..<wordStart], as: UTF8.self))
-    // `explain …` is followed by a statement.
-    if words.first == "explain" { words.removeFirst() }
-    // `let x = …` and `for x in …` are followed by a pipeline.
-    if words.count >= 3, words[0] == "let" && words[2] == "=" || words[0] == "for" && words[2] == "in" {
-      words.removeFirst(3)
-    } else if let first = words.first, ["if", "return"].contains(first) {
-      words.removeFirst()
-    }
+    let words = Self.pipelineWords(Self.stageWords(String(decoding: bytes[..<wordStart], as: UTF8.self)))
     guard let commandName = words.first else {
       let atStatementStart = Self.atStatementStart(before: String(decoding: bytes[..<wordStart], as: UTF8.self))
       return offer(commandNames + (atStatementStart ? Self.statementKeywords : []))
@@ -115,14 +107,30 @@ extension Engine {
       $0.hasPrefix(typed) && !(quote == "'" && $0.contains("'"))
     }
     // In double quotes `$` starts a variable and `\` an escape: the path's own are escaped.
-    let written = { (path: String) in
-      quote == "'"
-        ? path
-        : path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-          .replacingOccurrences(of: "$", with: "\\$")
+    let candidates = paths.map { path in
+      String(quote) + (quote == "'" ? path : Self.escapedForDoubleQuotes(path))
+        + (path.hasSuffix("/") ? "" : String(quote))
     }
-    let candidates = paths.map { path in String(quote) + written(path) + (path.hasSuffix("/") ? "" : String(quote)) }
     return Completion(start: offset, candidates: candidates.sorted())
+  }
+
+  /// A statement's words from where its pipeline starts: without `explain`, `let x =`, `for x in`, `if`, `return`.
+  private static func pipelineWords(_ words: [String]) -> [String] {
+    var words = words[...]
+    if words.first == "explain" { words = words.dropFirst() }
+    let lead = Array(words.prefix(3))
+    if lead.count == 3, lead[0] == "let" && lead[2] == "=" || lead[0] == "for" && lead[2] == "in" {
+      words = words.dropFirst(3)
+    } else if let first = words.first, ["if", "return"].contains(first) {
+      words = words.dropFirst()
+    }
+    return Array(words)
+  }
+
+  /// Text as it can stand inside double quotes: `\`, `"` and `$` (which starts a variable) escaped.
+  private static func escapedForDoubleQuotes(_ text: String) -> String {
+    text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+      .replacingOccurrences(of: "$", with: "\\$")
   }
 
   /// A path as the language reads it back: as it is when it is one plain word, else in double quotes, or single
@@ -135,9 +143,7 @@ extension Engine {
     let close = path.hasSuffix("/") ? "" : "\""
     guard path.contains("$") || path.contains("\"") || path.contains("\\") else { return "\"" + path + close }
     if !path.contains("'") { return "'" + path + (close.isEmpty ? "" : "'") }
-    let escaped = path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-      .replacingOccurrences(of: "$", with: "\\$")
-    return "\"" + escaped + close
+    return "\"" + escapedForDoubleQuotes(path) + close
   }
 
   /// For a command that reads fields of what is piped in (`where`, `get`, `select`, `sort-by`, …): the field
@@ -156,10 +162,7 @@ extension Engine {
     if let start = upstream.lastIndex(where: { ";{\n".contains($0) }) {
       upstream = String(upstream[upstream.index(after: start)...])
     }
-    let words = upstream.split(separator: " ", omittingEmptySubsequences: true)
-    if words.count >= 3, words[0] == "let" && words[2] == "=" || words[0] == "for" && words[2] == "in" {
-      upstream = words.dropFirst(3).joined(separator: " ")
-    }
+    upstream = Self.pipelineWords(upstream.split(separator: " ").map(String.init)).joined(separator: " ")
     let source = SourceFile(name: "<completion>", text: upstream)
     let statements = Parser.parse(source) { _ in [] }.statements
     var checker = Checker(engine: self, source: source, known: globals, moreCodeMayFollow: true)

@@ -85,7 +85,7 @@ public final class LineEditor: @unchecked Sendable {
     // The terminal marks pasted text (not on `TERM=dumb`), which goes into the line as it is.
     tcs_el_bind_bracketed_paste(editLine)
     if ProcessInfo.processInfo.environment["TERM"].map({ $0 != "dumb" }) ?? false {
-      tcs_bracketed_paste_descriptor().pointee = terminalDescriptor
+      tcs_escape_output().pointee = terminalDescriptor
     }
     // The user's own bindings (`~/.editrc`, or `$EDITRC`) come last, so they win.
     el_source(editLine, nil)

@@ -111,6 +111,7 @@ struct CompletionTests {
     Case(line: "groups US | sort-by pr", expected: ["prefix", "price"]),
     Case(line: "groups US | sort-by price.mo", expected: ["price.monthly_price"]),
     Case(line: "groups US | where allow", expected: ["allow_number_selection"]),
+    Case(line: "explain groups US | where allow", expected: ["allow_number_selection"]),
     Case(
       line: "groups GB | where ", expected: ["id", "prefix", "price", "location", "allow_number_selection"],
       exact: false),
