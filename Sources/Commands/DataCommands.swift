@@ -107,7 +107,7 @@ private let field = Parameter("field", .fieldPath, positional: true, summary: "a
 
 let dataCommands: [Command] = [
   Command(
-    Signature(
+    streaming: Signature(
       name: "first", category: .data, summary: "The first item; with n, a list of the first n.", parameters: [n],
       input: "a list", accepts: listOrNothing, output: "an item, or a list with n", resultShape: DataShapes.itemOrList,
       examples: [
@@ -115,10 +115,15 @@ let dataCommands: [Command] = [
         Example("[3, 1, 2] | first 2", "", result: "[3, 1]"),
       ])
   ) { call in
+    if let stream = call.stream {
+      if call.given("n") { return .stream(stream.prefix(try count(call))) }
+      guard let first = try await stream.next() else { throw CommandError("first: the list is empty") }
+      return .value(first)
+    }
     let items = try inputList(call)
-    if call.given("n") { return .list(Array(items.prefix(try count(call)))) }
+    if call.given("n") { return .value(.list(Array(items.prefix(try count(call))))) }
     guard let first = items.first else { throw CommandError("first: the list is empty") }
-    return first
+    return .value(first)
   },
   Command(
     Signature(
@@ -132,21 +137,27 @@ let dataCommands: [Command] = [
     return last
   },
   Command(
-    Signature(
+    streaming: Signature(
       name: "skip", category: .data, summary: "The list without its first n items.",
       parameters: [Parameter("n", .integer, positional: true, required: true, summary: "how many to skip")],
       input: "a list", accepts: listOrNothing, output: "a list", resultShape: .sameList,
       examples: [Example("[1, 2, 3] | skip 1", "", result: "[2, 3]")])
-  ) { call in .list(Array(try inputList(call).dropFirst(try count(call)))) },
+  ) { call in
+    if let stream = call.stream { return .stream(stream.dropFirst(try count(call))) }
+    return .value(.list(Array(try inputList(call).dropFirst(try count(call)))))
+  },
   Command(
-    Signature(
+    streaming: Signature(
       name: "take", category: .data, summary: "The first n items.",
       parameters: [Parameter("n", .integer, positional: true, required: true, summary: "how many to keep")],
       input: "a list", accepts: listOrNothing, output: "a list", resultShape: .sameList,
       examples: [Example("[1, 2, 3] | take 2", "", result: "[1, 2]")])
-  ) { call in .list(Array(try inputList(call).prefix(try count(call)))) },
+  ) { call in
+    if let stream = call.stream { return .stream(stream.prefix(try count(call))) }
+    return .value(.list(Array(try inputList(call).prefix(try count(call)))))
+  },
   Command(
-    Signature(
+    streaming: Signature(
       name: "where", category: .data, summary: "The items for which a condition holds.",
       parameters: [
         Parameter(
@@ -159,25 +170,36 @@ let dataCommands: [Command] = [
         Example("groups US | where price.monthly_price < 1.2 and allow_number_selection | count", "cheap, selectable"),
       ])
   ) { call in
+    if let stream = call.stream {
+      // The condition's fields are checked against the first item, as the others are still to come.
+      var condition: RowExpression?
+      return .stream(
+        stream.filter { item in
+          let ready = try condition ?? call.rowExpression("condition", over: [item])
+          condition = ready
+          return try await ready.holds(for: item)
+        })
+    }
     let items = try inputList(call)
     let condition = try call.rowExpression("condition", over: items)
     var kept: [Value] = []
     for item in items where try await condition.holds(for: item) { kept.append(item) }
-    return .list(kept)
+    return .value(.list(kept))
   },
   Command(
-    Signature(
+    streaming: Signature(
       name: "each", category: .data, summary: "Runs a block for every item ($it) and lists the results.",
       parameters: [Parameter("block", .block, positional: true, required: true, summary: "{ ... } run with $it")],
       input: "a list (or one value)", output: "a list of the block's values", resultShape: .fixed(.list(.unknown)),
       examples: [Example("[1, 2] | each { $it * 10 }", "", result: "[10, 20]")])
   ) { call in
     guard case .block(let block)? = call["block"] else { throw CommandError("each needs a block") }
-    guard case .list(let items) = call.input else { return try await call.call(block, with: call.input) }
+    if let stream = call.stream { return .stream(stream.map { try await call.call(block, with: $0) }) }
+    guard case .list(let items) = call.input else { return .value(try await call.call(block, with: call.input)) }
     var results: [Value] = []
     results.reserveCapacity(items.count)
     for item in items { results.append(try await call.call(block, with: item)) }
-    return .list(results)
+    return .value(.list(results))
   },
   Command(
     Signature(
@@ -249,17 +271,20 @@ let dataCommands: [Command] = [
     }
   },
   Command(
-    Signature(
+    streaming: Signature(
       name: "count", category: .data, summary: "How many items a list has (fields for a record).",
       input: "a list, a record or a string (its characters)", accepts: [.list, .record, .string, .nothing],
       output: "a number",
       resultShape: .fixed(.number), examples: [Example("[1, 2, 3] | count", "", result: "3")])
   ) { call in
+    if let stream = call.stream {
+      return .value(.number(DecimalNumber(significand: try await stream.count(), scale: 0)))
+    }
     switch call.input {
-    case .list(let items): return .int(items.count)
-    case .record, .error: return .int(call.input.fieldNames.count)
-    case .string(let text): return .int(text.count)
-    case .null: return .int(0)
+    case .list(let items): return .value(.int(items.count))
+    case .record, .error: return .value(.int(call.input.fieldNames.count))
+    case .string(let text): return .value(.int(text.count))
+    case .null: return .value(.int(0))
     default: throw CommandError("count takes a list, got \(call.input.summary)")
     }
   },
@@ -338,7 +363,7 @@ let dataCommands: [Command] = [
     return .record(Record(zip(keys, members).map { Record.Field(key: $0, value: .list($1)) }))
   },
   Command(
-    Signature(
+    streaming: Signature(
       name: "range", category: .data, summary: "The whole numbers from a up to, not including, b.",
       parameters: [
         Parameter("from", .integer, positional: true, required: true, summary: "the first number"),
@@ -348,9 +373,7 @@ let dataCommands: [Command] = [
   ) { call in
     let from = call.integer("from") ?? 0
     let to = call.integer("to") ?? 0
-    // In Int128: `to - from` of two Ints can overflow Int.
-    guard Int128(to) - Int128(from) <= 10_000_000 else { throw CommandError("range: at most 10 000 000 numbers") }
-    return .list(from < to ? (from..<to).map(Value.int) : [])
+    return .stream(ValueStream(numbers: from..<max(from, to)))
   },
 ]
 

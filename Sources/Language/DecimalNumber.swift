@@ -121,6 +121,10 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
   // MARK: Arithmetic, each nil on overflow (or division by zero)
 
   public func adding(_ other: DecimalNumber) -> DecimalNumber? {
+    if scale == other.scale {
+      let (sum, overflow) = significand.addingReportingOverflow(other.significand)
+      return overflow ? nil : Self.checked(sum, scale: scale)
+    }
     let scale = max(self.scale, other.scale)
     guard let left = Self.multiply(significand, byPowerOfTen: scale - self.scale),
       let right = Self.multiply(other.significand, byPowerOfTen: scale - other.scale)
@@ -134,6 +138,12 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
   }
 
   public func multiplying(by other: DecimalNumber) -> DecimalNumber? {
+    // Most numbers are small: two that fit in 64 bits have a product that fits in 128, with no overflow to check.
+    if let left = Int64(exactly: significand), let right = Int64(exactly: other.significand),
+      scale + other.scale <= Self.maximumScale
+    {
+      return DecimalNumber(significand: Int128(left) &* Int128(right), scale: scale + other.scale)
+    }
     var left = self
     var right = other
     while true {

@@ -36,6 +36,12 @@ extension Diagnostics {
     Diagnostic(id: "value-too-large", message: "the list would have more than \(limit) items", range: range)
   }
 
+  static func streamTooLong(limit: Int, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      id: "value-too-large", message: "more than \(limit) items to hold in a list", range: range,
+      help: "for, each, where, first, take, skip and count go through a range one item at a time, holding nothing")
+  }
+
   static func blockTooDeep(limit: Int, at range: SourceRange) -> Diagnostic {
     Diagnostic(
       id: "call-too-deep", message: "blocks and commands call each other more than \(limit) deep", range: range,

@@ -39,7 +39,7 @@ final class Interpreter: @unchecked Sendable {
   }
 
   /// A runtime error from the catalogue, placed in this interpreter's source.
-  private func failure(_ diagnostic: Diagnostic) -> RuntimeError { RuntimeError(diagnostic, in: source) }
+  func failure(_ diagnostic: Diagnostic) -> RuntimeError { RuntimeError(diagnostic, in: source) }
 
   // MARK: Statements
 
@@ -60,7 +60,7 @@ final class Interpreter: @unchecked Sendable {
 
   /// Runs a `let` or a lone expression whose value is a plain expression (see `Pipeline.plainExpression`)
   /// without the cost of suspension points; nil for every other statement, which `execute` runs.
-  private func computeWithoutSuspending(_ statement: Statement, in scope: Scope) throws -> Value? {
+  func computeWithoutSuspending(_ statement: Statement, in scope: Scope) throws -> Value? {
     switch statement {
     case .binding(let binding):
       guard let expression = binding.value.plainExpression else { return nil }
@@ -90,23 +90,7 @@ final class Interpreter: @unchecked Sendable {
       if let otherwise = conditional.otherwise { return try await execute(otherwise.statements, in: scope) }
       return .null
     case .loop(let loop):
-      let items: [Value]
-      switch try await run(loop.source, in: scope) {
-      case .null: items = []
-      case .list(let list): items = list
-      case let single: items = [single]
-      }
-      for (position, item) in items.enumerated() {
-        if position % 256 == 0, Task.isCancelled { throw failure(Diagnostics.interrupted(at: loop.range)) }
-        scope.bind(loop.variable, item)
-        do {
-          try await execute(loop.body.statements, in: scope)
-        } catch ControlFlow.breakLoop {
-          break
-        } catch ControlFlow.continueLoop {
-          continue
-        }
-      }
+      try await run(loop, in: scope)
       return .null
     case .definition(let definition):
       try engine.define(
@@ -133,35 +117,132 @@ final class Interpreter: @unchecked Sendable {
     }
   }
 
+  /// A `for` loop. A range is counted through and any other stream pulled item by item, so neither is held whole.
+  private func run(_ loop: Loop, in scope: Scope) async throws {
+    let statements = loop.body.statements
+    // A body of plain statements (see `computeWithoutSuspending`) can neither suspend nor break: it runs each time
+    // without the cost of an asynchronous call.
+    let plain = statements.allSatisfy(Self.isPlain)
+    var slot: Int?
+    var position = 0
+    var compiled: CompiledBody?
+    func plainBody(_ item: Value) throws {
+      if position & 0xFF == 0, Task.isCancelled { throw failure(Diagnostics.interrupted(at: loop.range)) }
+      position += 1
+      if let slot { scope.set(item, at: slot) } else { slot = scope.bind(loop.variable, item) }
+      if let compiled { return try compiled.run() }
+      for statement in statements { _ = try computeWithoutSuspending(statement, in: scope) }
+      compiled = CompiledBody(statements, interpreter: self, scope: scope)
+    }
+    /// Runs the body for one item; false when it breaks out of the loop.
+    func body(_ item: Value) async throws -> Bool {
+      if plain {
+        try plainBody(item)
+        return true
+      }
+      if position & 0xFF == 0, Task.isCancelled { throw failure(Diagnostics.interrupted(at: loop.range)) }
+      position += 1
+      if let slot { scope.set(item, at: slot) } else { slot = scope.bind(loop.variable, item) }
+      do {
+        try await execute(statements, in: scope)
+      } catch ControlFlow.breakLoop {
+        return false
+      } catch ControlFlow.continueLoop {
+      }
+      return true
+    }
+    switch try await runPiped(loop.source, in: scope) {
+    case .stream(let stream):
+      if let numbers = stream.numbers, plain {
+        for number in numbers { try plainBody(.int(number)) }
+      } else if let numbers = stream.numbers {
+        for number in numbers {
+          guard try await body(.int(number)) else { break }
+        }
+      } else {
+        do {
+          while let item = try await stream.next(), try await body(item) {}
+        } catch is CancellationError {
+          throw failure(Diagnostics.interrupted(at: loop.range))
+        }
+      }
+    case .value(.null): return
+    case .value(.list(let items)):
+      for item in items {
+        guard try await body(item) else { break }
+      }
+    case .value(let single): _ = try await body(single)
+    }
+  }
+
+  /// Whether `computeWithoutSuspending` runs the statement.
+  private static func isPlain(_ statement: Statement) -> Bool {
+    switch statement {
+    case .binding(let binding): binding.value.plainExpression != nil
+    case .pipeline(let pipeline): pipeline.plainExpression != nil
+    default: false
+    }
+  }
+
   // MARK: Pipelines and commands
 
   func run(_ pipeline: Pipeline, in scope: Scope, input: Value = .null) async throws -> Value {
-    var value = input
+    try await collected(try await runPiped(pipeline, in: scope, input: input), at: pipeline.range)
+  }
+
+  /// Runs a pipeline whose last stage may hand on a stream, for a consumer that takes one (`for`).
+  private func runPiped(_ pipeline: Pipeline, in scope: Scope, input: Value = .null) async throws -> Piped {
+    var piped = Piped.value(input)
     for (position, stage) in pipeline.stages.enumerated() {
       switch stage {
       case .expression(let expression):
         if position > 0 { throw failure(Diagnostics.valueAfterPipe(at: expression.range)) }
-        value = try await evaluate(expression, in: scope)
+        piped = .value(try await evaluate(expression, in: scope))
       case .command(let call):
-        value = try await invoke(call, input: value, in: scope)
+        piped = try await invoke(call, input: piped, in: scope)
       }
     }
-    return value
+    return piped
   }
 
-  private func invoke(_ call: CommandCall, input: Value, in scope: Scope) async throws -> Value {
+  /// A stream's items in a list, for a stage, a variable or the display that needs them all at once.
+  private func collected(_ piped: Piped, at range: SourceRange) async throws -> Value {
+    switch piped {
+    case .value(let value): return value
+    case .stream(let stream):
+      do {
+        guard let items = try await stream.collected(limit: Diagnostics.maximumListItems) else {
+          throw failure(Diagnostics.streamTooLong(limit: Diagnostics.maximumListItems, at: range))
+        }
+        return .list(items)
+      } catch is CancellationError {
+        throw failure(Diagnostics.interrupted(at: range))
+      }
+    }
+  }
+
+  private func invoke(_ call: CommandCall, input piped: Piped, in scope: Scope) async throws -> Piped {
     if Task.isCancelled { throw failure(Diagnostics.interrupted(at: call.range)) }
     if let command = engine.registry[call.name] {
-      guard command.signature.accepts.contains(ValueKinds(of: input)) else {
+      var stream: ValueStream?
+      let input: Value
+      switch piped {
+      case .stream(let items) where command.runStreaming != nil: (stream, input) = (items, .null)
+      default: input = try await collected(piped, at: call.range)
+      }
+      guard stream != nil || command.signature.accepts.contains(ValueKinds(of: input)) else {
         throw failure(Diagnostics.wrongInput(input, command: command.signature, at: call.nameRange))
       }
-      let invocation = try await bind(call, to: command.signature, input: input, in: scope)
+      let invocation = try await bind(call, to: command.signature, input: input, stream: stream, in: scope)
       do {
-        let result = try await command.run(invocation)
-        if result.nests(deeperThan: Diagnostics.maximumNesting) {
-          throw Diagnostics.resultTooDeep(call.name, limit: Diagnostics.maximumNesting)
+        if let runStreaming = command.runStreaming {
+          let result = try await runStreaming(invocation)
+          if case .value(let value) = result { try checkNesting(of: value, madeBy: call) }
+          return result
         }
-        return result
+        let result = try await command.run(invocation)
+        try checkNesting(of: result, madeBy: call)
+        return .value(result)
       } catch let error as CommandError {
         throw commandFailure(error, call: call, argumentRanges: invocation.argumentRanges)
       } catch let error as RuntimeError {
@@ -174,10 +255,18 @@ final class Interpreter: @unchecked Sendable {
         throw failure(Diagnostics.interrupted(at: call.range))
       }
     }
-    if let user = engine.userCommands[call.name] { return try await invoke(user, call: call, input: input, in: scope) }
+    if let user = engine.userCommands[call.name] {
+      return .value(try await invoke(user, call: call, input: try await collected(piped, at: call.range), in: scope))
+    }
     throw failure(
       Diagnostics.unknownCommand(
         call.name, at: call.nameRange, suggestion: closestMatch(to: call.name, among: engine.commandNames)))
+  }
+
+  private func checkNesting(of result: Value, madeBy call: CommandCall) throws {
+    if result.nests(deeperThan: Diagnostics.maximumNesting) {
+      throw Diagnostics.resultTooDeep(call.name, limit: Diagnostics.maximumNesting)
+    }
   }
 
   private func commandFailure(_ error: CommandError, call: CommandCall, argumentRanges: [String: SourceRange])
@@ -194,7 +283,9 @@ final class Interpreter: @unchecked Sendable {
   }
 
   /// Matches arguments to parameters, evaluates them, and checks their types.
-  private func bind(_ call: CommandCall, to signature: Signature, input: Value, in scope: Scope) async throws
+  private func bind(
+    _ call: CommandCall, to signature: Signature, input: Value, stream: ValueStream?, in scope: Scope
+  ) async throws
     -> Invocation
   {
     var arguments: [String: Value] = [:]
@@ -224,7 +315,7 @@ final class Interpreter: @unchecked Sendable {
     }
     flags = plan.flags
     return Invocation(
-      signature: signature, input: input, arguments: arguments, flags: flags, expressions: expressions,
+      signature: signature, input: input, stream: stream, arguments: arguments, flags: flags, expressions: expressions,
       argumentRanges: ranges, interpreter: self, scope: scope, range: call.range)
   }
 
@@ -300,7 +391,7 @@ final class Interpreter: @unchecked Sendable {
   }
 
   /// Computes an expression that runs no pipeline (`evaluate` sees to that): it never suspends.
-  private func value(of expression: Expression, in scope: Scope) throws -> Value {
+  func value(of expression: Expression, in scope: Scope) throws -> Value {
     switch expression {
     case .literal(let value, _):
       return value
@@ -353,10 +444,29 @@ final class Interpreter: @unchecked Sendable {
     case .unary(let operation, let operand, let range):
       return try apply(operation, try value(of: operand, in: scope), at: range)
     case .binary(let operation, let left, let right, let range):
-      let lhs = try value(of: left, in: scope)
-      if let decided = Self.shortCircuit(operation, lhs) { return decided }
-      return try apply(operation, lhs, try value(of: right, in: scope), at: range)
+      return try combine(operation, try value(of: left, in: scope), at: range) { try value(of: right, in: scope) }
     }
+  }
+
+  /// A binary operation on its left operand's value and, unless that decides it (`and`, `or`), its right one's.
+  func combine(
+    _ operation: BinaryOperator, _ lhs: Value, at range: SourceRange, right: () throws -> Value
+  ) throws -> Value {
+    if let decided = Self.shortCircuit(operation, lhs) { return decided }
+    let rhs = try right()
+    // Arithmetic on two numbers, the commonest case in a loop, without the general dispatch.
+    if case .number(let a) = lhs, case .number(let b) = rhs {
+      let result: DecimalNumber?
+      switch operation {
+      case .add: result = a.adding(b)
+      case .subtract: result = a.subtracting(b)
+      case .multiply: result = a.multiplying(by: b)
+      default: return try apply(operation, lhs, rhs, at: range)
+      }
+      guard let result else { throw failure(Diagnostics.numberOverflow(at: range)) }
+      return .number(result)
+    }
+    return try apply(operation, lhs, rhs, at: range)
   }
 
   /// A list or record just built, refused when it nests deeper than values may (see `Diagnostics.maximumNesting`).
@@ -376,7 +486,7 @@ final class Interpreter: @unchecked Sendable {
     }
   }
 
-  private func apply(_ operation: UnaryOperator, _ value: Value, at range: SourceRange) throws -> Value {
+  func apply(_ operation: UnaryOperator, _ value: Value, at range: SourceRange) throws -> Value {
     switch operation {
     case .not: return .bool(!value.isTruthy)
     case .negate:
@@ -386,7 +496,7 @@ final class Interpreter: @unchecked Sendable {
     }
   }
 
-  private func variable(_ name: String, in scope: Scope, at range: SourceRange) throws -> Value {
+  func variable(_ name: String, in scope: Scope, at range: SourceRange) throws -> Value {
     if let value = scope.lookup(name) { return value }
     if name == "env" { return .record(engine.environmentRecord) }
     let known = scope.visibleNames + ["env"]

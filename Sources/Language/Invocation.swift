@@ -2,8 +2,10 @@
 /// arguments, and what it may ask of the interpreter.
 public struct Invocation: Sendable {
   public let signature: Signature
-  /// The value piped in; `.null` when nothing was.
+  /// The value piped in; `.null` when nothing was, or when a stream was.
   public let input: Value
+  /// The items piped in one at a time, for a command that streams (see `Command.runStreaming`).
+  public let stream: ValueStream?
   /// Arguments by parameter name (never by alias). Variadic parameters hold a list.
   public let arguments: [String: Value]
   public let flags: Set<String>

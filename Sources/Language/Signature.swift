@@ -222,10 +222,31 @@ public struct Example: Sendable {
 public struct Command: Sendable {
   public let signature: Signature
   public let run: @Sendable (Invocation) async throws -> Value
+  /// For a command that takes or makes items one at a time (see `ValueStream`): run instead of `run`, with
+  /// `Invocation.stream` set when a stream is piped in. A command without it gets a stream collected into a list.
+  public let runStreaming: (@Sendable (Invocation) async throws -> Piped)?
 
   public init(_ signature: Signature, run: @escaping @Sendable (Invocation) async throws -> Value) {
     self.signature = signature
     self.run = run
+    runStreaming = nil
+  }
+
+  /// A command that streams. Its `run`, for a caller that needs a value, collects what it makes.
+  public init(streaming signature: Signature, _ streaming: @escaping @Sendable (Invocation) async throws -> Piped) {
+    self.signature = signature
+    runStreaming = streaming
+    run = { call in
+      switch try await streaming(call) {
+      case .value(let value): return value
+      case .stream(let stream):
+        guard let items = try await stream.collected(limit: Diagnostics.maximumListItems) else {
+          let problem = Diagnostics.streamTooLong(limit: Diagnostics.maximumListItems, at: .none)
+          throw CommandError(problem.message, help: problem.help, id: problem.id)
+        }
+        return .list(items)
+      }
+    }
   }
 
   public var name: String { signature.name }
