@@ -120,7 +120,7 @@ def bench_cold(args, report, work):
         runs=50, warmup=5, work=work, shell=False)
     share = ratio(results["2cs"]["median"], results["jq -n 1"]["median"])
     report.section("Cold start: `2cs -c null`", timing_table(results) + [
-        "", f"Commands: `{args.binary} -c null`, `jq -n 1`, `python3 -c 'import requests'` (hyperfine -N, 50 runs)."])
+        "", "Commands: `2cs -c null`, `jq -n 1`, `python3 -c 'import requests'` (hyperfine -N, 50 runs)."])
     report.check("cold start ≤ 0.6 of `jq -n 1`", f"{share:.2f}", share <= 0.6)
 
 
@@ -288,7 +288,8 @@ def bench_completion(args, report, work):
         if line.startswith("completion\t"):
             _, text, median, p99, largest = line.split("\t")
             worst = max(worst, float(p99))
-            lines.append(f"| `{text}` | {median} | {p99} | {largest} |")
+            shown = f"`{text}`".replace("|", "\\|") if text else "(an empty line)"
+            lines.append(f"| {shown} | {median} | {p99} | {largest} |")
     lines += ["", "200 completions of each line, in process (`.build/release/Benchmarks`), reading the disk for paths."]
     report.section("Tab completion", lines)
     report.check("completion p99 < 5 ms", f"{worst / 1000:.2f} ms (worst line)", worst < 5000)
@@ -338,7 +339,7 @@ def machine():
         f" {memory:.0f} GiB",
         f"- {version('swift --version')}", f"- {version('jq --version')}, {version('python3 --version')},"
         f" requests {version(REQUESTS_VERSION)},"
-        f" {version('curl --version')}", f"- {version('hyperfine --version')}, {version('wrk --version')}",
+        f" {version('curl --version')}", f"- {version('hyperfine --version')}, {version('wrk -v || true')}",
     ]
 
 
