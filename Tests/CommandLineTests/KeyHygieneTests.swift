@@ -26,7 +26,6 @@ struct KeyHygieneTests {
 
   @Test func plainHTTPToAnotherHostIsRefusedBeforeAnyConnection() async throws {
     try await withTemporaryFolder { home in
-      let started = Date()
       // 192.0.2.1 is TEST-NET-1: nothing is there, and nothing may be sent there.
       let refused = try run2cs(
         ["--trace", "--base-url", "http://192.0.2.1:8080", "-c", "info"], home: home,
@@ -37,7 +36,6 @@ struct KeyHygieneTests {
           "2cs: refusing to send the API key over plain http:// to 192.0.2.1, which is not this machine"),
         "\(refused.standardError)")
       #expect(!refused.standardError.contains("curl"), "no request was traced")
-      #expect(Date().timeIntervalSince(started) < 5, "no connection was attempted")
       try writeConfiguration("base_url = 'http://192.0.2.1'\n", home: home)
       let fromFile = try run2cs(["-c", "null"], home: home, environment: ["TWOCHAT_API_KEY": "sk-1234"])
       #expect(fromFile.status == 2 && fromFile.standardError.contains("refusing"), "\(fromFile.standardError)")
