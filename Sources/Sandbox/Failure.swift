@@ -30,6 +30,13 @@ struct Failure: Error {
     invalid(Endpoint.Route.pathParameterName, value, expected: expected)
   }
 
+  /// A request body that is not declared as JSON.
+  static func unsupportedMediaType(_ declared: String) -> Failure {
+    let sent = declared.isEmpty ? "no Content-Type" : "Content-Type '\(declared.prefix(100))'"
+    return Failure(
+      status: 415, message: "the request body must be JSON, sent as Content-Type: application/json (got \(sent))")
+  }
+
   /// A parameter by the name the request gave it, which may be none of the contract's.
   static func invalid(_ name: String, _ value: String, expected: String) -> Failure {
     Failure(status: 400, message: "\(name) must be \(expected) (got '\(value)')")

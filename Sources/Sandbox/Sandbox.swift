@@ -19,8 +19,9 @@ public actor Sandbox: APIServer {
   private var requestWindows: [String: RequestWindow] = [:]
   /// API calls counted since the last save, folded into the state when it is next written.
   private var unsavedUsage: [String: Int] = [:]
-  /// Requests received per `METHOD /path`, faults included; for tests and logs.
-  private var received: [String: Int] = [:]
+  /// Requests with an accepted key received per endpoint, faults included; for tests. Counted by endpoint, not
+  /// by path, and only with a key, so no stream of made-up paths can make it grow.
+  private var received: [Endpoint.Route: Int] = [:]
   /// Numbers bought (by uuid) that the owned-number list leaves out for so many more answers (`list-late`).
   var unlistedNumbers: [String: Int] = [:]
   /// Answers of the catalog endpoints by path and query: the catalog never changes, so neither do they.
@@ -41,10 +42,14 @@ public actor Sandbox: APIServer {
     try StateStore(path: stateFile).remove()
   }
 
-  /// How many requests arrived for `method path` (without the query).
+  /// How many requests with an accepted key arrived for the endpoint of `method path` (without the query).
   public func receivedCount(_ method: HTTPRequest.Method, _ path: String) -> Int {
-    received["\(method.rawValue) \(path)", default: 0]
+    guard case .endpoint(let endpoint) = Endpoint.resolve(method: method, path: path) else { return 0 }
+    return received[endpoint.route, default: 0]
   }
+
+  /// How many endpoints have a count in `receivedCount`: never more than the contract has.
+  public var countedEndpoints: Int { received.count }
 
   /// Writes usage counted since the last change. Call before the process exits.
   public func flush() throws(SandboxError) {
@@ -63,7 +68,11 @@ public actor Sandbox: APIServer {
   public func handle(_ request: APIRequest) async -> ServerOutcome {
     let target = request.head.path ?? "/"
     let path = String(target.prefix { $0 != "?" })
-    received["\(request.head.method.rawValue) \(path)", default: 0] += 1
+    if case .endpoint(let endpoint) = Endpoint.resolve(method: request.head.method, path: path),
+      (try? authenticate(request)) != nil
+    {
+      received[endpoint.route, default: 0] += 1
+    }
 
     let untouched = !dice.applies(to: request.head.method.rawValue) || dice.letsThrough()
     if !untouched, let latency = dice.latency {
@@ -82,6 +91,7 @@ public actor Sandbox: APIServer {
     do {
       let call = try CallContext(request: request, path: path, target: target)
       let account = try authenticate(request)
+      try Self.checkContentType(of: request)
       try consumeRateLimit(account: account)
       unsavedUsage[account, default: 0] += 1
       response = try route(call, account: account)
@@ -122,6 +132,14 @@ public actor Sandbox: APIServer {
     return "account-\(index + 1)"
   }
 
+  /// A body must be JSON and say so, as the API's are: one sent as text or a form is refused, not guessed at.
+  private static func checkContentType(of request: APIRequest) throws {
+    guard !request.body.isEmpty else { return }
+    let declared = request.head.headerFields[.contentType] ?? ""
+    let mediaType = declared.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
+    guard mediaType == "application/json" else { throw Failure.unsupportedMediaType(declared) }
+  }
+
   private func consumeRateLimit(account: String) throws {
     guard let limit = configuration.requestsPerMinute, limit > 0 else { return }
     let now = Duration.seconds(configuration.clock.now.timeIntervalSince1970)
@@ -160,11 +178,16 @@ public actor Sandbox: APIServer {
   }
 
   /// A catalog endpoint's answer, made once per distinct query.
+  /// Kept by the path and the contract's parameters alone, so that queries that differ only in parameters the
+  /// API does not know share one answer, and no stream of made-up queries fills the memory.
   private func catalogAnswer(_ call: CallContext, _ make: () throws -> APIResponse) throws -> APIResponse {
-    if let known = catalogAnswers[call.target] { return known }
+    let key = QueryParameter.allCases.reduce(call.path) { key, name in
+      call.parameter(name).map { key + "&\(name.rawValue)=\($0)" } ?? key
+    }
+    if let known = catalogAnswers[key] { return known }
     let answer = try make()
-    if catalogAnswers.count >= 4096 { catalogAnswers.removeAll() }
-    catalogAnswers[call.target] = answer
+    if catalogAnswers.count >= 1024 { catalogAnswers.removeAll() }
+    catalogAnswers[key] = answer
     return answer
   }
 
@@ -237,9 +260,15 @@ struct CallContext {
     return value
   }
 
+  /// The largest whole number a query parameter may have: every id and page number the API uses is far
+  /// smaller, and arithmetic on such numbers (a page times its size) cannot overflow.
+  static let largestInteger = Int(Int32.max)
+
   func integerParameter(_ name: QueryParameter, expected: String) throws -> Int? {
     guard let text = parameter(name) else { return nil }
-    guard let value = Int(text), value >= 0 else { throw Failure.invalidParameter(name, text, expected: expected) }
+    guard let value = Int(text), (0...Self.largestInteger).contains(value) else {
+      throw Failure.invalidParameter(name, text, expected: expected + ", at most \(Self.largestInteger)")
+    }
     return value
   }
 

@@ -67,6 +67,7 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+      Self.allowAsManyConnectionsAsTheSystemDoes()
       var configuration = SandboxConfiguration()
       configuration.seed = seed
       configuration.apiKeys = apiKeys.isEmpty ? nil : apiKeys
@@ -83,8 +84,11 @@ struct SandboxCommand: AsyncParsableCommand {
       let keyNote = apiKeys.isEmpty ? "any API key accepted" : "\(apiKeys.count) API key(s) accepted"
       let banner = "2cs sandbox listening on http://\(host):%d (\(stateNote); \(keyNote))"
       let faultNote = faults.map { "injecting faults: \($0)" }
-      let printLine: @Sendable (String) -> Void = { line in printFlushed(line) }
-      let log = quiet ? nil : printLine
+      var log: (@Sendable (String) -> Void)?
+      if !quiet {
+        let requestLog = RequestLog()
+        log = { requestLog.add($0) }
+      }
       let app = SandboxHTTPServer.application(sandbox: sandbox, host: host, port: port, log: log) { boundPort in
         printFlushed(String(format: banner, boundPort))
         if let faultNote { printFlushed(faultNote) }
@@ -99,6 +103,15 @@ struct SandboxCommand: AsyncParsableCommand {
       } catch {
         throw exitWithMessage(error.description)
       }
+    }
+
+    /// Raises the limit on open files to the most the system allows: each connection takes one, and the usual
+    /// default of 1 024 would leave a server with many idle clients refusing new ones.
+    static func allowAsManyConnectionsAsTheSystemDoes() {
+      var limit = rlimit()
+      guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+      limit.rlim_cur = limit.rlim_max
+      setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
   }
 

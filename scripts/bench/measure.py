@@ -319,6 +319,160 @@ def bench_serve(args, report, work):
 REQUESTS_VERSION = "python3 -c 'import requests; print(requests.__version__)'"
 
 
+UNIQUE_PATHS_LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("DELETE", "/open/numbers/reservations/" .. string.rep("x", 2000) .. counter .. "-" .. math.random(1e9))
+end
+"""
+WRITES_LUA = """
+wrk.method = "POST"
+wrk.body = '{"group_id":"GROUP"}'
+wrk.headers["Content-Type"] = "application/json"
+"""
+
+
+def peak_rss_mib(pid):
+    with open(f"/proc/{pid}/status") as file:
+        return int(re.search(r"VmHWM:\s+(\d+) kB", file.read()).group(1)) / 1024
+
+
+def wrk(url, seconds, connections=32, key=True, script=None, work=None):
+    """Runs wrk; returns requests, requests per second, p99 in ms, non-2xx and socket errors."""
+    arguments = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    if key:
+        arguments += ["-H", "X-User-API-Key: k"]
+    if script:
+        path = os.path.join(work, "script.lua")
+        with open(path, "w") as file:
+            file.write(script)
+        arguments += ["-s", path]
+    output = subprocess.run(arguments + [url], check=True, capture_output=True, text=True).stdout
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", output).groups()
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p99": float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit],
+        "non2xx": int(refused.group(1)) if refused else 0,
+        "socket_errors": sum(int(n) for n in errors.groups()) if errors else 0,
+    }
+
+
+def slowloris(port, count, seconds):
+    """Opens `count` connections that send a request head a byte at a time and never finish it; returns how
+    many the server had closed after `seconds`."""
+    import socket
+    sockets = []
+    for _ in range(count):
+        connection = socket.create_connection(("127.0.0.1", port))
+        connection.sendall(b"GET /open/numbers/did-types HTTP/1.1\r\nHost: x\r\n")
+        sockets.append(connection)
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        for connection in sockets:
+            try:
+                connection.send(b"X")
+            except OSError:
+                pass
+        time.sleep(1)
+    closed = 0
+    for connection in sockets:
+        connection.setblocking(False)
+        try:
+            closed += connection.recv(1) == b""
+        except BlockingIOError:
+            pass
+        except OSError:
+            closed += 1
+        connection.close()
+    return closed
+
+
+def malformed(port, rounds):
+    """Sends requests the HTTP parser refuses; returns how many were answered with the error envelope."""
+    import socket
+    requests = [b"GARBAGE\r\n\r\n", b"GET /" + b"a" * 100000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+                b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 1000000 + b"\r\n\r\n", b"GET / HTTP/1.1\r\nno colon\r\n\r\n"]
+    enveloped = 0
+    for index in range(rounds):
+        connection = socket.create_connection(("127.0.0.1", port))
+        connection.settimeout(5)
+        try:
+            connection.sendall(requests[index % len(requests)])
+        except OSError:
+            pass
+        answer = b""
+        try:
+            while chunk := connection.recv(65536):
+                answer += chunk
+        except OSError:
+            pass
+        connection.close()
+        enveloped += answer.startswith(b"HTTP/1.1 400") and b'"error_message"' in answer
+    return enveloped
+
+
+def bench_abuse(args, report, work):
+    lines = ["| run | requests | requests/s | p99 | non-2xx | socket errors | server peak RSS |", "|---|---|---|---|---|---|---|"]
+    checks = []
+
+    def add(name, figures, server):
+        lines.append(f"| {name} | {figures['requests']} | {figures['rate']:.0f} | {figures['p99']:.2f} ms |"
+                     f" {figures['non2xx']} | {figures['socket_errors']} | {peak_rss_mib(server.process.pid):.1f} MiB |")
+
+    for key in (True, False):
+        # Unique 2 KB paths until a million requests have been sent.
+        server = Server(args.binary, work)
+        try:
+            total = {"requests": 0, "rate": 0, "p99": 0, "non2xx": 0, "socket_errors": 0}
+            while total["requests"] < 1_000_000:
+                run = wrk(server.base + "/", 20, key=key, script=UNIQUE_PATHS_LUA, work=work)
+                for name in ("requests", "non2xx", "socket_errors"):
+                    total[name] += run[name]
+                total["rate"], total["p99"] = run["rate"], max(total["p99"], run["p99"])
+            add(f"DELETE to unique 2 KB paths, {'with' if key else 'without'} a key", total, server)
+            checks.append((f"peak RSS < 100 MB after 1 000 000 unique paths {'with' if key else 'without'} a key",
+                           f"{peak_rss_mib(server.process.pid):.1f} MiB", peak_rss_mib(server.process.pid) < 100))
+        finally:
+            server.stop()
+    server = Server(args.binary, work)
+    try:
+        add("GET groups (reads)", wrk(server.base + "/open/numbers/groups?country=GB", 8), server)
+        group = json.loads(subprocess.run(
+            ["curl", "-s", "-H", "X-User-API-Key: k", server.base + "/open/numbers/groups?country=GB"],
+            check=True, capture_output=True, text=True).stdout)["data"]["groups"][0]["id"]
+        add("POST reservations (writes; most refused once the group's numbers are held)",
+            wrk(server.base + "/open/numbers/reservations", 8, script=WRITES_LUA.replace("GROUP", group), work=work),
+            server)
+        # 3 000 connections left idle in the middle of a request head, while reads are measured.
+        import threading
+        port = int(server.base.rsplit(":", 1)[1])
+        result = {}
+        idle = threading.Thread(target=lambda: result.update(closed=slowloris(port, 3000, 25)))
+        idle.start()
+        time.sleep(4)
+        reads = wrk(server.base + "/open/numbers/groups?country=GB", 8)
+        add("GET groups with 3 000 idle half-sent requests open", reads, server)
+        idle.join()
+        checks.append(("reads p99 < 10 ms with 3 000 idle sockets", f"{reads['p99']:.2f} ms", reads["p99"] < 10))
+        lines.append(f"| the 3 000 idle connections closed by the server within 25 s | {result['closed']} | | | | | |")
+        enveloped = malformed(port, 400)
+        lines.append(f"| malformed requests answered 400 with the envelope | {enveloped} of 400 | | | | |"
+                     f" {peak_rss_mib(server.process.pid):.1f} MiB |")
+        alive = server.process.poll() is None
+        checks.append(("the server survives all of it", "alive" if alive else "ended", alive))
+    finally:
+        server.stop()
+    lines += ["", "Each run against a fresh `2cs sandbox serve --memory` (the unique paths: one server per key case; the"
+              " rest: one server in turn), with wrk -t2 -c32 and the scripts in scripts/bench/measure.py."]
+    report.section("Abuse: floods, idle connections and malformed HTTP against `2cs sandbox serve`", lines)
+    for check in checks:
+        report.check(*check)
+
+
 def machine():
     model = "unknown"
     try:
@@ -347,7 +501,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", required=True)
     parser.add_argument("--results", help="write the table here")
-    parser.add_argument("benchmarks", nargs="*", default=["cold", "loop", "filter", "flow", "calls", "completion", "serve"])
+    parser.add_argument("benchmarks", nargs="*", default=["cold", "loop", "filter", "flow", "calls", "completion", "serve", "abuse"])
     args = parser.parse_args()
     report = Report()
     started = time.time()

@@ -1,0 +1,119 @@
+import Foundation
+import NumbersContract
+import Sandbox
+import TestSupport
+import Testing
+
+/// What `sandbox serve` answers to requests written to break it: every number range-checked, every error in the
+/// API's envelope (the HTTP layer's own included), bodies that are not JSON refused, and nothing a request names
+/// kept for ever.
+@Suite("Hostile requests") struct HostileRequestTests {
+  /// Runs `body`, whose socket calls block, with the port of a served sandbox.
+  private func served(_ sandbox: Sandbox? = nil, _ body: @escaping @Sendable (Int) throws -> Void) async throws {
+    try await withServer(try sandbox ?? Sandbox(configuration: .testing())) { port in
+      try await onOwnThread { try body(port) }
+    }
+  }
+
+  /// Expects an answer with `status` whose body is the error envelope, and returns its message.
+  @discardableResult
+  private func expectEnvelope(_ answer: RawHTTPConnection.Answer?, status: Int, _ what: String) -> String {
+    guard let answer else {
+      Issue.record("\(what): no answer")
+      return ""
+    }
+    #expect(answer.status == status, "\(what): \(answer.status) \(answer.body)")
+    #expect(answer.headers["content-type"] == "application/json", "\(what): \(answer.headers)")
+    let envelope = try? JSONValue(parsing: Array(answer.body.utf8)).objectValue
+    #expect(envelope?["success"] == .bool(false), "\(what): \(answer.body)")
+    #expect(envelope?["error"] == .bool(true), "\(what): \(answer.body)")
+    return envelope?["error_message"]?.stringValue ?? ""
+  }
+
+  @Test func numbersPastAnyPageAreRefusedNotTrapped() async throws {
+    try await served { port in
+      let connection = try RawHTTPConnection(port: port)
+      for query in [
+        "page_number=92233720368547759&results_per_page=100", "page_number=9223372036854775807",
+        "page_number=99999999999999999999999", "page_number=-1", "results_per_page=9223372036854775807",
+      ] {
+        connection.get("/open/voip/virtual-numbers?\(query)", headers: ["X-User-API-Key": testKey])
+        let message = expectEnvelope(connection.answer(), status: 400, query)
+        #expect(message.contains("must be"), "\(query): \(message)")
+      }
+      // The server is still there, on the same connection.
+      connection.get("/open/voip/virtual-numbers?page_number=2147483647", headers: ["X-User-API-Key": testKey])
+      #expect(connection.answer()?.status == 200)
+    }
+  }
+
+  @Test func requestsTheParserCannotReadGetTheEnvelope() async throws {
+    try await served { port in
+      let cases: [(String, [UInt8])] = [
+        ("a request line that is not HTTP", Array("GARBAGE\r\n\r\n".utf8)),
+        (
+          "a 1 MB header",
+          Array("GET /open/numbers/did-types HTTP/1.1\r\nHost: x\r\nX-Big: ".utf8)
+            + Array(repeating: UInt8(ascii: "a"), count: 1_000_000) + Array("\r\n\r\n".utf8)
+        ),
+        (
+          "a 100 000-character URI",
+          Array("GET /".utf8) + Array(repeating: UInt8(ascii: "a"), count: 100_000)
+            + Array(" HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        ),
+        ("a header with no colon", Array("GET /open/numbers/did-types HTTP/1.1\r\nno colon here\r\n\r\n".utf8)),
+      ]
+      for (what, bytes) in cases {
+        let connection = try RawHTTPConnection(port: port)
+        connection.send(bytes)
+        let message = expectEnvelope(connection.answer(), status: 400, what)
+        #expect(message.hasPrefix("the request is not HTTP this server can read"), "\(what): \(message)")
+      }
+      let after = try RawHTTPConnection(port: port)
+      after.get("/open/numbers/did-types", headers: ["X-User-API-Key": testKey])
+      #expect(after.answer()?.status == 200)
+    }
+  }
+
+  @Test func aBodyThatIsNotDeclaredJSONGets415() async throws {
+    try await served { port in
+      let body = #"{"group_id":"grp_1"}"#
+      for contentType in ["text/plain", "application/x-www-form-urlencoded", nil] {
+        let connection = try RawHTTPConnection(port: port)
+        let typeLine = contentType.map { "Content-Type: \($0)\r\n" } ?? ""
+        connection.send(
+          Array(
+            ("POST /open/numbers/reservations HTTP/1.1\r\nHost: x\r\nX-User-API-Key: \(testKey)\r\n\(typeLine)"
+              + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)").utf8))
+        let message = expectEnvelope(connection.answer(), status: 415, contentType ?? "no Content-Type")
+        #expect(message.contains("application/json"), "\(message)")
+      }
+      // JSON with its charset is JSON.
+      let connection = try RawHTTPConnection(port: port)
+      connection.send(
+        Array(
+          ("POST /open/numbers/reservations HTTP/1.1\r\nHost: x\r\nX-User-API-Key: \(testKey)\r\n"
+            + "Content-Type: application/json; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)").utf8
+        ))
+      #expect(connection.answer()?.status != 415)
+    }
+  }
+
+  @Test func madeUpPathsAndUnauthenticatedRequestsAreNotCounted() async throws {
+    let sandbox = try Sandbox(configuration: .testing())
+    try await served(sandbox) { port in
+      let connection = try RawHTTPConnection(port: port)
+      for index in 0..<200 {
+        connection.get("/open/numbers/reservations/\(UUID().uuidString)-\(index)", headers: ["X-User-API-Key": testKey])
+        #expect(connection.answer() != nil)
+        connection.get("/open/numbers/did-types")
+        #expect(connection.answer()?.status == 401)
+      }
+      connection.get("/open/numbers/did-types", headers: ["X-User-API-Key": testKey])
+      #expect(connection.answer()?.status == 200)
+    }
+    // Only the request with a key is counted, by its endpoint.
+    #expect(await sandbox.receivedCount(.get, "/open/numbers/did-types") == 1)
+    #expect(await sandbox.countedEndpoints <= Endpoint.Route.allCases.count)
+  }
+}
