@@ -328,6 +328,9 @@ public struct NumbersClient: Sendable {
       let detail = JSONNumber.describeInexact(text, at: path)
       throw NumbersAPIError(.malformedResponse(status: status, detail: detail), endpoint: endpoint.name)
     }
+    if let problem = endpoint.route.typeProblem(in: object) {
+      throw NumbersAPIError(.malformedResponse(status: status, detail: problem), endpoint: endpoint.name)
+    }
     return object
   }
 
