@@ -100,7 +100,10 @@ let package = Package(
     ),
     .executableTarget(
       name: "Benchmarks", dependencies: ["Language", "Commands", "NumbersContract"], swiftSettings: importsStayInside),
-    .target(name: "TestSupport", dependencies: ["NumbersContract", "NumbersAPI"], path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport",
+      dependencies: ["NumbersContract", "NumbersAPI", .product(name: "HTTPTypes", package: "swift-http-types")],
+      path: "Tests/TestSupport"),
     .testTarget(
       name: "NumbersAPITests",
       dependencies: [
@@ -115,7 +118,7 @@ let package = Package(
     .testTarget(
       name: "CommandLineTests",
       dependencies: [
-        "TwoCS", "NumbersContract", "NumbersAPI", "Commands", "TestSupport",
+        "TwoCS", "NumbersContract", "NumbersAPI", "Commands", "Sandbox", "TestSupport",
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "NIOCore", package: "swift-nio"),

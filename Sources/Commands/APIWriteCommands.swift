@@ -118,6 +118,9 @@ private struct Write: Sendable {
   var deed: String
   /// What a write that did not happen did not do: "nothing was bought".
   var nothingDone: String
+  /// What the account shows when it is all 2cs can say of a write whose answer was lost; nil for "it went
+  /// through", when the account shows this write's own work.
+  var seenInAccount: String?
   var question: String
   /// Purchases only: counted against the budget and in the dry-run plan.
   var spend: Price?
@@ -135,8 +138,9 @@ private enum WriteOutcome: Sendable {
   case done(Value, checked: Bool)
   /// Certain: the request never left, or the server refused it.
   case notDone(NumbersAPIError)
-  /// Anything else: the answer was lost or unreadable, and the account did not show the write.
-  case unknown(why: String, endpoint: String)
+  /// Anything else: the answer was lost or unreadable, and the account did not show the write. `status` is the
+  /// HTTP status of an answer that came.
+  case unknown(why: String, status: Int? = nil, endpoint: String)
 }
 
 /// Every write goes through here: the budget, dry run, confirmation on a live account, the journal, and
@@ -200,7 +204,8 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
     entry["result"] = result.json
     journalOutcome(session, entry, settling: sending)
     if checked {
-      session.warn("\(label): it went through (\(write.deed), seen in the account); it was not sent again.")
+      let seen = write.seenInAccount ?? "it went through (\(write.deed), seen in the account)"
+      session.warn("\(label): \(seen); it was not sent again.")
     } else if Task.isCancelled {
       // The rest of the statement is interrupted: say here what the write did.
       session.warn("\(label): done: \(write.deed)")
@@ -215,10 +220,13 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
       if case .transport(.couldNotConnect) = error.kind { "the request never reached the server" } else {
         "the server refused it"
       }
+    var details = error.details
+    details["outcome"] = .string("not_done")
+    details["number"] = write.number.map(Value.string) ?? .null
     throw CommandError(
-      error.message, help: "\(why): \(write.nothingDone)", status: error.status, endpoint: error.endpoint,
-      details: ["outcome": .string("not_done"), "number": write.number.map(Value.string) ?? .null])
-  case .unknown(let why, let endpoint):
+      error.message, help: "\(why): \(write.nothingDone)" + (error.help.map { "; \($0)" } ?? ""),
+      status: error.status, endpoint: error.endpoint, details: details)
+  case .unknown(let why, let status, let endpoint):
     // It may have cost money: count it, so the budget stays a ceiling.
     if let spend = write.spend { session.record(spend: spend.setup, spend.monthly, dryRun: false) }
     entry["outcome"] = "unknown"
@@ -228,7 +236,8 @@ private func perform(_ write: Write, _ call: Invocation) async throws -> Value {
       "the outcome of \(label) is unknown: \(why)",
       help:
         "it was not sent again\(write.spend == nil ? "" : ", and it counts against the budget"); find out with: \(write.check.howToFindOut), or later with: journal check",
-      endpoint: endpoint, details: ["outcome": .string("unknown"), "number": write.number.map(Value.string) ?? .null])
+      status: status, endpoint: endpoint,
+      details: ["outcome": .string("unknown"), "number": write.number.map(Value.string) ?? .null])
   }
 }
 
@@ -253,11 +262,13 @@ private func settle(_ write: Write, session: Session, interruptsBefore: Int) asy
     }
     guard error.writeMayHaveHappened else { return .notDone(error) }
     guard let verify = write.check.look else {
-      return .unknown(why: "\(error.message), and nothing shows whether it went through", endpoint: error.endpoint)
+      return .unknown(
+        why: "\(error.message), and nothing shows whether it went through", status: error.status,
+        endpoint: error.endpoint)
     }
     // After a second Ctrl-C the outcome is already reported unknown: look no more.
-    if Task.isCancelled { return .unknown(why: "stopped waiting", endpoint: error.endpoint) }
-    warn("\(label): \(error.message) after the request was sent; looking at the account to see what happened…")
+    if Task.isCancelled { return .unknown(why: "stopped waiting", status: error.status, endpoint: error.endpoint) }
+    warn("\(label): \(error.description); looking at the account to see whether it went through…")
     var lastProblem = ""
     for delay in delays {
       do {
@@ -272,10 +283,10 @@ private func settle(_ write: Write, session: Session, interruptsBefore: Int) asy
       }
     }
     let waited = delays.reduce(Duration.zero, +)
+    let answered = error.status == nil ? "after the request was sent" : "in answer to the request"
     return .unknown(
-      why:
-        "\(error.message) after the request was sent, and the account did not show it within \(waited)\(lastProblem)",
-      endpoint: error.endpoint)
+      why: "\(error.message) \(answered), and the account did not show it within \(waited)\(lastProblem)",
+      status: error.status, endpoint: error.endpoint)
   }
 
   let answer = OneAnswer<WriteOutcome>()
@@ -517,7 +528,10 @@ let apiWriteCommands: [Command] = [
     let result = try await perform(
       Write(
         label: "cancel", endpoint: .cancelReservation(uuid: uuid), body: nil, deed: "cancelled reservation \(uuid)",
-        nothingDone: "the reservation is still held", question: "Cancel reservation \(uuid)?",
+        nothingDone: "the reservation is still held",
+        // A reservation missing from the list may have expired, or never have been this account's.
+        seenInAccount: "reservation \(uuid) is no longer held, as the account shows (cancelled, or expired)",
+        question: "Cancel reservation \(uuid)?",
         send: { client throws(NumbersAPIError) in Value(json: try await client.cancelReservation(uuid: uuid)) }), call)
     if result.field(AddedField.dryRun) == nil { try call.session.releaseHold(uuid: uuid) }
     return result
@@ -646,7 +660,14 @@ let apiWriteCommands: [Command] = [
     var phone: String?
     if key.hasPrefix("+") || key.allSatisfy({ $0.isNumber || " ()-.".contains($0) }) {
       // A phone number: find its uuid among the owned numbers.
-      let owned = try await call.request { client throws(NumbersAPIError) in try await client.ownedNumber(key) }
+      let owned: JSONValue?
+      do {
+        owned = try await call.request { client throws(NumbersAPIError) in try await client.ownedNumber(key) }
+      } catch var error as CommandError {
+        error.help = "looking for \(key) among your numbers failed, so nothing was released"
+        error.details["outcome"] = .string("not_done")
+        throw error
+      }
       guard let found = owned?[VirtualNumberField.uuid]?.stringValue else {
         throw CommandError("release: \(key) is not one of your numbers")
       }

@@ -327,7 +327,24 @@ func api<T>(_ call: () async throws(NumbersAPIError) -> T) async throws -> T {
     return try await call()
   } catch {
     if case .transport(.cancelled) = error.kind { throw CancellationError() }
-    throw CommandError(error.message, status: error.status, endpoint: error.endpoint)
+    throw CommandError(
+      error.message, help: error.help, status: error.status, endpoint: error.endpoint, details: error.details)
+  }
+}
+
+extension NumbersAPIError {
+  /// What a `catch` block can read of the error besides its message: `retry_after_seconds`, when the server said
+  /// how long to wait.
+  var details: Record {
+    guard let seconds = retryAfterSeconds else { return [:] }
+    return ["retry_after_seconds": .int(seconds)]
+  }
+
+  /// What to do about a refused key; nil for any other error.
+  var help: String? {
+    guard status == 401 else { return nil }
+    return "the server did not take the API key: check TWOCHAT_API_KEY, api_key or api_key_command in the "
+      + "config file, or --api-key"
   }
 }
 

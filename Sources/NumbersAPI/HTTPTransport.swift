@@ -46,19 +46,41 @@ public final class HTTPTransport: Transport {
     if !request.body.isEmpty {
       outgoing.body = .bytes(ByteBuffer(bytes: request.body))
     }
+    // The time allowed covers the whole answer: AsyncHTTPClient's own deadline ends with the head, and a server
+    // that sends its body one byte at a time must not hold 2cs for longer.
+    let deadline = ContinuousClock.now + timeout
     do {
       let response = try await client.execute(outgoing, timeout: .init(timeout))
       var fields = HTTPFields()
       for header in response.headers {
         if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
       }
-      let body = try await response.body.collect(upTo: maximumResponseBytes)
-      let head = HTTPResponse(status: .init(code: Int(response.status.code)), headerFields: fields)
-      return APIResponse(head: head, body: Array(buffer: body))
+      let body = try await Self.collect(response.body, upTo: maximumResponseBytes, before: deadline)
+      let status = HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase)
+      return APIResponse(head: HTTPResponse(status: status, headerFields: fields), body: Array(buffer: body))
+    } catch is NIOTooManyBytesError {
+      throw TransportFailure.connectionLost(
+        "the answer is larger than \(maximumResponseBytes / 1024 / 1024) MiB; 2cs stopped reading it")
     } catch {
       let failure = Self.failure(for: error)
       if case .couldNotConnect(let detail) = failure { throw .couldNotConnect("\(displayBaseURL): \(detail)") }
       throw failure
+    }
+  }
+
+  /// The body, read until it ends or `deadline` passes; a body not read in time is a time-out.
+  private static func collect(
+    _ body: HTTPClientResponse.Body, upTo limit: Int, before deadline: ContinuousClock.Instant
+  ) async throws -> ByteBuffer {
+    try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+      group.addTask { try await body.collect(upTo: limit) }
+      group.addTask {
+        try await Task.sleep(until: deadline)
+        return nil
+      }
+      defer { group.cancelAll() }
+      guard let first = try await group.next(), let buffer = first else { throw HTTPClientError.deadlineExceeded }
+      return buffer
     }
   }
 
@@ -84,8 +106,18 @@ public final class HTTPTransport: Transport {
     if let channelError = error as? ChannelError, case .connectTimeout = channelError {
       return .couldNotConnect(String(describing: error))
     }
-    if let ioError = error as? IOError, ioError.errnoCode == ECONNREFUSED {
-      return .couldNotConnect("connection refused")
+    if let ioError = error as? IOError {
+      switch ioError.errnoCode {
+      case ECONNREFUSED: return .couldNotConnect("connection refused")
+      case ECONNRESET: return .connectionLost("the server reset the connection")
+      default: return .connectionLost(String(cString: strerror(ioError.errnoCode)))
+      }
+    }
+    if let parserError = error as? HTTPParserError {
+      if case .invalidEOFState = parserError {
+        return .connectionLost("the connection closed before the answer was complete")
+      }
+      return .connectionLost("the answer is not valid HTTP (\(parserError))")
     }
     return .connectionLost(String(describing: error))
   }

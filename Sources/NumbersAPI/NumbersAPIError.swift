@@ -55,9 +55,16 @@ public struct NumbersAPIError: Error, Sendable, Equatable, CustomStringConvertib
     return redacted
   }
 
+  /// How long the server asked to be left alone (`Retry-After`), in seconds.
+  public var retryAfterSeconds: Int? {
+    if case .server(_, _, let seconds?) = kind, seconds > 0 { return seconds }
+    return nil
+  }
+
   public var message: String {
     switch kind {
-    case .server(_, let message, _): message
+    case .server(_, let message, _):
+      retryAfterSeconds.map { "\(message); the server asks to wait \($0) s before trying again" } ?? message
     case .transport(.couldNotConnect(let detail)): "could not connect: \(detail)"
     case .transport(.connectionLost(let detail)): "connection lost: \(detail)"
     case .transport(.timedOut): "no answer in time"

@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOHTTP1
 public import NumbersContract
 
 /// How a client behaves: time-outs, pacing, retries and tracing.
@@ -307,43 +308,104 @@ public struct NumbersClient: Sendable {
   /// Turns an HTTP answer into its success body, or into the typed error its status and envelope describe.
   static func decode(_ response: APIResponse, endpoint: Endpoint) throws(NumbersAPIError) -> JSONObject {
     let status = response.head.status.code
-    let parsed = try? JSONValue(parsing: response.body)
+    let parsed: JSONValue?
+    let syntaxError: JSONSyntaxError?
+    do throws(JSONSyntaxError) {
+      (parsed, syntaxError) = (try JSONValue(parsing: response.body), nil)
+    } catch {
+      (parsed, syntaxError) = (nil, error)
+    }
     if !(200..<300).contains(status) {
       let retryAfter = response.head.headerFields[.retryAfter].flatMap { Int($0.trimmingSpaces) }
       let message =
-        ErrorEnvelope.message(in: parsed)
+        ErrorEnvelope.message(in: parsed).map(Self.bounded) ?? Self.redirection(response)
         ?? Self.plainText(response.body) ?? Self.describeWithoutText(response)
       throw NumbersAPIError(
         .server(status: status, message: message, retryAfterSeconds: retryAfter), endpoint: endpoint.name)
     }
     guard let object = parsed?.objectValue else {
-      let detail = parsed == nil ? "the body is not JSON" : "the body is not a JSON object"
+      let detail = syntaxError.map { Self.describeNotJSON(response.body, $0) } ?? "the body is not a JSON object"
       throw NumbersAPIError(.malformedResponse(status: status, detail: detail), endpoint: endpoint.name)
     }
     if object[EnvelopeField.success]?.boolValue == false {
-      let message = ErrorEnvelope.message(in: parsed) ?? "the server reported a failure without a message"
+      let message =
+        ErrorEnvelope.message(in: parsed).map(Self.bounded) ?? "the server reported a failure without a message"
       throw NumbersAPIError(.server(status: status, message: message, retryAfterSeconds: nil), endpoint: endpoint.name)
     }
     if let (path, text) = JSONNumber.firstInexact(in: .object(object)) {
       let detail = JSONNumber.describeInexact(text, at: path)
       throw NumbersAPIError(.malformedResponse(status: status, detail: detail), endpoint: endpoint.name)
     }
+    if let problem = endpoint.route.typeProblem(in: object) {
+      throw NumbersAPIError(.malformedResponse(status: status, detail: problem), endpoint: endpoint.name)
+    }
     return object
   }
 
-  /// What an error answer with no usable text says: its reason phrase, or what kind of body it had.
+  /// What an answer the server meant as a success says instead of JSON: nothing, a web page, JSON cut short, or
+  /// other text (its size and how it starts).
+  private static func describeNotJSON(_ body: [UInt8], _ error: JSONSyntaxError) -> String {
+    if isBlank(body) { return "the body is empty, not the API's JSON" }
+    if looksLikeHTML(body) { return "an HTML page, not the API's JSON" }
+    if error.offset >= body.count { return "the JSON ends early, after \(size(body.count)): the answer was cut short" }
+    guard let start = excerpt(body, limit: 40) else { return "the body is neither JSON nor text (\(size(body.count)))" }
+    return "the body is not JSON (\(size(body.count)), starting \"\(start)\")"
+  }
+
+  /// The server's message as it is, unless it is too long to read: then its start.
+  private static func bounded(_ message: String) -> String {
+    message.utf8.count <= 2000 ? message : String(message.prefix(1000)) + "… (\(size(message.utf8.count)) in all)"
+  }
+
+  /// A byte count as people read it: 340 bytes, 12 KB, 5.0 MB.
+  private static func size(_ count: Int) -> String {
+    if count < 1024 { return "\(count) byte\(count == 1 ? "" : "s")" }
+    if count < 1024 * 1024 { return "\(count / 1024) KB" }
+    let tenths = count * 10 / (1024 * 1024)
+    return "\(tenths / 10).\(tenths % 10) MB"
+  }
+
+  private static func isBlank(_ body: [UInt8]) -> Bool {
+    body.allSatisfy { [0x20, 0x0A, 0x0D, 0x09].contains($0) }
+  }
+
+  private static func looksLikeHTML(_ body: [UInt8]) -> Bool {
+    body.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) } == UInt8(ascii: "<")
+  }
+
+  /// The start of a body as text, at most `limit` bytes (a character cut there is left out) and `…` when there is
+  /// more; nil when it is not UTF-8 text.
+  private static func excerpt(_ body: [UInt8], limit: Int) -> String? {
+    var start = Array(body.prefix(limit))
+    while body.count > limit, String(validating: start, as: UTF8.self) == nil, start.count > limit - 4 {
+      start.removeLast()
+    }
+    guard let text = String(validating: start, as: UTF8.self) else { return nil }
+    return body.count > start.count ? text + "…" : text
+  }
+
+  /// What a redirect says: 2cs follows none, so the key goes only where the user sent it.
+  private static func redirection(_ response: APIResponse) -> String? {
+    guard (300..<400).contains(response.head.status.code) else { return nil }
+    let target = response.head.headerFields[.location].map { "to \(String($0.prefix(200))) " } ?? ""
+    return "a redirect \(target)(2cs follows no redirects, so the API key goes nowhere else; is the base URL right?)"
+  }
+
+  /// What an error answer with no usable text says: its reason phrase, and what kind of body it had.
   private static func describeWithoutText(_ response: APIResponse) -> String {
-    let reason = response.head.status.reasonPhrase
-    if response.body.isEmpty { return reason.isEmpty ? "an empty answer" : reason }
-    let kind = "an HTML page, not the API's JSON"
+    let status = response.head.status
+    let reason =
+      status.reasonPhrase.isEmpty ? HTTPResponseStatus(statusCode: status.code).reasonPhrase : status.reasonPhrase
+    let kind =
+      if isBlank(response.body) { "an empty answer" } else if looksLikeHTML(response.body) {
+        "an HTML page, not the API's JSON"
+      } else { "a body that is not text" }
     return reason.isEmpty ? kind : "\(reason) (\(kind))"
   }
 
   /// A short, printable excerpt of a non-JSON error body; nil for an HTML page, which says nothing useful.
   private static func plainText(_ body: [UInt8]) -> String? {
-    guard let text = String(validating: body.prefix(300), as: UTF8.self)?.trimmingSpaces, !text.isEmpty,
-      !text.hasPrefix("<")
-    else {
+    guard !looksLikeHTML(body), let text = excerpt(body, limit: 300)?.trimmingSpaces, !text.isEmpty else {
       return nil
     }
     return text

@@ -13,42 +13,24 @@ import TestSupport
 /// Blocking sockets on threads of their own: the proxy keeps working while the test's cooperative threads
 /// are busy or starved.
 final class HoldingProxy: @unchecked Sendable {
-  let port: Int
-  private let listener: Int32
+  private let listener: LoopbackListener
   private let upstreamPort: Int
   private let request: [UInt8]
   private let state = NSCondition()
   private var held = false
   private var released = false
-  private var closed = false
 
   init(forwardingTo upstreamPort: Int, holding request: String) throws {
     self.upstreamPort = upstreamPort
     self.request = Array(request.utf8)
-    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    self.listener = listener
-    guard listener >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
-    var address = Self.loopback(port: 0)
-    let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard bound == 0, listen(listener, 16) == 0 else {
-      Glibc.close(listener)
-      throw TestFailure("bind or listen: \(String(cString: strerror(errno)))")
-    }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-    }
-    port = Int(UInt16(bigEndian: address.sin_port))
-    Thread { [self] in acceptConnections() }.start()
+    listener = try LoopbackListener()
+    listener.start { [self] client in forward(client) }
   }
 
   deinit { close() }
 
-  var baseURL: String { "http://127.0.0.1:\(port)" }
+  var port: Int { listener.port }
+  var baseURL: String { listener.baseURL }
 
   /// Blocks until the request is being held, or `seconds` pass; true if it is held.
   func waitUntilHeld(seconds: Double = 20) -> Bool {
@@ -71,48 +53,18 @@ final class HoldingProxy: @unchecked Sendable {
 
   /// Releases what is held and stops accepting connections; open connections run on until their ends close.
   func close() {
-    state.lock()
-    released = true
-    let wasClosed = closed
-    closed = true
-    state.broadcast()
-    state.unlock()
-    guard !wasClosed else { return }
-    shutdown(listener, Int32(SHUT_RDWR))
-    Glibc.close(listener)
+    release()
+    listener.close()
   }
 
-  private static func loopback(port: UInt16) -> sockaddr_in {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return address
-  }
-
-  private func acceptConnections() {
-    while true {
-      let client = accept(listener, nil, nil)
-      if client < 0 {
-        if errno == EINTR { continue }
-        return
-      }
-      let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-      var address = Self.loopback(port: UInt16(upstreamPort))
-      let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-          connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-      }
-      guard server >= 0, connected == 0 else {
-        Glibc.close(client)
-        if server >= 0 { Glibc.close(server) }
-        continue
-      }
-      let ends = Ends(client, server)
-      Thread { [self] in pump(from: client, to: server, watching: true, ends) }.start()
-      Thread { [self] in pump(from: server, to: client, watching: false, ends) }.start()
+  private func forward(_ client: Int32) {
+    guard let server = LoopbackListener.connect(toPort: upstreamPort) else {
+      Glibc.close(client)
+      return
     }
+    let ends = Ends(client, server)
+    Thread { [self] in pump(from: client, to: server, watching: true, ends) }.start()
+    pump(from: server, to: client, watching: false, ends)
   }
 
   /// The two sockets of one connection, closed when both directions are done.
@@ -149,16 +101,7 @@ final class HoldingProxy: @unchecked Sendable {
           holdUntilReleased()
         }
       }
-      var sent = 0
-      while sent < count {
-        let wrote = buffer[sent..<count].withUnsafeBytes {
-          send(destination, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-        }
-        if wrote < 0 && errno == EINTR { continue }
-        guard wrote > 0 else { break }
-        sent += wrote
-      }
-      if sent < count { break }
+      guard LoopbackListener.send(buffer[0..<count], to: destination) else { break }
     }
     shutdown(destination, Int32(SHUT_WR))
     ends.oneDirectionDone()

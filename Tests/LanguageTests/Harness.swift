@@ -14,8 +14,8 @@ struct LanguageHarness {
   let session: Session
   let sandbox: Sandbox
   let transcript: Transcript
-  /// Every request as it reaches the sandbox, before the sandbox acts on it: `METHOD /path` lines.
-  let requests = GrowingText()
+  /// Every request as it reaches the sandbox in this process, before the sandbox acts on it: `METHOD /path` lines.
+  let requests: GrowingText
 
   final class Transcript: Sendable {
     private let lines = Mutex<[String]>([])
@@ -39,25 +39,41 @@ struct LanguageHarness {
     journal: String? = nil, mode: Session.Mode = .sandbox, faults: String? = nil, apiKey: String = "test",
     rewrite: Rewrite? = nil
   ) throws {
-    var configuration = SandboxConfiguration()
-    configuration.requestsPerMinute = nil
-    configuration.clock = ManualClock()
-    if let faults { configuration.faults = try FaultPlan(parsing: faults) }
-    let sandbox = try Sandbox(configuration: configuration)
-    self.sandbox = sandbox
-    var settings = ClientSettings()
-    settings.requestsPerMinute = nil
-    settings.retry.sleep = { _ in }
-    let transcript = Transcript()
+    let sandbox = try Self.sandbox(faults: faults)
+    let requests = GrowingText()
     // `local` is a sandbox that says what it is, as `2cs sandbox serve` does; `live` one that does not.
     let identifies = mode == .local
-    let requests = requests
     let transport = InProcessTransport { request in
       requests.append("\(request.head.method.rawValue) \(request.head.path ?? "/")\n")
       guard case .respond(var response) = await sandbox.handle(request) else { return .dropConnection }
       if identifies { SandboxIdentification.mark(&response.head.headerFields) }
       return .respond(rewrite?(request, response) ?? response)
     }
+    self.init(
+      sandbox: sandbox, transport: transport, requests: requests, journal: journal, mode: mode, apiKey: apiKey,
+      timeout: ClientSettings().timeout)
+  }
+
+  /// A harness whose client reaches `sandbox` through `transport` (an HTTP one, say), giving up on a request after
+  /// `timeout`; a live session says yes to every write, as `--yes` does.
+  init(sandbox: Sandbox, transport: any Transport, mode: Session.Mode, apiKey: String, timeout: Duration) {
+    self.init(
+      sandbox: sandbox, transport: transport, requests: GrowingText(), journal: nil, mode: mode, apiKey: apiKey,
+      timeout: timeout)
+    session.ceiling.assumeYes = true
+  }
+
+  private init(
+    sandbox: Sandbox, transport: any Transport, requests: GrowingText, journal: String?, mode: Session.Mode,
+    apiKey: String, timeout: Duration
+  ) {
+    self.sandbox = sandbox
+    self.requests = requests
+    var settings = ClientSettings()
+    settings.requestsPerMinute = nil
+    settings.timeout = timeout
+    settings.retry.sleep = { _ in }
+    let transcript = Transcript()
     let client = NumbersClient(transport: transport, apiKey: APIKey(apiKey), settings: settings)
     session = Session(
       connection: mode == .sandbox ? .embeddedSandbox : .server, client: client, journal: Journal(path: journal),
@@ -72,6 +88,15 @@ struct LanguageHarness {
     engine.output = { transcript.add($0) }
     engine.display = { transcript.add(renderer.render($0)) }
     self.transcript = transcript
+  }
+
+  /// A fresh in-memory sandbox on a clock that stands still, with `faults`.
+  static func sandbox(faults: String? = nil) throws -> Sandbox {
+    var configuration = SandboxConfiguration()
+    configuration.requestsPerMinute = nil
+    configuration.clock = ManualClock()
+    if let faults { configuration.faults = try FaultPlan(parsing: faults) }
+    return try Sandbox(configuration: configuration)
   }
 
   /// Runs `source` and returns what this run printed, then its errors, then `exit: N`.

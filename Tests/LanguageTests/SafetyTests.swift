@@ -60,7 +60,7 @@ struct SafetyTests {
       // buys the reserved number and drops the connection before answering.
       let harness = try LanguageHarness(journal: folder + "/journal.ndjson", faults: "after=1,drop-after=1")
       let output = await harness.run("(purchase group=\(Self.losAngeles)).number")
-      #expect(output.contains("warning: purchase: connection lost"), "\(output)")
+      #expect(output.contains("warning: purchase: POST /open/numbers/purchase: connection lost"), "\(output)")
       let bought = try #require(output.split(separator: "\n").first { $0.hasPrefix("+1") })
       #expect(
         output.contains(

@@ -53,8 +53,9 @@ struct ClientTests {
     let server = CannedServer(status: 502, body: "<html>Bad Gateway</html>")
     let error = await errorIfAny { () async throws(NumbersAPIError) in try await client(server).purchase(groupID: "g") }
     #expect(error?.status == 502)
-    #expect(error?.message == "an HTML page, not the API's JSON")
-    #expect(error?.description == "POST /open/numbers/purchase: HTTP 502: an HTML page, not the API's JSON")
+    #expect(error?.message == "Bad Gateway (an HTML page, not the API's JSON)")
+    #expect(
+      error?.description == "POST /open/numbers/purchase: HTTP 502: Bad Gateway (an HTML page, not the API's JSON)")
   }
 
   @Test func garbageOnSuccessIsAMalformedResponse() async {
