@@ -224,9 +224,12 @@ struct FlowEndpointTests {
     let sandbox = try Sandbox(configuration: .testing())
     try await withTransport(via, sandbox) { transport in
       var allowed: String?
-      func send(_ method: HTTPRequest.Method, _ path: String, body: String = "") async throws -> (Int, JSONValue) {
+      func send(
+        _ method: HTTPRequest.Method, _ path: String, body: String = "", contentType: String? = "application/json"
+      ) async throws -> (Int, JSONValue) {
         var fields = HTTPFields()
         fields[HTTPField.Name(Authentication.headerName)!] = testKey
+        if let contentType, !body.isEmpty { fields[.contentType] = contentType }
         let head = HTTPRequest(method: method, scheme: nil, authority: nil, path: path, headerFields: fields)
         let response = try await transport.send(APIRequest(head: head, body: Array(body.utf8)), timeout: .seconds(5))
         allowed = response.head.headerFields[.allow]
@@ -236,6 +239,10 @@ struct FlowEndpointTests {
       #expect(notJSON == 400)
       #expect(notJSONBody["success"] == false && notJSONBody["error"] == true)
       #expect(notJSONBody["error_message"]?.stringValue?.contains("JSON") == true)
+      // A form, said to be one, is refused for its type.
+      let (form, formBody) = try await send(
+        .post, "/open/numbers/purchase", body: "group_id=1", contentType: "application/x-www-form-urlencoded")
+      #expect(form == 415 && formBody["error"] == true)
       let (noGroup, noGroupBody) = try await send(.post, "/open/numbers/reservations", body: "{}")
       #expect(noGroup == 400 && noGroupBody["error_message"] == "group_id is required")
       let (wrongMethod, _) = try await send(.put, "/open/numbers/groups?country=US")
