@@ -65,7 +65,7 @@ public enum OpenAPIDescription {
     var parameters = route.queryParameters.map { parameter -> JSONValue in
       [
         "name": .string(parameter.name.rawValue), "in": "query", "required": .bool(parameter.required),
-        "description": .string(parameter.summary), "schema": schema(of: parameter.kind),
+        "description": .string(parameter.summary), "schema": schema(of: parameter.kind, required: parameter.required),
       ]
     }
     if route.pathBeforeID != nil {
@@ -79,7 +79,9 @@ public enum OpenAPIDescription {
     if !route.bodyFields.isEmpty {
       var properties = JSONObject()
       for field in route.bodyFields {
-        var property = schema(of: field.kind).objectValue ?? JSONObject()
+        var property = schema(of: field.kind, required: true).objectValue ?? JSONObject()
+        // Null is the same as leaving a field out.
+        if !field.required, case .string(let type)? = property["type"] { property["type"] = [.string(type), nil] }
         property["description"] = .string(field.summary)
         properties[field.name.rawValue] = .object(property)
       }
@@ -144,16 +146,13 @@ public enum OpenAPIDescription {
     return object
   }
 
-  private static func schema(of kind: ParameterKind) -> JSONValue {
+  /// A parameter's schema. The sandbox takes an empty value for none, so a required text must not be empty.
+  private static func schema(of kind: ParameterKind, required: Bool) -> JSONValue {
     switch kind {
-    case .string: schema(of: Schema.string)
-    case .integer: schema(of: Schema.integer)
+    case .string: required ? ["type": "string", "minLength": 1] : schema(of: Schema.string)
+    case .countryCode: ["type": "string", "pattern": "^[A-Z]{2}$"]
     case .integerIn(let range):
-      {
-        var object: JSONObject = ["type": "integer", "minimum": .int(range.lowerBound)]
-        if range.upperBound < Int.max { object["maximum"] = .int(range.upperBound) }
-        return .object(object)
-      }()
+      ["type": "integer", "minimum": .int(range.lowerBound), "maximum": .int(range.upperBound)]
     case .digits: ["type": "string", "pattern": "^[0-9]+$"]
     case .oneOf(let values): schema(of: Schema.oneOf(values))
     }

@@ -237,9 +237,13 @@ struct CallContext {
     return value
   }
 
-  func integerParameter(_ name: QueryParameter, expected: String) throws -> Int? {
+  func integerParameter(_ name: QueryParameter, in range: ClosedRange<Int> = 0...Int.max, expected: String) throws
+    -> Int?
+  {
     guard let text = parameter(name) else { return nil }
-    guard let value = Int(text), value >= 0 else { throw Failure.invalidParameter(name, text, expected: expected) }
+    guard let value = Int(text), range.contains(value) else {
+      throw Failure.invalidParameter(name, text, expected: expected)
+    }
     return value
   }
 

@@ -184,3 +184,127 @@ struct OpenAPITests {
     }
   }
 }
+
+/// What the description allows a request to hold, tried against the sandbox: Schemathesis
+/// (scripts/fuzz/schemathesis) sends such values, and a request the description allows must not be refused
+/// as malformed, nor one it forbids be answered.
+@Suite("The OpenAPI description's limits")
+struct OpenAPILimitTests {
+  /// Sends a request with the test key; gives the status and the JSON answer.
+  private static func send(
+    _ transport: any Transport, _ route: Endpoint.Route, query: [(String, String)] = [], body: JSONObject? = nil
+  ) async throws -> (status: Int, json: JSONValue) {
+    var fields = HTTPFields()
+    fields[try #require(HTTPField.Name(Authentication.headerName))] = testKey
+    if body != nil { fields[.contentType] = "application/json" }
+    var components = URLComponents()
+    components.path = route.pathTemplate
+    if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+    let target = try #require(components.percentEncodedPath.isEmpty ? nil : components.string)
+    let head = HTTPRequest(method: route.method, scheme: nil, authority: nil, path: target, headerFields: fields)
+    let response = try await transport.send(
+      APIRequest(head: head, body: body.map { JSONValue.object($0).jsonBytes } ?? []), timeout: .seconds(10))
+    return (response.head.status.code, try JSONValue(parsing: response.body))
+  }
+
+  /// The values at the edges of what a schema allows, where it can say: the shortest text, the smallest and
+  /// largest whole number (past any `Int` where it sets no bound), every listed value. A text with a pattern
+  /// gives none.
+  private static func edges(of schema: [String: Any]) -> [JSONValue] {
+    if let values = schema["enum"] as? [String] { return values.map(JSONValue.string) }
+    let types = (schema["type"] as? [String]) ?? (schema["type"] as? String).map { [$0] } ?? []
+    var values: [JSONValue] = types.contains("null") ? [.null] : []
+    if types.contains("string"), schema["pattern"] == nil {
+      values.append(.string(String(repeating: "9", count: schema["minLength"] as? Int ?? 0)))
+    }
+    if types.contains("integer") {
+      values.append(.number((schema["minimum"] as? Int).map(String.init) ?? "-99999999999999999999"))
+      values.append(.number((schema["maximum"] as? Int).map(String.init) ?? "99999999999999999999"))
+    }
+    return values
+  }
+
+  @Test("a query parameter at an edge of what the description allows is not refused as a bad request")
+  func describedQueryValuesAreAccepted() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
+      let groups = try await Self.send(transport, .groups, query: [(QueryParameter.country.rawValue, "US")])
+      let group = try #require(
+        groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
+          $0[GroupField.allowNumberSelection] == .bool(true)
+        }?[GroupField.id]?.stringValue)
+      let usual = [QueryParameter.country.rawValue: "US", QueryParameter.groupID.rawValue: group]
+      for route in Endpoint.Route.allCases where !route.queryParameters.isEmpty {
+        let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
+        let parameters = try #require(operation["parameters"] as? [[String: Any]])
+        for parameter in parameters where parameter["in"] as? String == "query" {
+          let name = try #require(parameter["name"] as? String)
+          for value in Self.edges(of: try #require(parameter["schema"] as? [String: Any])) {
+            let text = value.stringValue ?? value.jsonText
+            var query = [(name, text)]
+            for other in parameters where other["required"] as? Bool == true {
+              if let otherName = other["name"] as? String, otherName != name, let usual = usual[otherName] {
+                query.append((otherName, usual))
+              }
+            }
+            let answer = try await Self.send(transport, route, query: query)
+            #expect(answer.status != 400 && answer.status < 500, "\(route.name) \(name)=\(text): \(answer)")
+          }
+        }
+      }
+    }
+  }
+
+  @Test("a body field at an edge of what the description allows is not refused as a bad request")
+  func describedBodyValuesAreAccepted() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
+      let groups = try await Self.send(transport, .groups, query: [(QueryParameter.country.rawValue, "GB")])
+      let group = try #require(
+        groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
+          $0[GroupField.allowNumberSelection] == .bool(true)
+        }?[GroupField.id]?.stringValue)
+      for route in Endpoint.Route.allCases where !route.bodyFields.isEmpty {
+        let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
+        let content = try #require((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])
+        let schema = try #require((content["application/json"] as? [String: Any])?["schema"] as? [String: Any])
+        let properties = try #require(schema["properties"] as? [String: [String: Any]])
+        for field in route.bodyFields where !field.required {
+          for value in Self.edges(of: try #require(properties[field.name.rawValue])) {
+            var body = JSONObject()
+            body[PurchaseBodyField.groupID] = .string(group)
+            body[field.name] = value
+            let answer = try await Self.send(transport, route, body: body)
+            #expect(answer.status != 400 && answer.status < 500, "\(route.name) \(field.name)=\(value): \(answer)")
+          }
+        }
+      }
+    }
+  }
+
+  @Test("a page past the last one the description allows is refused with a 400 naming page_number")
+  func pagesPastTheLastAreRefused() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
+      let route = Endpoint.Route.ownedNumbers
+      let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
+      let parameters = try #require(operation["parameters"] as? [[String: Any]])
+      func largest(_ name: QueryParameter) throws -> Int {
+        let parameter = try #require(parameters.first { $0["name"] as? String == name.rawValue })
+        return try #require((parameter["schema"] as? [String: Any])?["maximum"] as? Int, "\(name) has no maximum")
+      }
+      let lastPage = try largest(.pageNumber)
+      let mostPerPage = try largest(.resultsPerPage)
+      #expect(!lastPage.multipliedReportingOverflow(by: mostPerPage).overflow, "the last page's place fits an Int")
+      let pageName = QueryParameter.pageNumber.rawValue
+      let perPage = QueryParameter.resultsPerPage.rawValue
+      for (asked, status) in [(lastPage, 200), (lastPage + 1, 400)] {
+        for results in [1, mostPerPage] {
+          let answer = try await Self.send(transport, route, query: [(pageName, "\(asked)"), (perPage, "\(results)")])
+          #expect(answer.status == status, "page \(asked), \(results) per page: \(answer)")
+          if status == 400 { #expect(ErrorEnvelope.message(in: answer.json)?.contains(pageName) == true) }
+        }
+      }
+    }
+  }
+}
