@@ -100,9 +100,14 @@ public enum OpenAPIDescription {
       "content": ["application/json": ["schema": ["$ref": "#/components/schemas/ErrorEnvelope"]]],
     ]
     var responses = JSONObject()
-    responses[String(route.successStatus)] = [
+    var success: JSONObject = [
       "description": "Success.", "content": ["application/json": ["schema": answerSchema(route.answer)]],
     ]
+    let links = Link.all.filter { $0.source == route }
+    if !links.isEmpty {
+      success["links"] = .object(JSONObject(uniqueKeysWithValues: links.map { ($0.name, $0.json) }))
+    }
+    responses[String(route.successStatus)] = .object(success)
     responses["429"] = [
       "description": "Over the account's rate limit; try again after Retry-After seconds.",
       "headers": ["Retry-After": ["schema": ["type": "integer", "minimum": 0]]],

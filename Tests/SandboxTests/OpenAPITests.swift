@@ -308,3 +308,82 @@ struct OpenAPILimitTests {
     }
   }
 }
+
+@Suite("The OpenAPI description's links")
+struct OpenAPILinkTests {
+  /// The schema at a JSON pointer's steps below `schema`, following `$ref`s, or nil where there is none.
+  private static func schema(at steps: [Substring], in schema: [String: Any], schemas: [String: Any]) -> [String: Any]?
+  {
+    var current = schema
+    for step in [Substring("")] + steps {
+      while let reference = current["$ref"] as? String {
+        guard let target = schemas[String(reference.split(separator: "/").last ?? "")] as? [String: Any] else {
+          return nil
+        }
+        current = target
+      }
+      if step.isEmpty { continue }
+      if Int(step) != nil {
+        guard let items = current["items"] as? [String: Any] else { return nil }
+        current = items
+      } else {
+        guard let property = (current["properties"] as? [String: Any])?[String(step)] as? [String: Any] else {
+          return nil
+        }
+        current = property
+      }
+    }
+    return current
+  }
+
+  @Test("every link leads to an operation with the parameters it fills, from values its source has")
+  func linksLeadSomewhere() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      let description = try await servedDescription(transport)
+      let paths = try #require(description["paths"] as? [String: [String: Any]])
+      let schemas = try #require((description["components"] as? [String: Any])?["schemas"] as? [String: Any])
+      var targets: Set<Endpoint.Route> = []
+      for source in Endpoint.Route.allCases {
+        let operation = try #require(paths[source.pathTemplate]?[source.method.rawValue.lowercased()] as? [String: Any])
+        let success = try #require((operation["responses"] as? [String: Any])?[String(source.successStatus)])
+        let answer = try #require(
+          (((success as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])?[
+            "schema"] as? [String: Any])
+        for (name, link) in (success as? [String: Any])?["links"] as? [String: [String: Any]] ?? [:] {
+          let target = try #require(
+            Endpoint.Route(rawValue: link["operationId"] as? String ?? ""), "\(source.name) → \(name)")
+          targets.insert(target)
+          let parameters = link["parameters"] as? [String: String] ?? [:]
+          let body = link["requestBody"] as? [String: String] ?? [:]
+          let takes = Set(
+            target.queryParameters.map(\.name.rawValue)
+              + (target.pathBeforeID == nil ? [] : [Endpoint.Route.pathParameterName]))
+          #expect(Set(parameters.keys).isSubset(of: takes), "\(source.name) → \(name)")
+          #expect(Set(body.keys).isSubset(of: Set(target.bodyFields.map(\.name.rawValue))), "\(source.name) → \(name)")
+          let required =
+            target.queryParameters.filter(\.required).map(\.name.rawValue)
+            + target.bodyFields.filter(\.required).map(\.name.rawValue)
+            + (target.pathBeforeID == nil ? [] : [Endpoint.Route.pathParameterName])
+          #expect(
+            Set(required).isSubset(of: Set(parameters.keys).union(body.keys)), "\(source.name) → \(name) fills all")
+          for expression in Array(parameters.values) + Array(body.values) {
+            if let pointer = expression.split(separator: "$response.body#/").first, expression.hasPrefix("$response") {
+              let steps = pointer.split(separator: "/")
+              #expect(
+                Self.schema(at: steps, in: answer, schemas: schemas) != nil, "\(source.name) → \(name): \(expression)")
+            } else if expression.hasPrefix("$request.query.") {
+              let parameter = expression.dropFirst("$request.query.".count)
+              #expect(source.queryParameters.contains { $0.name.rawValue == parameter }, "\(expression)")
+            } else {
+              let field = expression.split(separator: "$request.body#/").first ?? ""
+              #expect(
+                expression.hasPrefix("$request.body#/") && source.bodyFields.contains { $0.name.rawValue == field },
+                "\(expression)")
+            }
+          }
+        }
+      }
+      #expect(targets.isSuperset(of: [.available, .createReservation, .purchase, .cancelReservation, .releaseNumber]))
+    }
+  }
+}
