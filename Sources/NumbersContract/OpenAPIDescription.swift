@@ -81,7 +81,7 @@ public enum OpenAPIDescription {
       for field in route.bodyFields {
         var property = schema(of: field.kind, required: true).objectValue ?? JSONObject()
         // Null is the same as leaving a field out.
-        if !field.required, case .string(let type)? = property["type"] { property["type"] = [.string(type), nil] }
+        if !field.required, case .string(let type)? = property["type"] { property["type"] = [.string(type), "null"] }
         property["description"] = .string(field.summary)
         properties[field.name.rawValue] = .object(property)
       }

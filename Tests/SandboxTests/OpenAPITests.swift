@@ -270,7 +270,9 @@ struct OpenAPILimitTests {
         let schema = try #require((content["application/json"] as? [String: Any])?["schema"] as? [String: Any])
         let properties = try #require(schema["properties"] as? [String: [String: Any]])
         for field in route.bodyFields where !field.required {
-          for value in Self.edges(of: try #require(properties[field.name.rawValue])) {
+          let edges = Self.edges(of: try #require(properties[field.name.rawValue]))
+          #expect(!edges.isEmpty, "\(route.name) \(field.name): a schema with no type this test knows")
+          for value in edges {
             var body = JSONObject()
             body[PurchaseBodyField.groupID] = .string(group)
             body[field.name] = value
