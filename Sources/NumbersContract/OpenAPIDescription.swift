@@ -63,10 +63,13 @@ public enum OpenAPIDescription {
     operation["operationId"] = .string(route.rawValue)
     operation["summary"] = .string(route.summary)
     var parameters = route.queryParameters.map { parameter -> JSONValue in
-      [
+      var object: JSONObject = [
         "name": .string(parameter.name.rawValue), "in": "query", "required": .bool(parameter.required),
         "description": .string(parameter.summary), "schema": schema(of: parameter.kind, required: parameter.required),
       ]
+      // An empty value is the same as none: allowed where the parameter may be left out.
+      if !parameter.required { object["allowEmptyValue"] = true }
+      return .object(object)
     }
     if route.pathBeforeID != nil {
       var schema: JSONObject = ["type": "string"]

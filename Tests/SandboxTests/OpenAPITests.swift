@@ -255,6 +255,55 @@ struct OpenAPILimitTests {
     }
   }
 
+  /// Values just past what a schema allows, where it can say: an empty text where the schema needs one
+  /// character (or needs a number or a listed value) and the parameter does not allow an empty value, the
+  /// whole numbers just past its bounds, and a value it does not list.
+  private static func pastEdges(of parameter: [String: Any]) -> [String] {
+    guard let schema = parameter["schema"] as? [String: Any] else { return [] }
+    var values: [String] = []
+    if parameter["allowEmptyValue"] as? Bool != true,
+      schema["type"] as? String != "string" || (schema["minLength"] as? Int ?? 0) > 0 || schema["enum"] != nil
+    {
+      values.append("")
+    }
+    if schema["enum"] != nil { values.append("none-such") }
+    if schema["type"] as? String == "integer" {
+      if let minimum = schema["minimum"] as? Int { values.append(String(Int128(minimum) - 1)) }
+      if let maximum = schema["maximum"] as? Int { values.append(String(Int128(maximum) + 1)) }
+    }
+    return values
+  }
+
+  @Test("a query parameter just past what the description allows is refused")
+  func valuesPastTheDescribedOnesAreRefused() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
+      let groups = try await Self.send(transport, .groups, query: [(QueryParameter.country.rawValue, "US")])
+      let group = try #require(
+        groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
+          $0[GroupField.allowNumberSelection] == .bool(true)
+        }?[GroupField.id]?.stringValue)
+      let usual = [QueryParameter.country.rawValue: "US", QueryParameter.groupID.rawValue: group]
+      for route in Endpoint.Route.allCases where !route.queryParameters.isEmpty {
+        let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
+        let parameters = try #require(operation["parameters"] as? [[String: Any]])
+        for parameter in parameters where parameter["in"] as? String == "query" {
+          let name = try #require(parameter["name"] as? String)
+          for text in Self.pastEdges(of: parameter) {
+            var query = [(name, text)]
+            for other in parameters where other["required"] as? Bool == true {
+              if let otherName = other["name"] as? String, otherName != name, let usual = usual[otherName] {
+                query.append((otherName, usual))
+              }
+            }
+            let answer = try await Self.send(transport, route, query: query)
+            #expect((400..<500).contains(answer.status), "\(route.name) \(name)='\(text)': \(answer)")
+          }
+        }
+      }
+    }
+  }
+
   @Test("a body field at an edge of what the description allows is not refused as a bad request")
   func describedBodyValuesAreAccepted() async throws {
     try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
