@@ -63,10 +63,13 @@ public enum OpenAPIDescription {
     operation["operationId"] = .string(route.rawValue)
     operation["summary"] = .string(route.summary)
     var parameters = route.queryParameters.map { parameter -> JSONValue in
-      [
+      var object: JSONObject = [
         "name": .string(parameter.name.rawValue), "in": "query", "required": .bool(parameter.required),
-        "description": .string(parameter.summary), "schema": schema(of: parameter.kind),
+        "description": .string(parameter.summary), "schema": schema(of: parameter.kind, required: parameter.required),
       ]
+      // An empty value is the same as none: allowed where the parameter may be left out.
+      if !parameter.required { object["allowEmptyValue"] = true }
+      return .object(object)
     }
     if route.pathBeforeID != nil {
       var schema: JSONObject = ["type": "string"]
@@ -79,7 +82,9 @@ public enum OpenAPIDescription {
     if !route.bodyFields.isEmpty {
       var properties = JSONObject()
       for field in route.bodyFields {
-        var property = schema(of: field.kind).objectValue ?? JSONObject()
+        var property = schema(of: field.kind, required: true).objectValue ?? JSONObject()
+        // Null is the same as leaving a field out.
+        if !field.required, case .string(let type)? = property["type"] { property["type"] = [.string(type), "null"] }
         property["description"] = .string(field.summary)
         properties[field.name.rawValue] = .object(property)
       }
@@ -98,9 +103,14 @@ public enum OpenAPIDescription {
       "content": ["application/json": ["schema": ["$ref": "#/components/schemas/ErrorEnvelope"]]],
     ]
     var responses = JSONObject()
-    responses[String(route.successStatus)] = [
+    var success: JSONObject = [
       "description": "Success.", "content": ["application/json": ["schema": answerSchema(route.answer)]],
     ]
+    let links = Link.all.filter { $0.source == route }
+    if !links.isEmpty {
+      success["links"] = .object(JSONObject(uniqueKeysWithValues: links.map { ($0.name, $0.json) }))
+    }
+    responses[String(route.successStatus)] = .object(success)
     responses["429"] = [
       "description": "Over the account's rate limit; try again after Retry-After seconds.",
       "headers": ["Retry-After": ["schema": ["type": "integer", "minimum": 0]]],
@@ -144,16 +154,13 @@ public enum OpenAPIDescription {
     return object
   }
 
-  private static func schema(of kind: ParameterKind) -> JSONValue {
+  /// A parameter's schema. The sandbox takes an empty value for none, so a required text must not be empty.
+  private static func schema(of kind: ParameterKind, required: Bool) -> JSONValue {
     switch kind {
-    case .string: schema(of: Schema.string)
-    case .integer: schema(of: Schema.integer)
+    case .string: required ? ["type": "string", "minLength": 1] : schema(of: Schema.string)
+    case .countryCode: ["type": "string", "pattern": "^[A-Z]{2}$"]
     case .integerIn(let range):
-      {
-        var object: JSONObject = ["type": "integer", "minimum": .int(range.lowerBound)]
-        if range.upperBound < Int.max { object["maximum"] = .int(range.upperBound) }
-        return .object(object)
-      }()
+      ["type": "integer", "minimum": .int(range.lowerBound), "maximum": .int(range.upperBound)]
     case .digits: ["type": "string", "pattern": "^[0-9]+$"]
     case .oneOf(let values): schema(of: Schema.oneOf(values))
     }

@@ -9,12 +9,19 @@ public enum QueryParameter: String, Sendable, CaseIterable {
   case numberContains = "number_contains"
   case pageNumber = "page_number"
   case resultsPerPage = "results_per_page"
+
+  /// The most numbers one page of owned numbers holds.
+  public static let largestResultsPerPage = 100
+  /// The last page that can be asked for: its first number's place, the page times the results per page, is
+  /// a whole number a server can hold.
+  public static let largestPage = Int.max / largestResultsPerPage
 }
 
 /// What a parameter or body field holds, as the OpenAPI description states it.
 public enum ParameterKind: Sendable, Equatable {
   case string
-  case integer
+  /// An ISO 3166 country code: two upper-case letters.
+  case countryCode
   /// A whole number in this range.
   case integerIn(ClosedRange<Int>)
   /// Text of decimal digits only.
@@ -57,19 +64,20 @@ public enum DIDType: Int, Sendable, CaseIterable {
 extension Endpoint.Route {
   public var queryParameters: [ParameterSpec<QueryParameter>] {
     let country = ParameterSpec(
-      QueryParameter.country, .string, required: true, "an upper-case ISO 3166 country code, such as US")
+      QueryParameter.country, .countryCode, required: true, "an upper-case ISO 3166 country code, such as US")
+    let id = ParameterKind.integerIn(0...Int.max)
     switch self {
     case .regions: return [country]
-    case .cities: return [country, .init(.region, .integer, "a region id from regions")]
+    case .cities: return [country, .init(.region, id, "a region id from regions")]
     case .groups:
       return [
-        country, .init(.regionID, .integer, "only groups in this region"),
-        .init(.cityID, .integer, "only groups in this city"),
+        country, .init(.regionID, id, "only groups in this region"),
+        .init(.cityID, id, "only groups in this city"),
         .init(.cityNameOrPrefix, .string, "the start of a city's name, or an area code"),
         .init(.didType, .oneOf(DIDType.allCases.map(\.name) + [DIDType.allTypesName]), "a DID type name, or all"),
       ]
     case .requirements:
-      return [country, .init(.didType, .integer, "a DID type id from did-types")]
+      return [country, .init(.didType, .integerIn(1...DIDType.allCases.count), "a DID type id from did-types")]
     case .available:
       return [
         .init(.groupID, .string, required: true, "a group id from groups"),
@@ -77,8 +85,10 @@ extension Endpoint.Route {
       ]
     case .ownedNumbers:
       return [
-        .init(.pageNumber, .integerIn(0...Int.max), "the page, counted from 0"),
-        .init(.resultsPerPage, .integerIn(1...100), "numbers per page, 1 to 100"),
+        .init(.pageNumber, .integerIn(0...QueryParameter.largestPage), "the page, counted from 0"),
+        .init(
+          .resultsPerPage, .integerIn(1...QueryParameter.largestResultsPerPage),
+          "numbers per page, 1 to \(QueryParameter.largestResultsPerPage)"),
       ]
     case .didTypes, .createReservation, .listReservations, .cancelReservation, .purchase, .releaseNumber, .info:
       return []

@@ -318,7 +318,10 @@ extension Sandbox {
 
   func ownedNumbers(_ call: CallContext, account: String) throws -> APIResponse {
     try refresh()
-    let page = try call.integerParameter(.pageNumber, expected: "a page number counted from 0") ?? 0
+    let page =
+      try call.integerParameter(
+        .pageNumber, in: 0...QueryParameter.largestPage,
+        expected: "a page number counted from 0, at most \(QueryParameter.largestPage)") ?? 0
     let asked = try call.integerParameter(.resultsPerPage, expected: "a whole number from 1 to 100") ?? 50
     guard (1...100).contains(asked) else {
       throw Failure.invalidParameter(.resultsPerPage, String(asked), expected: "a whole number from 1 to 100")

@@ -260,14 +260,14 @@ struct CallContext {
     return value
   }
 
-  /// The largest whole number a query parameter may have: every id and page number the API uses is far
-  /// smaller, and arithmetic on such numbers (a page times its size) cannot overflow.
-  static let largestInteger = Int(Int32.max)
-
-  func integerParameter(_ name: QueryParameter, expected: String) throws -> Int? {
+  /// A whole number from the query, within `range` (the page a query asks for has its own, so that a page times
+  /// its size cannot overflow).
+  func integerParameter(_ name: QueryParameter, in range: ClosedRange<Int> = 0...Int.max, expected: String) throws
+    -> Int?
+  {
     guard let text = parameter(name) else { return nil }
-    guard let value = Int(text), (0...Self.largestInteger).contains(value) else {
-      throw Failure.invalidParameter(name, text, expected: expected + ", at most \(Self.largestInteger)")
+    guard let value = Int(text), range.contains(value) else {
+      throw Failure.invalidParameter(name, text, expected: expected)
     }
     return value
   }

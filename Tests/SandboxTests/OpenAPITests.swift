@@ -184,3 +184,257 @@ struct OpenAPITests {
     }
   }
 }
+
+/// What the description allows a request to hold, tried against the sandbox: Schemathesis
+/// (scripts/fuzz/schemathesis) sends such values, and a request the description allows must not be refused
+/// as malformed, nor one it forbids be answered.
+@Suite("The OpenAPI description's limits")
+struct OpenAPILimitTests {
+  /// Sends a request with the test key; gives the status and the JSON answer.
+  private static func send(
+    _ transport: any Transport, _ route: Endpoint.Route, query: [(String, String)] = [], body: JSONObject? = nil
+  ) async throws -> (status: Int, json: JSONValue) {
+    var fields = HTTPFields()
+    fields[try #require(HTTPField.Name(Authentication.headerName))] = testKey
+    if body != nil { fields[.contentType] = "application/json" }
+    var components = URLComponents()
+    components.path = route.pathTemplate
+    if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+    let target = try #require(components.percentEncodedPath.isEmpty ? nil : components.string)
+    let head = HTTPRequest(method: route.method, scheme: nil, authority: nil, path: target, headerFields: fields)
+    let response = try await transport.send(
+      APIRequest(head: head, body: body.map { JSONValue.object($0).jsonBytes } ?? []), timeout: .seconds(10))
+    return (response.head.status.code, try JSONValue(parsing: response.body))
+  }
+
+  /// The values at the edges of what a schema allows, where it can say: the shortest text, the smallest and
+  /// largest whole number (past any `Int` where it sets no bound), every listed value. A text with a pattern
+  /// gives none.
+  private static func edges(of schema: [String: Any]) -> [JSONValue] {
+    if let values = schema["enum"] as? [String] { return values.map(JSONValue.string) }
+    let types = (schema["type"] as? [String]) ?? (schema["type"] as? String).map { [$0] } ?? []
+    var values: [JSONValue] = types.contains("null") ? [.null] : []
+    if types.contains("string"), schema["pattern"] == nil {
+      values.append(.string(String(repeating: "9", count: schema["minLength"] as? Int ?? 0)))
+    }
+    if types.contains("integer") {
+      values.append(.number((schema["minimum"] as? Int).map(String.init) ?? "-99999999999999999999"))
+      values.append(.number((schema["maximum"] as? Int).map(String.init) ?? "99999999999999999999"))
+    }
+    return values
+  }
+
+  @Test("a query parameter at an edge of what the description allows is not refused as a bad request")
+  func describedQueryValuesAreAccepted() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
+      let groups = try await Self.send(transport, .groups, query: [(QueryParameter.country.rawValue, "US")])
+      let group = try #require(
+        groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
+          $0[GroupField.allowNumberSelection] == .bool(true)
+        }?[GroupField.id]?.stringValue)
+      let usual = [QueryParameter.country.rawValue: "US", QueryParameter.groupID.rawValue: group]
+      for route in Endpoint.Route.allCases where !route.queryParameters.isEmpty {
+        let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
+        let parameters = try #require(operation["parameters"] as? [[String: Any]])
+        for parameter in parameters where parameter["in"] as? String == "query" {
+          let name = try #require(parameter["name"] as? String)
+          for value in Self.edges(of: try #require(parameter["schema"] as? [String: Any])) {
+            let text = value.stringValue ?? value.jsonText
+            var query = [(name, text)]
+            for other in parameters where other["required"] as? Bool == true {
+              if let otherName = other["name"] as? String, otherName != name, let usual = usual[otherName] {
+                query.append((otherName, usual))
+              }
+            }
+            let answer = try await Self.send(transport, route, query: query)
+            #expect(answer.status != 400 && answer.status < 500, "\(route.name) \(name)=\(text): \(answer)")
+          }
+        }
+      }
+    }
+  }
+
+  /// Values just past what a schema allows, where it can say: an empty text where the schema needs one
+  /// character (or needs a number or a listed value) and the parameter does not allow an empty value, the
+  /// whole numbers just past its bounds, and a value it does not list.
+  private static func pastEdges(of parameter: [String: Any]) -> [String] {
+    guard let schema = parameter["schema"] as? [String: Any] else { return [] }
+    var values: [String] = []
+    if parameter["allowEmptyValue"] as? Bool != true,
+      schema["type"] as? String != "string" || (schema["minLength"] as? Int ?? 0) > 0 || schema["enum"] != nil
+    {
+      values.append("")
+    }
+    if schema["enum"] != nil { values.append("none-such") }
+    if schema["type"] as? String == "integer" {
+      if let minimum = schema["minimum"] as? Int { values.append(String(Int128(minimum) - 1)) }
+      if let maximum = schema["maximum"] as? Int { values.append(String(Int128(maximum) + 1)) }
+    }
+    return values
+  }
+
+  @Test("a query parameter just past what the description allows is refused")
+  func valuesPastTheDescribedOnesAreRefused() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
+      let groups = try await Self.send(transport, .groups, query: [(QueryParameter.country.rawValue, "US")])
+      let group = try #require(
+        groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
+          $0[GroupField.allowNumberSelection] == .bool(true)
+        }?[GroupField.id]?.stringValue)
+      let usual = [QueryParameter.country.rawValue: "US", QueryParameter.groupID.rawValue: group]
+      for route in Endpoint.Route.allCases where !route.queryParameters.isEmpty {
+        let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
+        let parameters = try #require(operation["parameters"] as? [[String: Any]])
+        for parameter in parameters where parameter["in"] as? String == "query" {
+          let name = try #require(parameter["name"] as? String)
+          for text in Self.pastEdges(of: parameter) {
+            var query = [(name, text)]
+            for other in parameters where other["required"] as? Bool == true {
+              if let otherName = other["name"] as? String, otherName != name, let usual = usual[otherName] {
+                query.append((otherName, usual))
+              }
+            }
+            let answer = try await Self.send(transport, route, query: query)
+            #expect((400..<500).contains(answer.status), "\(route.name) \(name)='\(text)': \(answer)")
+          }
+        }
+      }
+    }
+  }
+
+  @Test("a body field at an edge of what the description allows is not refused as a bad request")
+  func describedBodyValuesAreAccepted() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
+      let groups = try await Self.send(transport, .groups, query: [(QueryParameter.country.rawValue, "GB")])
+      let group = try #require(
+        groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
+          $0[GroupField.allowNumberSelection] == .bool(true)
+        }?[GroupField.id]?.stringValue)
+      for route in Endpoint.Route.allCases where !route.bodyFields.isEmpty {
+        let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
+        let content = try #require((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])
+        let schema = try #require((content["application/json"] as? [String: Any])?["schema"] as? [String: Any])
+        let properties = try #require(schema["properties"] as? [String: [String: Any]])
+        for field in route.bodyFields where !field.required {
+          let edges = Self.edges(of: try #require(properties[field.name.rawValue]))
+          #expect(!edges.isEmpty, "\(route.name) \(field.name): a schema with no type this test knows")
+          for value in edges {
+            var body = JSONObject()
+            body[PurchaseBodyField.groupID] = .string(group)
+            body[field.name] = value
+            let answer = try await Self.send(transport, route, body: body)
+            #expect(answer.status != 400 && answer.status < 500, "\(route.name) \(field.name)=\(value): \(answer)")
+          }
+        }
+      }
+    }
+  }
+
+  @Test("a page past the last one the description allows is refused with a 400 naming page_number")
+  func pagesPastTheLastAreRefused() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
+      let route = Endpoint.Route.ownedNumbers
+      let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
+      let parameters = try #require(operation["parameters"] as? [[String: Any]])
+      func largest(_ name: QueryParameter) throws -> Int {
+        let parameter = try #require(parameters.first { $0["name"] as? String == name.rawValue })
+        return try #require((parameter["schema"] as? [String: Any])?["maximum"] as? Int, "\(name) has no maximum")
+      }
+      let lastPage = try largest(.pageNumber)
+      let mostPerPage = try largest(.resultsPerPage)
+      #expect(!lastPage.multipliedReportingOverflow(by: mostPerPage).overflow, "the last page's place fits an Int")
+      let pageName = QueryParameter.pageNumber.rawValue
+      let perPage = QueryParameter.resultsPerPage.rawValue
+      for (asked, status) in [(lastPage, 200), (lastPage + 1, 400)] {
+        for results in [1, mostPerPage] {
+          let answer = try await Self.send(transport, route, query: [(pageName, "\(asked)"), (perPage, "\(results)")])
+          #expect(answer.status == status, "page \(asked), \(results) per page: \(answer)")
+          if status == 400 { #expect(ErrorEnvelope.message(in: answer.json)?.contains(pageName) == true) }
+        }
+      }
+    }
+  }
+}
+
+@Suite("The OpenAPI description's links")
+struct OpenAPILinkTests {
+  /// The schema at a JSON pointer's steps below `schema`, following `$ref`s, or nil where there is none.
+  private static func schema(at steps: [Substring], in schema: [String: Any], schemas: [String: Any]) -> [String: Any]?
+  {
+    var current = schema
+    for step in [Substring("")] + steps {
+      while let reference = current["$ref"] as? String {
+        guard let target = schemas[String(reference.split(separator: "/").last ?? "")] as? [String: Any] else {
+          return nil
+        }
+        current = target
+      }
+      if step.isEmpty { continue }
+      if Int(step) != nil {
+        guard let items = current["items"] as? [String: Any] else { return nil }
+        current = items
+      } else {
+        guard let property = (current["properties"] as? [String: Any])?[String(step)] as? [String: Any] else {
+          return nil
+        }
+        current = property
+      }
+    }
+    return current
+  }
+
+  @Test("every link leads to an operation with the parameters it fills, from values its source has")
+  func linksLeadSomewhere() async throws {
+    try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
+      let description = try await servedDescription(transport)
+      let paths = try #require(description["paths"] as? [String: [String: Any]])
+      let schemas = try #require((description["components"] as? [String: Any])?["schemas"] as? [String: Any])
+      var targets: Set<Endpoint.Route> = []
+      for source in Endpoint.Route.allCases {
+        let operation = try #require(paths[source.pathTemplate]?[source.method.rawValue.lowercased()] as? [String: Any])
+        let success = try #require((operation["responses"] as? [String: Any])?[String(source.successStatus)])
+        let answer = try #require(
+          (((success as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])?[
+            "schema"] as? [String: Any])
+        for (name, link) in (success as? [String: Any])?["links"] as? [String: [String: Any]] ?? [:] {
+          let target = try #require(
+            Endpoint.Route(rawValue: link["operationId"] as? String ?? ""), "\(source.name) → \(name)")
+          targets.insert(target)
+          let parameters = link["parameters"] as? [String: String] ?? [:]
+          let body = link["requestBody"] as? [String: String] ?? [:]
+          let takes = Set(
+            target.queryParameters.map(\.name.rawValue)
+              + (target.pathBeforeID == nil ? [] : [Endpoint.Route.pathParameterName]))
+          #expect(Set(parameters.keys).isSubset(of: takes), "\(source.name) → \(name)")
+          #expect(Set(body.keys).isSubset(of: Set(target.bodyFields.map(\.name.rawValue))), "\(source.name) → \(name)")
+          let required =
+            target.queryParameters.filter(\.required).map(\.name.rawValue)
+            + target.bodyFields.filter(\.required).map(\.name.rawValue)
+            + (target.pathBeforeID == nil ? [] : [Endpoint.Route.pathParameterName])
+          #expect(
+            Set(required).isSubset(of: Set(parameters.keys).union(body.keys)), "\(source.name) → \(name) fills all")
+          for expression in Array(parameters.values) + Array(body.values) {
+            if let pointer = expression.split(separator: "$response.body#/").first, expression.hasPrefix("$response") {
+              let steps = pointer.split(separator: "/")
+              #expect(
+                Self.schema(at: steps, in: answer, schemas: schemas) != nil, "\(source.name) → \(name): \(expression)")
+            } else if expression.hasPrefix("$request.query.") {
+              let parameter = expression.dropFirst("$request.query.".count)
+              #expect(source.queryParameters.contains { $0.name.rawValue == parameter }, "\(expression)")
+            } else {
+              let field = expression.split(separator: "$request.body#/").first ?? ""
+              #expect(
+                expression.hasPrefix("$request.body#/") && source.bodyFields.contains { $0.name.rawValue == field },
+                "\(expression)")
+            }
+          }
+        }
+      }
+      #expect(targets.isSuperset(of: [.available, .createReservation, .purchase, .cancelReservation, .releaseNumber]))
+    }
+  }
+}
