@@ -11,3 +11,15 @@ int process_control_forbid_dumping(void) {
   return 0;
 #endif
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+int process_control_limit_malloc_arenas(int arenas) {
+#if defined(__GLIBC__)
+  return mallopt(M_ARENA_MAX, arenas) == 1 ? 0 : -1;
+#else
+  return 0;
+#endif
+}

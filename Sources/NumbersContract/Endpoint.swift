@@ -118,9 +118,10 @@ public struct Endpoint: Sendable, Hashable {
   /// The endpoint of `route` that `path` names, if it names one.
   private static func endpoint(of route: Route, path: String) -> Endpoint? {
     guard let prefix = route.pathBeforeID else { return path == route.pathTemplate ? Endpoint(route) : nil }
-    let id = path.dropFirst(prefix.count)
-    guard path.hasPrefix(prefix), !id.isEmpty, !id.contains("/"),
-      let uuid = percentDecoded(id, plusIsSpace: false)
+    // The prefix first: a long path (an id of kilobytes) is walked only for the route it can be.
+    guard path.utf8.starts(with: prefix.utf8) else { return nil }
+    let id = Substring(path.utf8.dropFirst(prefix.utf8.count))
+    guard !id.isEmpty, !id.utf8.contains(UInt8(ascii: "/")), let uuid = percentDecoded(id, plusIsSpace: false)
     else { return nil }
     return Endpoint(route, uuid: uuid)
   }

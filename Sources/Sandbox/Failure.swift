@@ -39,7 +39,9 @@ struct Failure: Error {
 
   /// A parameter by the name the request gave it, which may be none of the contract's.
   static func invalid(_ name: String, _ value: String, expected: String) -> Failure {
-    Failure(status: 400, message: "\(name) must be \(expected) (got '\(value)')")
+    // A value of kilobytes is not sent back whole.
+    let shown = value.count > 100 ? value.prefix(100) + "…" : value
+    return Failure(status: 400, message: "\(name) must be \(expected) (got '\(shown)')")
   }
 
   static func invalidBody(_ detail: String) -> Failure {

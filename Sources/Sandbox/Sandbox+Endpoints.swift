@@ -252,6 +252,11 @@ extension Sandbox {
 
   func cancelReservation(uuid: String, account: String) throws -> APIResponse {
     let moment = now
+    // A uuid that names no reservation is answered without taking the state's lock and copying it.
+    try refresh()
+    guard state.reservations.contains(where: { $0.uuid == uuid }) else {
+      throw Failure.notFound("reservation \(uuid.count > 100 ? uuid.prefix(100) + "…" : uuid)")
+    }
     let number = try commit { state -> String in
       guard
         let index = state.reservations.firstIndex(where: {

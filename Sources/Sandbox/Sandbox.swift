@@ -67,7 +67,7 @@ public actor Sandbox: APIServer {
 
   public func handle(_ request: APIRequest) async -> ServerOutcome {
     let target = request.head.path ?? "/"
-    let path = String(target.prefix { $0 != "?" })
+    let path = String(Substring(target.utf8.prefix { $0 != UInt8(ascii: "?") }))
     if case .endpoint(let endpoint) = Endpoint.resolve(method: request.head.method, path: path),
       (try? authenticate(request)) != nil
     {

@@ -107,7 +107,7 @@ struct SandboxResponder: HTTPResponder {
   func respond(to request: Request, context: SandboxRequestContext) async throws -> Response {
     let started = ContinuousClock.now
     let outcome: ServerOutcome
-    let path = request.head.path.map { String($0.prefix { $0 != "?" }) }
+    let path = request.head.path.map { String(Substring($0.utf8.prefix { $0 != UInt8(ascii: "?") })) }
     if path == OpenAPIDescription.path {
       // The description is public: no key, and only read.
       outcome = .respond(
