@@ -18,7 +18,7 @@ public final class RawHTTPConnection {
   private var buffered: [UInt8] = []
 
   /// Connects, or throws; reads give up after `timeout` seconds.
-  public init(port: Int, timeout: Int = 30) throws {
+  public init(port: Int, timeout: Int = 120) throws {
     descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
     var limit = timeval(tv_sec: timeout, tv_usec: 0)
