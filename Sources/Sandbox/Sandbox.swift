@@ -68,9 +68,9 @@ public actor Sandbox: APIServer {
   public func handle(_ request: APIRequest) async -> ServerOutcome {
     let target = request.head.path ?? "/"
     let path = String(Substring(target.utf8.prefix { $0 != UInt8(ascii: "?") }))
-    if case .endpoint(let endpoint) = Endpoint.resolve(method: request.head.method, path: path),
-      (try? authenticate(request)) != nil
-    {
+    let resolution = Endpoint.resolve(method: request.head.method, path: path)
+    let account = Result { try authenticate(request) }
+    if case .endpoint(let endpoint) = resolution, case .success = account {
       received[endpoint.route, default: 0] += 1
     }
 
@@ -90,11 +90,11 @@ public actor Sandbox: APIServer {
     let response: APIResponse
     do {
       let call = try CallContext(request: request, path: path, target: target)
-      let account = try authenticate(request)
+      let account = try account.get()
       try Self.checkContentType(of: request)
       try consumeRateLimit(account: account)
       unsavedUsage[account, default: 0] += 1
-      response = try route(call, account: account)
+      response = try route(call, resolution, account: account)
     } catch let failure as Failure {
       response = Self.response(for: failure)
     } catch {
@@ -151,9 +151,9 @@ public actor Sandbox: APIServer {
     }
   }
 
-  private func route(_ call: CallContext, account: String) throws -> APIResponse {
+  private func route(_ call: CallContext, _ resolution: Endpoint.Resolution, account: String) throws -> APIResponse {
     let endpoint: Endpoint
-    switch Endpoint.resolve(method: call.method, path: call.path) {
+    switch resolution {
     case .noSuchPath: throw Failure.noSuchEndpoint(call.method.rawValue, call.path)
     case .methodNotAllowed(let allowed):
       throw Failure.methodNotAllowed(call.method.rawValue, call.path, allowed: allowed)

@@ -13,17 +13,28 @@ public import Sandbox
 public enum SandboxHTTPServer {
   /// The largest request body accepted; the API's bodies are a few hundred bytes.
   static let maximumBodyBytes = 64 * 1024
-  /// A connection with no request in progress for this long is closed: a keep-alive connection left open, or a
-  /// request whose head comes a byte at a time (slowloris).
-  static let idleTimeout = TimeAmount.seconds(15)
-  /// The longest a request's body may take to arrive.
-  static let bodyTimeout = Duration.seconds(15)
+
+  /// How long a client may keep the server waiting.
+  public struct Timeouts: Sendable {
+    /// A connection with no request in progress for this long is closed: a keep-alive connection left open, or a
+    /// request whose head comes a byte at a time (slowloris).
+    public var idle: Duration
+    /// The longest a request's body may take to arrive, from its head to its end.
+    public var body: Duration
+
+    public static let standard = Timeouts(idle: .seconds(15), body: .seconds(15))
+
+    public init(idle: Duration, body: Duration) {
+      self.idle = idle
+      self.body = body
+    }
+  }
 
   /// - Parameters:
   ///   - log: called with one line per request, if given.
   ///   - onListening: called with the port once the server listens (the one picked, for port 0).
   public static func application(
-    sandbox: Sandbox, host: String, port: Int, log: (@Sendable (String) -> Void)?,
+    sandbox: Sandbox, host: String, port: Int, log: (@Sendable (String) -> Void)?, timeouts: Timeouts = .standard,
     onListening: @escaping @Sendable (Int) -> Void = { _ in }
   ) -> some ApplicationProtocol {
     var logger = Logger(label: "2cs-sandbox")
@@ -31,7 +42,9 @@ public enum SandboxHTTPServer {
     return Application(
       responder: SandboxResponder(sandbox: sandbox, log: log),
       server: .http1(
-        configuration: .init(additionalChannelHandlers: [MalformedRequestAnswer()], idleTimeout: idleTimeout)),
+        configuration: .init(
+          additionalChannelHandlers: [MalformedRequestAnswer(), SlowBodyCutoff(limit: timeouts.body)],
+          idleTimeout: .init(timeouts.idle))),
       configuration: .init(address: .hostname(host, port: port), serverName: "2cs-sandbox"),
       onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
       logger: logger
@@ -75,34 +88,34 @@ struct SandboxResponder: HTTPResponder {
 
   enum Body {
     case arrived([UInt8])
-    /// Too large, or too slow to arrive: the answer that says so.
+    /// Too large: the answer that says so.
     case refused(APIResponse)
+    /// The connection ended before the body did.
+    case gone
   }
 
-  static func body(of request: Request) async -> Body {
+  static func body(of request: Request, on channel: any Channel) async -> Body {
     let limit = SandboxHTTPServer.maximumBodyBytes
     do {
-      return .arrived(
-        try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
-          group.addTask { Array(buffer: try await request.body.collect(upTo: limit)) }
-          group.addTask {
-            try await Task.sleep(for: SandboxHTTPServer.bodyTimeout)
-            return nil
-          }
-          defer { group.cancelAll() }
-          guard let first = try await group.next(), let body = first else { throw BodyTooSlow() }
-          return body
-        })
-    } catch is BodyTooSlow {
-      let message = "the request body took more than \(SandboxHTTPServer.bodyTimeout) to arrive"
-      return .refused(APIResponse(status: .requestTimeout, json: ErrorEnvelope.json(message: message)))
-    } catch {
+      let body = try await request.body.collect(upTo: limit)
+      // A body cut short by the connection's end is no body to act on.
+      guard channel.isActive else { return .gone }
+      return .arrived(Array(buffer: body))
+    } catch let error as HTTPError where error.status == .contentTooLarge {
       let message = "request body larger than \(limit) bytes"
       return .refused(APIResponse(status: .contentTooLarge, json: ErrorEnvelope.json(message: message)))
+    } catch {
+      // The connection went while the body came: too slow (`SlowBodyCutoff` answered), or closed by the client.
+      return .gone
     }
   }
 
-  private struct BodyTooSlow: Error {}
+  /// The request log's line: when, what was asked, how it ended, and how long it took.
+  static func logLine(_ request: Request, _ ending: String, since started: ContinuousClock.Instant) -> String {
+    let elapsed = String(format: "%.1f ms", Double(started.duration(to: .now) / .microseconds(1)) / 1000)
+    let target = "\(request.head.method.rawValue) \(request.head.path ?? "/")"
+    return "\(Date().formatted(.iso8601)) \(target) \(ending) \(elapsed)"
+  }
 
   func respond(to request: Request, context: SandboxRequestContext) async throws -> Response {
     let started = ContinuousClock.now
@@ -113,23 +126,22 @@ struct SandboxResponder: HTTPResponder {
       outcome = .respond(
         [.get, .head].contains(request.head.method) ? Self.openAPIDescription : Self.descriptionIsReadOnly(request))
     } else {
-      switch await Self.body(of: request) {
+      switch await Self.body(of: request, on: context.channel) {
       case .arrived(let body): outcome = await sandbox.handle(APIRequest(head: request.head, body: body))
       case .refused(let refusal): outcome = .respond(refusal)
+      case .gone: outcome = .dropConnection
       }
     }
-    let target = "\(request.head.method.rawValue) \(request.head.path ?? "/")"
-    let elapsed = String(format: "%.1f ms", Double(started.duration(to: .now) / .microseconds(1)) / 1000)
     switch outcome {
     case .respond(let response):
-      log?("\(Date().formatted(.iso8601)) \(target) \(response.head.status.code) \(elapsed)")
+      log?(Self.logLine(request, "\(response.head.status.code)", since: started))
       // Every answer says it comes from the sandbox: only then does 2cs call the server `local`.
       var headers = response.head.headerFields
       SandboxIdentification.mark(&headers)
       return Response(
         status: response.head.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
     case .dropConnection:
-      log?("\(Date().formatted(.iso8601)) \(target) dropped \(elapsed)")
+      log?(Self.logLine(request, "dropped", since: started))
       try? await context.channel.close()
       throw ConnectionDropped()
     }
@@ -151,15 +163,7 @@ final class MalformedRequestAnswer: ChannelInboundHandler, RemovableChannelHandl
     guard !answered else { return }
     answered = true
     let message = "the request is not HTTP this server can read: \(Self.reason(parserError))"
-    let envelope = APIResponse(status: .badRequest, json: ErrorEnvelope.json(message: message))
-    var fields = envelope.head.headerFields
-    fields[.contentLength] = String(envelope.body.count)
-    fields[.connection] = "close"
-    SandboxIdentification.mark(&fields)
-    context.write(wrapOutboundOut(.head(HTTPResponse(status: .badRequest, headerFields: fields))), promise: nil)
-    context.write(wrapOutboundOut(.body(ByteBuffer(bytes: envelope.body))), promise: nil)
-    let channel = context.channel
-    context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+    answerAndClose(context, status: .badRequest, message: message)
   }
 
   private static func reason(_ error: HTTPParserError) -> String {
@@ -169,5 +173,68 @@ final class MalformedRequestAnswer: ChannelInboundHandler, RemovableChannelHandl
     case .invalidMethod: "its method is not valid"
     default: "\(error)"
     }
+  }
+}
+
+/// Answers a request the server gives up on with the API's error envelope, then closes its connection: the rest of
+/// the request is not read, so the connection cannot carry another.
+private func answerAndClose(_ context: ChannelHandlerContext, status: HTTPResponse.Status, message: String) {
+  let envelope = APIResponse(status: status, json: ErrorEnvelope.json(message: message))
+  var fields = envelope.head.headerFields
+  fields[.contentLength] = String(envelope.body.count)
+  fields[.connection] = "close"
+  SandboxIdentification.mark(&fields)
+  let head = HTTPResponsePart.head(HTTPResponse(status: status, headerFields: fields))
+  context.write(NIOAny(head), promise: nil)
+  context.write(NIOAny(HTTPResponsePart.body(ByteBuffer(bytes: envelope.body))), promise: nil)
+  let channel = context.channel
+  context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+}
+
+/// Answers 408 and closes the connection when a request's body has not all arrived within `limit` of its head (a
+/// body sent a byte at a time). The connection's idle time-out does not cover it, as a request is in progress.
+/// The timer is the event loop's, cancelled when the body ends, so a request with a body costs no task.
+final class SlowBodyCutoff: ChannelInboundHandler, RemovableChannelHandler {
+  typealias InboundIn = HTTPRequestPart
+  typealias InboundOut = HTTPRequestPart
+
+  private let limit: Duration
+  private var cutoff: Scheduled<Void>?
+
+  init(limit: Duration) {
+    self.limit = limit
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    switch unwrapInboundIn(data) {
+    case .head(let head):
+      cutoff?.cancel()
+      cutoff = nil
+      // Most requests declare no body: their end comes with their head, and they need no timer.
+      guard head.headerFields[.transferEncoding] != nil || (head.headerFields[.contentLength] ?? "0") != "0" else {
+        break
+      }
+      let limit = limit
+      cutoff = context.eventLoop.assumeIsolated().scheduleTask(in: .init(limit)) { [weak self] in
+        self?.cutoff = nil
+        answerAndClose(context, status: .requestTimeout, message: "the request body took more than \(limit) to arrive")
+      }
+    case .body: break
+    case .end:
+      cutoff?.cancel()
+      cutoff = nil
+    }
+    context.fireChannelRead(data)
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    cutoff?.cancel()
+    cutoff = nil
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    cutoff?.cancel()
+    cutoff = nil
+    context.fireChannelInactive()
   }
 }

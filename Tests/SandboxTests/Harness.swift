@@ -38,9 +38,13 @@ extension ClientSettings {
 }
 
 /// Serves `sandbox` over HTTP on an ephemeral loopback port for the duration of `body`.
-func withServer<T: Sendable>(_ sandbox: Sandbox, _ body: @Sendable (Int) async throws -> T) async throws -> T {
+func withServer<T: Sendable>(
+  _ sandbox: Sandbox, timeouts: SandboxHTTPServer.Timeouts = .standard, _ body: @Sendable (Int) async throws -> T
+) async throws -> T {
   let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-  let app = SandboxHTTPServer.application(sandbox: sandbox, host: "127.0.0.1", port: 0, log: nil) { port in
+  let app = SandboxHTTPServer.application(
+    sandbox: sandbox, host: "127.0.0.1", port: 0, log: nil, timeouts: timeouts
+  ) { port in
     continuation.yield(port)
   }
   return try await withThrowingTaskGroup(of: T?.self) { group in

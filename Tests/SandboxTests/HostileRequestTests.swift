@@ -1,6 +1,7 @@
 import Foundation
 import NumbersContract
 import Sandbox
+import SandboxServer
 import TestSupport
 import Testing
 
@@ -9,8 +10,11 @@ import Testing
 /// kept for ever.
 @Suite("Hostile requests") struct HostileRequestTests {
   /// Runs `body`, whose socket calls block, with the port of a served sandbox.
-  private func served(_ sandbox: Sandbox? = nil, _ body: @escaping @Sendable (Int) throws -> Void) async throws {
-    try await withServer(try sandbox ?? Sandbox(configuration: .testing())) { port in
+  private func served(
+    _ sandbox: Sandbox? = nil, timeouts: SandboxHTTPServer.Timeouts = .standard,
+    _ body: @escaping @Sendable (Int) throws -> Void
+  ) async throws {
+    try await withServer(try sandbox ?? Sandbox(configuration: .testing()), timeouts: timeouts) { port in
       try await onOwnThread { try body(port) }
     }
   }
@@ -96,6 +100,42 @@ import Testing
             + "Content-Type: application/json; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)").utf8
         ))
       #expect(connection.answer()?.status != 415)
+    }
+  }
+
+  @Test func aBodyThatComesTooSlowlyGets408AndTheConnectionCloses() async throws {
+    try await served(timeouts: .init(idle: .seconds(60), body: .seconds(1))) { port in
+      let connection = try RawHTTPConnection(port: port, timeout: 20)
+      let head =
+        "POST /open/numbers/reservations HTTP/1.1\r\nHost: 127.0.0.1\r\nX-User-API-Key: \(testKey)\r\n"
+        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+      connection.send(Array((head + #"{"group_id""#).utf8))
+      let message = expectEnvelope(connection.answer(), status: 408, "a body cut short")
+      #expect(message.contains("took more than 1"), "\(message)")
+      #expect(connection.isClosedByServer())
+      // A body that comes in time, in pieces, is read whole.
+      let next = try RawHTTPConnection(port: port, timeout: 20)
+      let body = #"{"group_id":"grp_none"}"#
+      next.send(Array((head.replacingOccurrences(of: "100", with: "\(body.utf8.count)") + "{").utf8))
+      Thread.sleep(forTimeInterval: 0.3)
+      next.send(Array(body.dropFirst().utf8))
+      let message404 = expectEnvelope(next.answer(), status: 404, "a body in two pieces")
+      #expect(message404.contains("grp_none"), "\(message404)")
+    }
+  }
+
+  @Test func idleConnectionsAndHalfSentHeadsAreClosed() async throws {
+    try await served(timeouts: .init(idle: .seconds(1), body: .seconds(60))) { port in
+      let kept = try RawHTTPConnection(port: port, timeout: 20)
+      kept.get("/open/numbers/did-types", headers: ["X-User-API-Key": testKey])
+      #expect(kept.answer()?.status == 200)
+      let halfSent = try RawHTTPConnection(port: port, timeout: 20)
+      halfSent.send(Array("GET /open/numbers/did-types HTTP/1.1\r\nHost: 12".utf8))
+      let silent = try RawHTTPConnection(port: port, timeout: 20)
+      // Each read gives up after 20 s, and then does not count as closed.
+      #expect(kept.isClosedByServer(), "a kept-alive connection left idle")
+      #expect(halfSent.isClosedByServer(), "a request head that never ends")
+      #expect(silent.isClosedByServer(), "a connection that sends nothing")
     }
   }
 
