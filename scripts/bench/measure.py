@@ -4,7 +4,7 @@ with the tools it is compared to, in one run, and writes the results table.
 
 Run by scripts/bench/run, which installs the tools and builds 2cs first.
 Every figure is a median over several runs, with the min and max beside it, and the
-alternatives run in the same run, each in turn.
+alternatives run in the same run, in turn, in rounds (see `hyperfine`).
 """
 
 import argparse
@@ -13,6 +13,7 @@ import os
 import platform
 import re
 import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,22 +26,29 @@ def sh(command, **kwargs):
     return subprocess.run(command, shell=True, check=True, text=True, capture_output=True, **kwargs).stdout
 
 
-def hyperfine(commands, runs, warmup, work, shell=True):
-    """Times commands in turn with hyperfine; returns {name: {median, min, max}} in milliseconds."""
+def hyperfine(commands, runs, warmup, work, shell=True, rounds=5):
+    """Times commands with hyperfine; returns {name: {median, min, max}} in milliseconds.
+
+    The runs are spread over `rounds` rounds, and each round runs every command in turn: on a shared machine a
+    busy spell then slows each command alike, instead of whichever hyperfine happened to be timing."""
     export = os.path.join(work, "hyperfine.json")
-    arguments = ["hyperfine", "--style", "none", "--warmup", str(warmup), "--runs", str(runs), "--export-json", export]
-    if not shell:
-        arguments.append("-N")
-    names = []
-    for name, command in commands:
-        arguments += ["--command-name", name, command]
-        names.append(name)
-    subprocess.run(arguments, check=True, stdout=subprocess.DEVNULL)
-    with open(export) as file:
-        results = json.load(file)["results"]
+    rounds = max(1, min(rounds, runs))
+    times = {name: [] for name, _ in commands}
+    for round_number in range(rounds):
+        count = runs // rounds + (1 if round_number < runs % rounds else 0)
+        arguments = ["hyperfine", "--style", "none", "--warmup", str(warmup if round_number == 0 else 0),
+                     "--runs", str(max(count, 2)), "--export-json", export]
+        if not shell:
+            arguments.append("-N")
+        for name, command in commands:
+            arguments += ["--command-name", name, command]
+        subprocess.run(arguments, check=True, stdout=subprocess.DEVNULL)
+        with open(export) as file:
+            for (name, _), result in zip(commands, json.load(file)["results"]):
+                times[name] += result["times"]
     return {
-        name: {key: result[key] * 1000 for key in ("median", "min", "max")}
-        for name, result in zip(names, results)
+        name: {"median": statistics.median(values) * 1000, "min": min(values) * 1000, "max": max(values) * 1000}
+        for name, values in times.items()
     }
 
 
