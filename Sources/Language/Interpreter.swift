@@ -205,19 +205,13 @@ final class Interpreter: @unchecked Sendable {
     return piped
   }
 
-  /// A stream's items in a list, for a stage, a variable or the display that needs them all at once.
+  /// A stream's items in a list, for a stage, a variable or the display that needs them all at once
+  /// (`Piped.collected`), with a stream too long for a list, or an interruption, reported at `range`.
   private func collected(_ piped: Piped, at range: SourceRange) async throws -> Value {
-    switch piped {
-    case .value(let value): return value
-    case .stream(let stream):
-      do {
-        guard let items = try await stream.collected(limit: Diagnostics.maximumListItems) else {
-          throw failure(Diagnostics.streamTooLong(limit: Diagnostics.maximumListItems, at: range))
-        }
-        return .list(items)
-      } catch is CancellationError {
-        throw failure(Diagnostics.interrupted(at: range))
-      }
+    do {
+      return try await piped.collected(at: range, tooLong: failure)
+    } catch is CancellationError {
+      throw failure(Diagnostics.interrupted(at: range))
     }
   }
 
