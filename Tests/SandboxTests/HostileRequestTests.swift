@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import NumbersContract
 import Sandbox
 import TestSupport
@@ -96,6 +97,33 @@ import Testing
             + "Content-Type: application/json; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)").utf8
         ))
       #expect(connection.answer()?.status != 415)
+    }
+  }
+
+  @Test func aLongValueComesBackCutTo100Characters() async throws {
+    let sandbox = try Sandbox(configuration: .testing())
+    func message(_ endpoint: Endpoint, query: String = "") async throws -> String {
+      var fields = HTTPFields()
+      fields[try #require(HTTPField.Name(Authentication.headerName))] = testKey
+      let head = HTTPRequest(
+        method: endpoint.method, scheme: nil, authority: nil, path: endpoint.path + query, headerFields: fields)
+      guard case .respond(let answer) = await sandbox.handle(APIRequest(head: head)) else {
+        Issue.record("\(endpoint.name): no answer")
+        return ""
+      }
+      return try #require(ErrorEnvelope.message(in: try JSONValue(parsing: answer.body)), "\(endpoint.name)")
+    }
+    // One character of three bytes: a hundred of them are 300 bytes but not too long to show.
+    let accented = "e\u{301}"
+    for (sent, shown) in [
+      (String(repeating: accented, count: 100), String(repeating: accented, count: 100)),
+      (String(repeating: accented, count: 101), String(repeating: accented, count: 100) + "…"),
+      (String(repeating: "x", count: 100), String(repeating: "x", count: 100)),
+      (String(repeating: "x", count: 5000), String(repeating: "x", count: 100) + "…"),
+    ] {
+      #expect(try await message(.cancelReservation(uuid: sent)) == "reservation \(shown) not found")
+      let invalid = try await message(.ownedNumbers, query: "?page_number=\(percentEncoded(sent))")
+      #expect(invalid.hasPrefix("page_number must be ") && invalid.hasSuffix(" (got '\(shown)')"), "\(invalid)")
     }
   }
 
