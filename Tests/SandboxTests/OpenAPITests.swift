@@ -224,6 +224,15 @@ struct OpenAPILimitTests {
     return values
   }
 
+  /// The id of a group of `country` that lets the buyer choose numbers.
+  private static func selectableGroup(_ transport: any Transport, country: String) async throws -> String {
+    let groups = try await send(transport, .groups, query: [(QueryParameter.country.rawValue, country)])
+    return try #require(
+      groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
+        $0[GroupField.allowNumberSelection] == .bool(true)
+      }?[GroupField.id]?.stringValue, "no group of \(country) lets the buyer choose numbers")
+  }
+
   /// A query parameter the served description lists: its route, its name and schema, whether it may be sent
   /// empty, and the route's other required parameters with a usual value each.
   private struct DescribedQueryParameter {
@@ -238,11 +247,7 @@ struct OpenAPILimitTests {
   /// country and a group that lets the buyer choose numbers fill the other required parameters.
   private static func describedQueryParameters(_ transport: any Transport) async throws -> [DescribedQueryParameter] {
     let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
-    let groups = try await send(transport, .groups, query: [(QueryParameter.country.rawValue, "US")])
-    let group = try #require(
-      groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
-        $0[GroupField.allowNumberSelection] == .bool(true)
-      }?[GroupField.id]?.stringValue)
+    let group = try await selectableGroup(transport, country: "US")
     let usual = [QueryParameter.country.rawValue: "US", QueryParameter.groupID.rawValue: group]
     var described: [DescribedQueryParameter] = []
     for route in Endpoint.Route.allCases where !route.queryParameters.isEmpty {
@@ -316,11 +321,7 @@ struct OpenAPILimitTests {
   func describedBodyValuesAreAccepted() async throws {
     try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
       let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
-      let groups = try await Self.send(transport, .groups, query: [(QueryParameter.country.rawValue, "GB")])
-      let group = try #require(
-        groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
-          $0[GroupField.allowNumberSelection] == .bool(true)
-        }?[GroupField.id]?.stringValue)
+      let group = try await Self.selectableGroup(transport, country: "GB")
       for route in Endpoint.Route.allCases where !route.bodyFields.isEmpty {
         let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
         let content = try #require((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])
