@@ -126,10 +126,14 @@ final class Interpreter: @unchecked Sendable {
     var slot: Int?
     var position = 0
     var compiled: CompiledBody?
-    func plainBody(_ item: Value) throws {
+    /// What every pass does first: stops at Ctrl-C (looking every 256 items) and binds the loop variable to `item`.
+    @inline(__always) func enter(_ item: Value) throws {
       if position & 0xFF == 0, Task.isCancelled { throw failure(Diagnostics.interrupted(at: loop.range)) }
       position += 1
       if let slot { scope.set(item, at: slot) } else { slot = scope.bind(loop.variable, item) }
+    }
+    func plainBody(_ item: Value) throws {
+      try enter(item)
       if let compiled { return try compiled.run() }
       for statement in statements { _ = try computeWithoutSuspending(statement, in: scope) }
       compiled = CompiledBody(statements, interpreter: self, scope: scope)
@@ -140,9 +144,7 @@ final class Interpreter: @unchecked Sendable {
         try plainBody(item)
         return true
       }
-      if position & 0xFF == 0, Task.isCancelled { throw failure(Diagnostics.interrupted(at: loop.range)) }
-      position += 1
-      if let slot { scope.set(item, at: slot) } else { slot = scope.bind(loop.variable, item) }
+      try enter(item)
       do {
         try await execute(statements, in: scope)
       } catch ControlFlow.breakLoop {
@@ -205,19 +207,13 @@ final class Interpreter: @unchecked Sendable {
     return piped
   }
 
-  /// A stream's items in a list, for a stage, a variable or the display that needs them all at once.
+  /// A stream's items in a list, for a stage, a variable or the display that needs them all at once
+  /// (`Piped.collected`), with a stream too long for a list, or an interruption, reported at `range`.
   private func collected(_ piped: Piped, at range: SourceRange) async throws -> Value {
-    switch piped {
-    case .value(let value): return value
-    case .stream(let stream):
-      do {
-        guard let items = try await stream.collected(limit: Diagnostics.maximumListItems) else {
-          throw failure(Diagnostics.streamTooLong(limit: Diagnostics.maximumListItems, at: range))
-        }
-        return .list(items)
-      } catch is CancellationError {
-        throw failure(Diagnostics.interrupted(at: range))
-      }
+    do {
+      return try await piped.collected(at: range, tooLong: failure)
+    } catch is CancellationError {
+      throw failure(Diagnostics.interrupted(at: range))
     }
   }
 

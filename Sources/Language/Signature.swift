@@ -237,14 +237,8 @@ public struct Command: Sendable {
     self.signature = signature
     runStreaming = streaming
     run = { call in
-      switch try await streaming(call) {
-      case .value(let value): return value
-      case .stream(let stream):
-        guard let items = try await stream.collected(limit: Diagnostics.maximumListItems) else {
-          let problem = Diagnostics.streamTooLong(limit: Diagnostics.maximumListItems, at: .none)
-          throw CommandError(problem.message, help: problem.help, id: problem.id)
-        }
-        return .list(items)
+      try await streaming(call).collected(at: .none) { problem in
+        CommandError(problem.message, help: problem.help, id: problem.id)
       }
     }
   }

@@ -119,3 +119,19 @@ public enum Piped: Sendable {
   case value(Value)
   case stream(ValueStream)
 }
+
+extension Piped {
+  /// The value, or a stream's items in a list, for a stage, a variable or the display that needs them all at
+  /// once. A stream of more than `Diagnostics.maximumListItems` items throws what `tooLong` makes of the
+  /// `streamTooLong` diagnostic at `range`.
+  func collected<TooLong: Error>(at range: SourceRange, tooLong: (Diagnostic) -> TooLong) async throws -> Value {
+    switch self {
+    case .value(let value): return value
+    case .stream(let stream):
+      guard let items = try await stream.collected(limit: Diagnostics.maximumListItems) else {
+        throw tooLong(Diagnostics.streamTooLong(limit: Diagnostics.maximumListItems, at: range))
+      }
+      return .list(items)
+    }
+  }
+}

@@ -39,9 +39,19 @@ struct Failure: Error {
 
   /// A parameter by the name the request gave it, which may be none of the contract's.
   static func invalid(_ name: String, _ value: String, expected: String) -> Failure {
-    // A value of kilobytes is not sent back whole.
-    let shown = value.count > 100 ? value.prefix(100) + "…" : value
-    return Failure(status: 400, message: "\(name) must be \(expected) (got '\(shown)')")
+    Failure(status: 400, message: "\(name) must be \(expected) (got '\(shown(value))')")
+  }
+
+  /// A value the request sent, as a message shows it: whole up to 100 characters, else its first 100 and "…",
+  /// so that a value of kilobytes is not sent back whole. A value of at most 100 bytes is not walked at all,
+  /// and a longer one only across its first 100 characters (it is cut between two).
+  static func shown(_ value: String) -> String {
+    let shownLength = 100
+    guard value.utf8.count > shownLength,
+      let cut = value.index(value.startIndex, offsetBy: shownLength, limitedBy: value.endIndex),
+      cut != value.endIndex
+    else { return value }
+    return String(value[..<cut]) + "…"
   }
 
   static func invalidBody(_ detail: String) -> Failure {

@@ -255,7 +255,7 @@ extension Sandbox {
     // A uuid that names no reservation is answered without taking the state's lock and copying it.
     try refresh()
     guard state.reservations.contains(where: { $0.uuid == uuid }) else {
-      throw Failure.notFound("reservation \(uuid.count > 100 ? uuid.prefix(100) + "…" : uuid)")
+      throw Failure.notFound("reservation \(Failure.shown(uuid))")
     }
     let number = try commit { state -> String in
       guard

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import NumbersContract
 import Sandbox
 import SandboxServer
@@ -139,21 +140,59 @@ import Testing
     }
   }
 
+  @Test func aLongValueComesBackCutTo100Characters() async throws {
+    let sandbox = try Sandbox(configuration: .testing())
+    func message(_ endpoint: Endpoint, query: String = "") async throws -> String {
+      var fields = HTTPFields()
+      fields[try #require(HTTPField.Name(Authentication.headerName))] = testKey
+      let head = HTTPRequest(
+        method: endpoint.method, scheme: nil, authority: nil, path: endpoint.path + query, headerFields: fields)
+      guard case .respond(let answer) = await sandbox.handle(APIRequest(head: head)) else {
+        Issue.record("\(endpoint.name): no answer")
+        return ""
+      }
+      return try #require(ErrorEnvelope.message(in: try JSONValue(parsing: answer.body)), "\(endpoint.name)")
+    }
+    // One character of three bytes: a hundred of them are 300 bytes but not too long to show.
+    let accented = "e\u{301}"
+    for (sent, shown) in [
+      (String(repeating: accented, count: 100), String(repeating: accented, count: 100)),
+      (String(repeating: accented, count: 101), String(repeating: accented, count: 100) + "…"),
+      (String(repeating: "x", count: 100), String(repeating: "x", count: 100)),
+      (String(repeating: "x", count: 5000), String(repeating: "x", count: 100) + "…"),
+    ] {
+      #expect(try await message(.cancelReservation(uuid: sent)) == "reservation \(shown) not found")
+      let invalid = try await message(.ownedNumbers, query: "?page_number=\(percentEncoded(sent))")
+      #expect(invalid.hasPrefix("page_number must be ") && invalid.hasSuffix(" (got '\(shown)')"), "\(invalid)")
+    }
+  }
+
   @Test func madeUpPathsAndUnauthenticatedRequestsAreNotCounted() async throws {
     let sandbox = try Sandbox(configuration: .testing())
     try await served(sandbox) { port in
       let connection = try RawHTTPConnection(port: port)
-      for index in 0..<5 {
-        connection.get("/open/numbers/reservations/\(UUID().uuidString)-\(index)", headers: ["X-User-API-Key": testKey])
-        #expect(connection.answer() != nil)
+      for index in 0..<3 {
+        // A path of the contract with a method no endpoint takes there, and a path that is none of the contract's.
+        let reservation = "/open/numbers/reservations/\(UUID().uuidString)-\(index)"
+        connection.get(reservation, headers: ["X-User-API-Key": testKey])
+        let refused = expectEnvelope(connection.answer(), status: 405, "GET \(reservation)")
+        #expect(refused.contains("not allowed"), "\(refused)")
+        connection.get("/open/made-up-\(index)", headers: ["X-User-API-Key": testKey])
+        let unknown = expectEnvelope(connection.answer(), status: 404, "a made-up path")
+        #expect(unknown.hasPrefix("no endpoint"), "\(unknown)")
+        // An endpoint, without a key and with a wrong one.
         connection.get("/open/numbers/did-types")
-        #expect(connection.answer()?.status == 401)
+        expectEnvelope(connection.answer(), status: 401, "no key")
+        connection.get("/open/numbers/did-types", headers: ["X-User-API-Key": "not-a-key-\(index)"])
+        expectEnvelope(connection.answer(), status: 401, "a wrong key")
       }
       connection.get("/open/numbers/did-types", headers: ["X-User-API-Key": testKey])
       #expect(connection.answer()?.status == 200)
     }
-    // Only the request with a key is counted, by its endpoint.
-    #expect(await sandbox.receivedCount(.get, "/open/numbers/did-types") == 1)
-    #expect(await sandbox.countedEndpoints <= Endpoint.Route.allCases.count)
+    // Only the request with a key is counted, by its endpoint; nothing else has a count.
+    let didTypes = await sandbox.receivedCount(.get, "/open/numbers/did-types")
+    let endpoints = await sandbox.countedEndpoints
+    #expect(didTypes == 1)
+    #expect(endpoints == 1)
   }
 }

@@ -224,44 +224,74 @@ struct OpenAPILimitTests {
     return values
   }
 
+  /// The id of a group of `country` that lets the buyer choose numbers.
+  private static func selectableGroup(_ transport: any Transport, country: String) async throws -> String {
+    let groups = try await send(transport, .groups, query: [(QueryParameter.country.rawValue, country)])
+    return try #require(
+      groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
+        $0[GroupField.allowNumberSelection] == .bool(true)
+      }?[GroupField.id]?.stringValue, "no group of \(country) lets the buyer choose numbers")
+  }
+
+  /// A query parameter the served description lists: its route, its name and schema, whether it may be sent
+  /// empty, and the route's other required parameters with a usual value each.
+  private struct DescribedQueryParameter {
+    var route: Endpoint.Route
+    var name: String
+    var schema: [String: Any]
+    var allowsEmptyValue: Bool
+    var others: [(String, String)]
+  }
+
+  /// Every query parameter of every route, as the description served through `transport` gives them; a
+  /// country and a group that lets the buyer choose numbers fill the other required parameters.
+  private static func describedQueryParameters(_ transport: any Transport) async throws -> [DescribedQueryParameter] {
+    let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
+    let group = try await selectableGroup(transport, country: "US")
+    let usual = [QueryParameter.country.rawValue: "US", QueryParameter.groupID.rawValue: group]
+    var described: [DescribedQueryParameter] = []
+    for route in Endpoint.Route.allCases where !route.queryParameters.isEmpty {
+      let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
+      let parameters = try #require(operation["parameters"] as? [[String: Any]])
+      for parameter in parameters where parameter["in"] as? String == "query" {
+        let name = try #require(parameter["name"] as? String)
+        var others: [(String, String)] = []
+        for other in parameters where other["required"] as? Bool == true {
+          if let otherName = other["name"] as? String, otherName != name, let usual = usual[otherName] {
+            others.append((otherName, usual))
+          }
+        }
+        described.append(
+          DescribedQueryParameter(
+            route: route, name: name, schema: try #require(parameter["schema"] as? [String: Any], "\(name)"),
+            allowsEmptyValue: parameter["allowEmptyValue"] as? Bool == true, others: others))
+      }
+    }
+    return described
+  }
+
   @Test("a query parameter at an edge of what the description allows is not refused as a bad request")
   func describedQueryValuesAreAccepted() async throws {
     try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
-      let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
-      let groups = try await Self.send(transport, .groups, query: [(QueryParameter.country.rawValue, "US")])
-      let group = try #require(
-        groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
-          $0[GroupField.allowNumberSelection] == .bool(true)
-        }?[GroupField.id]?.stringValue)
-      let usual = [QueryParameter.country.rawValue: "US", QueryParameter.groupID.rawValue: group]
-      for route in Endpoint.Route.allCases where !route.queryParameters.isEmpty {
-        let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
-        let parameters = try #require(operation["parameters"] as? [[String: Any]])
-        for parameter in parameters where parameter["in"] as? String == "query" {
-          let name = try #require(parameter["name"] as? String)
-          for value in Self.edges(of: try #require(parameter["schema"] as? [String: Any])) {
-            let text = value.stringValue ?? value.jsonText
-            var query = [(name, text)]
-            for other in parameters where other["required"] as? Bool == true {
-              if let otherName = other["name"] as? String, otherName != name, let usual = usual[otherName] {
-                query.append((otherName, usual))
-              }
-            }
-            let answer = try await Self.send(transport, route, query: query)
-            #expect(answer.status != 400 && answer.status < 500, "\(route.name) \(name)=\(text): \(answer)")
-          }
+      for parameter in try await Self.describedQueryParameters(transport) {
+        for value in Self.edges(of: parameter.schema) {
+          let text = value.stringValue ?? value.jsonText
+          let answer = try await Self.send(
+            transport, parameter.route, query: [(parameter.name, text)] + parameter.others)
+          #expect(
+            answer.status != 400 && answer.status < 500, "\(parameter.route.name) \(parameter.name)=\(text): \(answer)")
         }
       }
     }
   }
 
-  /// Values just past what a schema allows, where it can say: an empty text where the schema needs one
-  /// character (or needs a number or a listed value) and the parameter does not allow an empty value, the
+  /// Values just past what a parameter's schema allows, where it can say: an empty text where the schema needs
+  /// one character (or needs a number or a listed value) and the parameter does not allow an empty value, the
   /// whole numbers just past its bounds, and a value it does not list.
-  private static func pastEdges(of parameter: [String: Any]) -> [String] {
-    guard let schema = parameter["schema"] as? [String: Any] else { return [] }
+  private static func pastEdges(of parameter: DescribedQueryParameter) -> [String] {
+    let schema = parameter.schema
     var values: [String] = []
-    if parameter["allowEmptyValue"] as? Bool != true,
+    if !parameter.allowsEmptyValue,
       schema["type"] as? String != "string" || (schema["minLength"] as? Int ?? 0) > 0 || schema["enum"] != nil
     {
       values.append("")
@@ -277,28 +307,11 @@ struct OpenAPILimitTests {
   @Test("a query parameter just past what the description allows is refused")
   func valuesPastTheDescribedOnesAreRefused() async throws {
     try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
-      let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
-      let groups = try await Self.send(transport, .groups, query: [(QueryParameter.country.rawValue, "US")])
-      let group = try #require(
-        groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
-          $0[GroupField.allowNumberSelection] == .bool(true)
-        }?[GroupField.id]?.stringValue)
-      let usual = [QueryParameter.country.rawValue: "US", QueryParameter.groupID.rawValue: group]
-      for route in Endpoint.Route.allCases where !route.queryParameters.isEmpty {
-        let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
-        let parameters = try #require(operation["parameters"] as? [[String: Any]])
-        for parameter in parameters where parameter["in"] as? String == "query" {
-          let name = try #require(parameter["name"] as? String)
-          for text in Self.pastEdges(of: parameter) {
-            var query = [(name, text)]
-            for other in parameters where other["required"] as? Bool == true {
-              if let otherName = other["name"] as? String, otherName != name, let usual = usual[otherName] {
-                query.append((otherName, usual))
-              }
-            }
-            let answer = try await Self.send(transport, route, query: query)
-            #expect((400..<500).contains(answer.status), "\(route.name) \(name)='\(text)': \(answer)")
-          }
+      for parameter in try await Self.describedQueryParameters(transport) {
+        for text in Self.pastEdges(of: parameter) {
+          let answer = try await Self.send(
+            transport, parameter.route, query: [(parameter.name, text)] + parameter.others)
+          #expect((400..<500).contains(answer.status), "\(parameter.route.name) \(parameter.name)='\(text)': \(answer)")
         }
       }
     }
@@ -308,11 +321,7 @@ struct OpenAPILimitTests {
   func describedBodyValuesAreAccepted() async throws {
     try await withTransport(.http, try Sandbox(configuration: .testing())) { transport in
       let paths = try #require(try await servedDescription(transport)["paths"] as? [String: [String: Any]])
-      let groups = try await Self.send(transport, .groups, query: [(QueryParameter.country.rawValue, "GB")])
-      let group = try #require(
-        groups.json[EnvelopeField.data]?[DataField.groups]?.arrayValue?.first {
-          $0[GroupField.allowNumberSelection] == .bool(true)
-        }?[GroupField.id]?.stringValue)
+      let group = try await Self.selectableGroup(transport, country: "GB")
       for route in Endpoint.Route.allCases where !route.bodyFields.isEmpty {
         let operation = try #require(paths[route.pathTemplate]?[route.method.rawValue.lowercased()] as? [String: Any])
         let content = try #require((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])
