@@ -158,6 +158,10 @@ public func percentEncoded(_ text: String) -> String {
 
 /// Decodes `%XX` escapes and, in query strings, `+` as a space. Nil for malformed escapes or bytes that are not UTF-8.
 public func percentDecoded(_ text: Substring, plusIsSpace: Bool = true) -> String? {
+  // Most values have nothing to decode.
+  if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || ($0 == UInt8(ascii: "+") && plusIsSpace) }) {
+    return String(text)
+  }
   var bytes: [UInt8] = []
   bytes.reserveCapacity(text.utf8.count)
   var iterator = text.utf8.makeIterator()
