@@ -104,9 +104,8 @@ extension RequestPlanner {
   static let reserve = contract { sketch in
     let group = PurchaseBodyField.groupID.rawValue
     let number = PurchaseBodyField.number.rawValue
-    var values = [group: sketch.arguments[group] ?? sketch.pipedIfAny]
-    values[number] = sketch.arguments[number] ?? (sketch.pipedHas(number) == true ? sketch.piped : nil)
-    return values.compactMapValues { $0 }
+    let chosen = sketch.arguments[number] ?? (sketch.pipedHas(number) == true ? sketch.piped : nil)
+    return [group: sketch.arguments[group] ?? sketch.pipedIfAny, number: chosen].compactMapValues { $0 }
   }
 
   /// `cancel` and `release`: the uuid given or piped in.
