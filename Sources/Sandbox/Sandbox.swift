@@ -25,7 +25,7 @@ public actor Sandbox: APIServer {
   /// Numbers bought (by uuid) that the owned-number list leaves out for so many more answers (`list-late`).
   var unlistedNumbers: [String: Int] = [:]
   /// Answers of the catalog endpoints by path and query: the catalog never changes, so neither do they.
-  private var catalogAnswers: [String: APIResponse] = [:]
+  private var catalogAnswers: [CatalogQuery: APIResponse] = [:]
   private static let keyField = HTTPField.Name(Authentication.headerName)
 
   public init(configuration: SandboxConfiguration = SandboxConfiguration()) throws(SandboxError) {
@@ -181,9 +181,9 @@ public actor Sandbox: APIServer {
   /// Kept by the path and the contract's parameters alone, so that queries that differ only in parameters the
   /// API does not know share one answer, and no stream of made-up queries fills the memory.
   private func catalogAnswer(_ call: CallContext, _ make: () throws -> APIResponse) throws -> APIResponse {
-    let key = QueryParameter.allCases.reduce(call.path) { key, name in
-      call.parameter(name).map { key + "&\(name.rawValue)=\($0)" } ?? key
-    }
+    // The values as decoded, each in its own place: joined into one text, a value holding `&did_type=` would
+    // read as another parameter and share (or spoil) that query's answer.
+    let key = CatalogQuery(path: call.path, values: QueryParameter.allCases.map { call.parameter($0) })
     if let known = catalogAnswers[key] { return known }
     let answer = try make()
     if catalogAnswers.count >= 1024 { catalogAnswers.removeAll() }
@@ -226,6 +226,12 @@ public actor Sandbox: APIServer {
 }
 
 /// One request, taken apart.
+/// What a catalog answer depends on: the path and the value of each of the contract's query parameters.
+struct CatalogQuery: Hashable {
+  var path: String
+  var values: [String?]
+}
+
 struct CallContext {
   var method: HTTPRequest.Method
   var path: String

@@ -43,7 +43,9 @@ public enum SandboxHTTPServer {
       responder: SandboxResponder(sandbox: sandbox, log: log),
       server: .http1(
         configuration: .init(
-          additionalChannelHandlers: [MalformedRequestAnswer(), SlowBodyCutoff(limit: timeouts.body)],
+          additionalChannelHandlers: [
+            MalformedRequestAnswer(), SlowBodyCutoff(limit: timeouts.body), UnreadAnswersCutoff(limit: timeouts.idle),
+          ],
           idleTimeout: .init(timeouts.idle))),
       configuration: .init(address: .hostname(host, port: port), serverName: "2cs-sandbox"),
       onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
@@ -77,6 +79,8 @@ struct SandboxResponder: HTTPResponder {
     return APIResponse(status: .methodNotAllowed, json: ErrorEnvelope.json(message: message), headerFields: fields)
   }
 
+  static let openAPIDescriptionBytes = ByteBuffer(bytes: openAPIDescription.body)
+
   /// The contract's description, made once: it never changes while the server runs.
   static let openAPIDescription: APIResponse = {
     var fields = HTTPFields()
@@ -101,7 +105,7 @@ struct SandboxResponder: HTTPResponder {
       // A body cut short by the connection's end is no body to act on.
       guard channel.isActive else { return .gone }
       return .arrived(Array(buffer: body))
-    } catch let error as HTTPError where error.status == .contentTooLarge {
+    } catch is NIOTooManyBytesError {
       let message = "request body larger than \(limit) bytes"
       return .refused(APIResponse(status: .contentTooLarge, json: ErrorEnvelope.json(message: message)))
     } catch {
@@ -121,10 +125,14 @@ struct SandboxResponder: HTTPResponder {
     let started = ContinuousClock.now
     let outcome: ServerOutcome
     let path = request.head.path.map { String(Substring($0.utf8.prefix { $0 != UInt8(ascii: "?") })) }
-    if path == OpenAPIDescription.path {
-      // The description is public: no key, and only read.
-      outcome = .respond(
-        [.get, .head].contains(request.head.method) ? Self.openAPIDescription : Self.descriptionIsReadOnly(request))
+    if path == OpenAPIDescription.path, [.get, .head].contains(request.head.method) {
+      // The description is public: no key. Its bytes are shared by every answer rather than copied into each.
+      log?(Self.logLine(request, "\(Self.openAPIDescription.head.status.code)", since: started))
+      var headers = Self.openAPIDescription.head.headerFields
+      SandboxIdentification.mark(&headers)
+      return Response(status: .ok, headers: headers, body: .init(byteBuffer: Self.openAPIDescriptionBytes))
+    } else if path == OpenAPIDescription.path {
+      outcome = .respond(Self.descriptionIsReadOnly(request))
     } else {
       switch await Self.body(of: request, on: context.channel) {
       case .arrived(let body): outcome = await sandbox.handle(APIRequest(head: request.head, body: body))
@@ -194,12 +202,17 @@ private func answerAndClose(_ context: ChannelHandlerContext, status: HTTPRespon
 /// Answers 408 and closes the connection when a request's body has not all arrived within `limit` of its head (a
 /// body sent a byte at a time). The connection's idle time-out does not cover it, as a request is in progress.
 /// The timer is the event loop's, cancelled when the body ends, so a request with a body costs no task.
-final class SlowBodyCutoff: ChannelInboundHandler, RemovableChannelHandler {
+/// A request answered before its body ended (a path that takes no body) has its connection closed after the
+/// answer: what is left of the body cannot be told from a next request.
+final class SlowBodyCutoff: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPRequestPart
   typealias InboundOut = HTTPRequestPart
+  typealias OutboundIn = HTTPResponsePart
+  typealias OutboundOut = HTTPResponsePart
 
   private let limit: Duration
   private var cutoff: Scheduled<Void>?
+  private var bodyPending = false
 
   init(limit: Duration) {
     self.limit = limit
@@ -208,33 +221,91 @@ final class SlowBodyCutoff: ChannelInboundHandler, RemovableChannelHandler {
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     switch unwrapInboundIn(data) {
     case .head(let head):
-      cutoff?.cancel()
-      cutoff = nil
+      stopTimer()
       // Most requests declare no body: their end comes with their head, and they need no timer.
       guard head.headerFields[.transferEncoding] != nil || (head.headerFields[.contentLength] ?? "0") != "0" else {
         break
       }
+      bodyPending = true
       let limit = limit
       cutoff = context.eventLoop.assumeIsolated().scheduleTask(in: .init(limit)) { [weak self] in
         self?.cutoff = nil
+        self?.bodyPending = false
         answerAndClose(context, status: .requestTimeout, message: "the request body took more than \(limit) to arrive")
       }
     case .body: break
     case .end:
-      cutoff?.cancel()
-      cutoff = nil
+      bodyPending = false
+      stopTimer()
     }
     context.fireChannelRead(data)
+  }
+
+  func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    guard case .end = unwrapOutboundIn(data), bodyPending else { return context.write(data, promise: promise) }
+    bodyPending = false
+    stopTimer()
+    let channel = context.channel
+    context.writeAndFlush(data).whenComplete { result in
+      promise?.completeWith(result)
+      channel.close(promise: nil)
+    }
+  }
+
+  private func stopTimer() {
+    cutoff?.cancel()
+    cutoff = nil
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    stopTimer()
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    stopTimer()
+    context.fireChannelInactive()
+  }
+}
+
+/// Closes the connection of a client that does not read its answers: when more than `maximumUnread` bytes of
+/// answers wait to be sent (requests pipelined and never read would otherwise pile answers up in memory), or
+/// when nothing could be sent for `limit`.
+final class UnreadAnswersCutoff: ChannelDuplexHandler, RemovableChannelHandler {
+  typealias InboundIn = HTTPRequestPart
+  typealias InboundOut = HTTPRequestPart
+  typealias OutboundIn = HTTPResponsePart
+  typealias OutboundOut = HTTPResponsePart
+
+  static let maximumUnread = 256 * 1024
+
+  private let limit: Duration
+  private var cutoff: Scheduled<Void>?
+
+  init(limit: Duration) {
+    self.limit = limit
+  }
+
+  func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    context.write(data, promise: promise)
+    // Only a connection past its high-water mark is asked how much waits: for the others it costs nothing.
+    guard !context.channel.isWritable,
+      let waiting = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
+      waiting > Self.maximumUnread
+    else { return }
+    context.close(promise: nil)
+  }
+
+  func channelWritabilityChanged(context: ChannelHandlerContext) {
+    cutoff?.cancel()
+    cutoff = nil
+    if !context.channel.isWritable {
+      cutoff = context.eventLoop.assumeIsolated().scheduleTask(in: .init(limit)) { context.close(promise: nil) }
+    }
+    context.fireChannelWritabilityChanged()
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
     cutoff?.cancel()
     cutoff = nil
-  }
-
-  func channelInactive(context: ChannelHandlerContext) {
-    cutoff?.cancel()
-    cutoff = nil
-    context.fireChannelInactive()
   }
 }

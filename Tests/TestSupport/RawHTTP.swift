@@ -17,12 +17,16 @@ public final class RawHTTPConnection {
   private let descriptor: Int32
   private var buffered: [UInt8] = []
 
-  /// Connects, or throws; reads give up after `timeout` seconds.
-  public init(port: Int, timeout: Int = 120) throws {
+  /// Connects, or throws; reads give up after `timeout` seconds. A `receiveBuffer` of a few kilobytes makes a
+  /// client that reads nothing fill up soon.
+  public init(port: Int, timeout: Int = 120, receiveBuffer: Int32? = nil) throws {
     descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
     var limit = timeval(tv_sec: timeout, tv_usec: 0)
     setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+    if var size = receiveBuffer {
+      setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
