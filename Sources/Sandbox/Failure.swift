@@ -39,19 +39,20 @@ struct Failure: Error {
 
   /// A parameter by the name the request gave it, which may be none of the contract's.
   static func invalid(_ name: String, _ value: String, expected: String) -> Failure {
-    Failure(status: 400, message: "\(name) must be \(expected) (got '\(shown(value))')")
+    Failure(status: 400, message: "\(shown(name)) must be \(expected) (got '\(shown(value))')")
   }
 
-  /// A value the request sent, as a message shows it: whole up to 100 characters, else its first 100 and "…",
-  /// so that a value of kilobytes is not sent back whole. A value of at most 100 bytes is not walked at all,
-  /// and a longer one only across its first 100 characters (it is cut between two).
+  /// A value the request sent, as a message shows it: whole up to 100 Unicode scalars, else its first 100 and "…",
+  /// so that a value of kilobytes is not sent back whole. A value of at most 100 bytes is not walked at all, and a
+  /// longer one only across its first 100 scalars (never by Characters: one Character may hold thousands).
   static func shown(_ value: String) -> String {
     let shownLength = 100
+    let scalars = value.unicodeScalars
     guard value.utf8.count > shownLength,
-      let cut = value.index(value.startIndex, offsetBy: shownLength, limitedBy: value.endIndex),
-      cut != value.endIndex
+      let cut = scalars.index(scalars.startIndex, offsetBy: shownLength, limitedBy: scalars.endIndex),
+      cut != scalars.endIndex
     else { return value }
-    return String(value[..<cut]) + "…"
+    return String(scalars[..<cut]) + "…"
   }
 
   static func invalidBody(_ detail: String) -> Failure {
@@ -63,12 +64,12 @@ struct Failure: Error {
   }
 
   static func noSuchEndpoint(_ method: String, _ path: String) -> Failure {
-    Failure(status: 404, message: "no endpoint \(method) \(path)")
+    Failure(status: 404, message: "no endpoint \(method) \(shown(path))")
   }
 
   static func methodNotAllowed(_ method: String, _ path: String, allowed: [HTTPRequest.Method]) -> Failure {
     Failure(
-      status: 405, message: "\(method) is not allowed on \(path)",
+      status: 405, message: "\(method) is not allowed on \(shown(path))",
       allowedMethods: allowed.map(\.rawValue).joined(separator: ", "))
   }
 

@@ -26,7 +26,7 @@ extension Sandbox {
     guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
       throw Failure.invalidParameter(.country, code, expected: "an upper-case ISO 3166 country code such as US")
     }
-    guard let country = catalog.countries[code] else { throw Failure.notFound("country \(code)") }
+    guard let country = catalog.countries[code] else { throw Failure.notFound("country \(Failure.shown(code))") }
     return country
   }
 
@@ -136,7 +136,7 @@ extension Sandbox {
   // MARK: Reservations and purchases
 
   func group(id: String) throws -> Catalog.Group {
-    guard let group = catalog.group(id: id) else { throw Failure.notFound("group \(id)") }
+    guard let group = catalog.group(id: id) else { throw Failure.notFound("group \(Failure.shown(id))") }
     return group
   }
 
@@ -262,7 +262,7 @@ extension Sandbox {
         let index = state.reservations.firstIndex(where: {
           $0.uuid == uuid && $0.account == account && $0.expiresAt > moment
         })
-      else { throw Failure.notFound("reservation \(uuid)") }
+      else { throw Failure.notFound("reservation \(Failure.shown(uuid))") }
       return state.reservations.remove(at: index).number
     }
     var answer = JSONObject()
@@ -360,7 +360,7 @@ extension Sandbox {
     let moment = now
     try commit { state in
       guard let index = state.owned.firstIndex(where: { $0.uuid == uuid && $0.account == account }) else {
-        throw Failure.notFound("virtual number \(uuid)")
+        throw Failure.notFound("virtual number \(Failure.shown(uuid))")
       }
       guard state.owned[index].releasedAt == nil else {
         throw Failure.conflict("virtual number \(uuid) is already released")

@@ -199,7 +199,7 @@ import Testing
     }
   }
 
-  @Test func aLongValueComesBackCutTo100Characters() async throws {
+  @Test func aLongValueComesBackCutTo100Scalars() async throws {
     let sandbox = try Sandbox(configuration: .testing())
     func message(_ endpoint: Endpoint, query: String = "") async throws -> String {
       var fields = HTTPFields()
@@ -212,17 +212,35 @@ import Testing
       }
       return try #require(ErrorEnvelope.message(in: try JSONValue(parsing: answer.body)), "\(endpoint.name)")
     }
-    // One character of three bytes: a hundred of them are 300 bytes but not too long to show.
+    // Two scalars, three bytes: fifty of them are 150 bytes but not too long to show. One Character of thousands
+    // of combining marks is cut all the same.
     let accented = "e\u{301}"
     for (sent, shown) in [
-      (String(repeating: accented, count: 100), String(repeating: accented, count: 100)),
-      (String(repeating: accented, count: 101), String(repeating: accented, count: 100) + "…"),
+      (String(repeating: accented, count: 50), String(repeating: accented, count: 50)),
+      (String(repeating: accented, count: 51), String(repeating: accented, count: 50) + "…"),
+      ("A" + String(repeating: "\u{301}", count: 10_000), "A" + String(repeating: "\u{301}", count: 99) + "…"),
       (String(repeating: "x", count: 100), String(repeating: "x", count: 100)),
       (String(repeating: "x", count: 5000), String(repeating: "x", count: 100) + "…"),
     ] {
       #expect(try await message(.cancelReservation(uuid: sent)) == "reservation \(shown) not found")
       let invalid = try await message(.ownedNumbers, query: "?page_number=\(percentEncoded(sent))")
       #expect(invalid.hasPrefix("page_number must be ") && invalid.hasSuffix(" (got '\(shown)')"), "\(invalid)")
+    }
+  }
+
+  @Test func pathsNamesAndIdsOfKilobytesAreNotEchoedWhole() async throws {
+    try await served { port in
+      let connection = try RawHTTPConnection(port: port, timeout: 20)
+      let long = String(repeating: "y", count: 20_000)
+      for (target, method) in [
+        ("/open/made-up/\(long)", "GET"), ("/open/numbers/reservations/\(long)", "GET"),
+        ("/open/numbers/available?\(long)=1&group_id=\(long)", "GET"), ("/open/numbers/groups?country=\(long)", "GET"),
+      ] {
+        connection.send(Array("\(method) \(target) HTTP/1.1\r\nHost: 1\r\nX-User-API-Key: \(testKey)\r\n\r\n".utf8))
+        let answer = connection.answer()
+        #expect(answer.map { (400..<500).contains($0.status) } == true, "\(target.prefix(40))")
+        #expect((answer?.body.utf8.count ?? 0) < 1000, "\(target.prefix(40)): \(answer?.body.prefix(200) ?? "")")
+      }
     }
   }
 
