@@ -11,8 +11,9 @@ public import Sandbox
 /// Hosts a `Sandbox` over HTTP with Hummingbird: the same handler the embedded mode calls directly, and the
 /// contract's OpenAPI description at `/openapi.yaml`.
 public enum SandboxHTTPServer {
-  /// The largest request body accepted; the API's bodies are a few hundred bytes.
-  static let maximumBodyBytes = 64 * 1024
+  /// The largest request body accepted; the API's bodies are a few hundred bytes, and a thousand clients sending
+  /// bodies slowly hold this much each until their time-out.
+  static let maximumBodyBytes = 16 * 1024
 
   /// How long a client may keep the server waiting.
   public struct Timeouts: Sendable {
@@ -159,19 +160,44 @@ struct SandboxResponder: HTTPResponder {
 /// Answers a request the HTTP parser cannot read (a malformed request line, a header or URI past the limits) with
 /// a 400 that carries the API's error envelope, as every other error does, and closes the connection. Without it
 /// the server's framework sends a bare 400.
-final class MalformedRequestAnswer: ChannelInboundHandler, RemovableChannelHandler {
+final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPRequestPart
   typealias InboundOut = HTTPRequestPart
+  typealias OutboundIn = HTTPResponsePart
   typealias OutboundOut = HTTPResponsePart
 
   private var answered = false
+  /// Requests read whose answers have not all been written.
+  private var unanswered = 0
+  /// The refusal, kept until the requests before it are answered: it must never take the place of their answers
+  /// (a purchase made, then garbage on the same connection).
+  private var pendingRefusal: String?
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    if case .head = unwrapInboundIn(data) { unanswered += 1 }
+    context.fireChannelRead(data)
+  }
+
+  func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
+    unanswered -= 1
+    context.write(data, promise: promise)
+    if unanswered == 0, let message = pendingRefusal {
+      pendingRefusal = nil
+      answerAndClose(context, status: .badRequest, message: message)
+    }
+  }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
     guard let parserError = error as? HTTPParserError else { return context.fireErrorCaught(error) }
     guard !answered else { return }
     answered = true
     let message = "the request is not HTTP this server can read: \(Self.reason(parserError))"
-    answerAndClose(context, status: .badRequest, message: message)
+    if unanswered > 0 {
+      pendingRefusal = message
+    } else {
+      answerAndClose(context, status: .badRequest, message: message)
+    }
   }
 
   private static func reason(_ error: HTTPParserError) -> String {
