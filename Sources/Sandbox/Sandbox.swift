@@ -89,12 +89,14 @@ public actor Sandbox: APIServer {
 
     let response: APIResponse
     do {
-      let call = try CallContext(request: request, path: path, target: target)
+      // Checked in this order: the key, then the endpoint, then what the request says.
       let account = try account.get()
+      let endpoint = try Self.endpoint(resolution, method: request.head.method, path: path)
+      let call = try CallContext(request: request, path: path, target: target)
       try Self.checkContentType(of: request)
       try consumeRateLimit(account: account)
       unsavedUsage[account, default: 0] += 1
-      response = try route(call, resolution, account: account)
+      response = try route(call, endpoint, account: account)
     } catch let failure as Failure {
       response = Self.response(for: failure)
     } catch {
@@ -151,14 +153,17 @@ public actor Sandbox: APIServer {
     }
   }
 
-  private func route(_ call: CallContext, _ resolution: Endpoint.Resolution, account: String) throws -> APIResponse {
-    let endpoint: Endpoint
+  private static func endpoint(
+    _ resolution: Endpoint.Resolution, method: HTTPRequest.Method, path: String
+  ) throws -> Endpoint {
     switch resolution {
-    case .noSuchPath: throw Failure.noSuchEndpoint(call.method.rawValue, call.path)
-    case .methodNotAllowed(let allowed):
-      throw Failure.methodNotAllowed(call.method.rawValue, call.path, allowed: allowed)
-    case .endpoint(let resolved): endpoint = resolved
+    case .noSuchPath: throw Failure.noSuchEndpoint(method.rawValue, path)
+    case .methodNotAllowed(let allowed): throw Failure.methodNotAllowed(method.rawValue, path, allowed: allowed)
+    case .endpoint(let endpoint): return endpoint
     }
+  }
+
+  private func route(_ call: CallContext, _ endpoint: Endpoint, account: String) throws -> APIResponse {
     let uuid = endpoint.uuid ?? ""
     switch endpoint.route {
     case .regions: return try catalogAnswer(call) { try regions(call) }

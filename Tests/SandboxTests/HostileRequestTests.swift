@@ -167,6 +167,18 @@ import Testing
     }
   }
 
+  @Test func theKeyThenTheEndpointThenTheQueryAreChecked() async throws {
+    try await served { port in
+      let connection = try RawHTTPConnection(port: port, timeout: 20)
+      connection.get("/open/info?%")
+      expectEnvelope(connection.answer(), status: 401, "no key and a bad query")
+      connection.get("/open/made-up?%", headers: ["X-User-API-Key": testKey])
+      expectEnvelope(connection.answer(), status: 404, "a made-up path with a bad query")
+      connection.get("/open/info?%", headers: ["X-User-API-Key": testKey])
+      expectEnvelope(connection.answer(), status: 400, "a bad query")
+    }
+  }
+
   @Test func aBodyPastTheLimitGets413() async throws {
     try await served { port in
       let connection = try RawHTTPConnection(port: port, timeout: 20)
