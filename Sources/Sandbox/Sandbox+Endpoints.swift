@@ -26,7 +26,7 @@ extension Sandbox {
     guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
       throw Failure.invalidParameter(.country, code, expected: "an upper-case ISO 3166 country code such as US")
     }
-    guard let country = catalog.countries[code] else { throw Failure.notFound("country \(Failure.shown(code))") }
+    guard let country = catalog.countries[code] else { throw Failure.notFound("country \(code)") }
     return country
   }
 

@@ -230,13 +230,13 @@ public actor Sandbox: APIServer {
   }
 }
 
-/// One request, taken apart.
 /// What a catalog answer depends on: the path and the value of each of the contract's query parameters.
 struct CatalogQuery: Hashable {
   var path: String
   var values: [String?]
 }
 
+/// One request, taken apart.
 struct CallContext {
   var method: HTTPRequest.Method
   var path: String

@@ -23,11 +23,15 @@ public enum SandboxHTTPServer {
     /// The longest a request's body may take to arrive, from its head to its end.
     public var body: Duration
 
-    public static let standard = Timeouts(idle: .seconds(15), body: .seconds(15))
+    /// How long answers may wait unread before the client is taken to be gone.
+    public var unreadAnswers: Duration
 
-    public init(idle: Duration, body: Duration) {
+    public static let standard = Timeouts(idle: .seconds(15), body: .seconds(15), unreadAnswers: .seconds(15))
+
+    public init(idle: Duration, body: Duration, unreadAnswers: Duration = .seconds(15)) {
       self.idle = idle
       self.body = body
+      self.unreadAnswers = unreadAnswers
     }
   }
 
@@ -45,7 +49,7 @@ public enum SandboxHTTPServer {
       server: .http1(
         configuration: .init(
           additionalChannelHandlers: [
-            MalformedRequestAnswer(), SlowBodyCutoff(limit: timeouts.body), UnreadAnswersCutoff(limit: timeouts.idle),
+            RequestGuard(bodyLimit: timeouts.body), UnreadAnswersCutoff(limit: timeouts.unreadAnswers),
           ],
           idleTimeout: .init(timeouts.idle))),
       configuration: .init(address: .hostname(host, port: port), serverName: "2cs-sandbox"),
@@ -105,12 +109,16 @@ struct SandboxResponder: HTTPResponder {
       let body = try await request.body.collect(upTo: limit)
       // A body cut short by the connection's end is no body to act on.
       guard channel.isActive else { return .gone }
+      if let declared = request.head.headerFields[.contentLength].flatMap(Int.init), body.readableBytes != declared {
+        let message = "the request body ended after \(body.readableBytes) of the \(declared) bytes it declared"
+        return .refused(APIResponse(status: .badRequest, json: ErrorEnvelope.json(message: message)))
+      }
       return .arrived(Array(buffer: body))
     } catch is NIOTooManyBytesError {
       let message = "request body larger than \(limit) bytes"
       return .refused(APIResponse(status: .contentTooLarge, json: ErrorEnvelope.json(message: message)))
     } catch {
-      // The connection went while the body came: too slow (`SlowBodyCutoff` answered), or closed by the client.
+      // The connection went while the body came: too slow (`RequestGuard` answered), or closed by the client.
       return .gone
     }
   }
@@ -157,47 +165,118 @@ struct SandboxResponder: HTTPResponder {
   }
 }
 
-/// Answers a request the HTTP parser cannot read (a malformed request line, a header or URI past the limits) with
-/// a 400 that carries the API's error envelope, as every other error does, and closes the connection. Without it
-/// the server's framework sends a bare 400.
-final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandler {
+/// Guards the requests of one connection on their way to the responder, and answers for them what the responder
+/// never sees, in the API's error envelope, closing the connection after it:
+/// - a request the HTTP parser cannot read (a malformed request line, a header or URI past the limits): 400;
+/// - a body not all there `bodyLimit` after its head (a body sent a byte at a time): 408. The connection's idle
+///   time-out does not cover it, as a request is in progress; the timer is the event loop's, started only for a
+///   request that declares a body.
+///
+/// Requests may come pipelined, several before the first is answered: a refusal is written only after the answers
+/// of the requests before it, so it never takes the place of one (a purchase made, then garbage on the connection).
+/// A request answered before its body ended (a path that takes no body) has its connection closed after its
+/// answer, as what is left of the body cannot be told from a next request.
+final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPRequestPart
   typealias InboundOut = HTTPRequestPart
   typealias OutboundIn = HTTPResponsePart
   typealias OutboundOut = HTTPResponsePart
 
-  private var answered = false
-  /// Requests read whose answers have not all been written.
+  private let bodyLimit: Duration
+  /// Requests whose heads were passed on and whose answers have not all been written; the newest may still be
+  /// arriving.
   private var unanswered = 0
-  /// The refusal, kept until the requests before it are answered: it must never take the place of their answers
-  /// (a purchase made, then garbage on the same connection).
-  private var pendingRefusal: String?
+  /// Whether the newest request's end has not been read yet.
+  private var newestIsArriving = false
+  private var bodyTimer: Scheduled<Void>?
+  /// Set once the connection is to end: nothing more is passed on.
+  private var ending = false
+  /// The refusal waiting for the answers of the requests before it.
+  private var refusal: (status: HTTPResponse.Status, message: String)?
+
+  init(bodyLimit: Duration) {
+    self.bodyLimit = bodyLimit
+  }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    if case .head = unwrapInboundIn(data) { unanswered += 1 }
+    guard !ending else { return }
+    switch unwrapInboundIn(data) {
+    case .head(let head):
+      unanswered += 1
+      newestIsArriving = true
+      // Most requests declare no body: their end comes with their head, and they need no timer.
+      if head.headerFields[.transferEncoding] != nil || (head.headerFields[.contentLength] ?? "0") != "0" {
+        let limit = bodyLimit
+        bodyTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .init(limit)) { [weak self] in
+          self?.bodyTimer = nil
+          self?.refuse(context, .requestTimeout, "the request body took more than \(limit) to arrive")
+        }
+      }
+    case .body: break
+    case .end:
+      newestIsArriving = false
+      stopTimer()
+    }
     context.fireChannelRead(data)
   }
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
     guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
     unanswered -= 1
-    context.write(data, promise: promise)
-    if unanswered == 0, let message = pendingRefusal {
-      pendingRefusal = nil
-      answerAndClose(context, status: .badRequest, message: message)
+    if refusal != nil {
+      context.write(data, promise: promise)
+      sendRefusalWhenDue(context)
+    } else if unanswered == 0, newestIsArriving, !ending {
+      // The answer of the request still arriving: the rest of its body is not read.
+      ending = true
+      stopTimer()
+      let channel = context.channel
+      context.writeAndFlush(data).whenComplete { result in
+        promise?.completeWith(result)
+        channel.close(promise: nil)
+      }
+    } else {
+      context.write(data, promise: promise)
     }
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
     guard let parserError = error as? HTTPParserError else { return context.fireErrorCaught(error) }
-    guard !answered else { return }
-    answered = true
-    let message = "the request is not HTTP this server can read: \(Self.reason(parserError))"
-    if unanswered > 0 {
-      pendingRefusal = message
-    } else {
-      answerAndClose(context, status: .badRequest, message: message)
+    refuse(context, .badRequest, "the request is not HTTP this server can read: \(Self.reason(parserError))")
+  }
+
+  /// Ends the connection with this answer. The request still arriving, if any, is the one refused: the responder
+  /// waits for its body and will write nothing for it.
+  private func refuse(_ context: ChannelHandlerContext, _ status: HTTPResponse.Status, _ message: String) {
+    guard !ending else { return }
+    ending = true
+    stopTimer()
+    if newestIsArriving {
+      newestIsArriving = false
+      unanswered -= 1
     }
+    refusal = (status, message)
+    sendRefusalWhenDue(context)
+  }
+
+  private func sendRefusalWhenDue(_ context: ChannelHandlerContext) {
+    guard unanswered == 0, let refusal else { return }
+    self.refusal = nil
+    answerAndClose(context, status: refusal.status, message: refusal.message)
+  }
+
+  private func stopTimer() {
+    bodyTimer?.cancel()
+    bodyTimer = nil
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    stopTimer()
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    stopTimer()
+    context.fireChannelInactive()
   }
 
   private static func reason(_ error: HTTPParserError) -> String {
@@ -225,100 +304,18 @@ private func answerAndClose(_ context: ChannelHandlerContext, status: HTTPRespon
   context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil))).whenComplete { _ in channel.close(promise: nil) }
 }
 
-/// Answers 408 and closes the connection when a request's body has not all arrived within `limit` of its head (a
-/// body sent a byte at a time). The connection's idle time-out does not cover it, as a request is in progress.
-/// The timer is the event loop's, cancelled when the body ends, so a request with a body costs no task.
-/// A request answered before its body ended (a path that takes no body) has its connection closed after the
-/// answer: what is left of the body cannot be told from a next request.
-final class SlowBodyCutoff: ChannelDuplexHandler, RemovableChannelHandler {
+/// Closes the connection of a client that leaves its answers unread: when the answers waiting to be sent stay
+/// above the channel's low-water mark for `limit`. Until then the responder waits to write (the channel is not
+/// writable), so what waits is about one answer.
+final class UnreadAnswersCutoff: ChannelInboundHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPRequestPart
   typealias InboundOut = HTTPRequestPart
-  typealias OutboundIn = HTTPResponsePart
-  typealias OutboundOut = HTTPResponsePart
-
-  private let limit: Duration
-  private var cutoff: Scheduled<Void>?
-  private var bodyPending = false
-
-  init(limit: Duration) {
-    self.limit = limit
-  }
-
-  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    switch unwrapInboundIn(data) {
-    case .head(let head):
-      stopTimer()
-      // Most requests declare no body: their end comes with their head, and they need no timer.
-      guard head.headerFields[.transferEncoding] != nil || (head.headerFields[.contentLength] ?? "0") != "0" else {
-        break
-      }
-      bodyPending = true
-      let limit = limit
-      cutoff = context.eventLoop.assumeIsolated().scheduleTask(in: .init(limit)) { [weak self] in
-        self?.cutoff = nil
-        self?.bodyPending = false
-        answerAndClose(context, status: .requestTimeout, message: "the request body took more than \(limit) to arrive")
-      }
-    case .body: break
-    case .end:
-      bodyPending = false
-      stopTimer()
-    }
-    context.fireChannelRead(data)
-  }
-
-  func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-    guard case .end = unwrapOutboundIn(data), bodyPending else { return context.write(data, promise: promise) }
-    bodyPending = false
-    stopTimer()
-    let channel = context.channel
-    context.writeAndFlush(data).whenComplete { result in
-      promise?.completeWith(result)
-      channel.close(promise: nil)
-    }
-  }
-
-  private func stopTimer() {
-    cutoff?.cancel()
-    cutoff = nil
-  }
-
-  func handlerRemoved(context: ChannelHandlerContext) {
-    stopTimer()
-  }
-
-  func channelInactive(context: ChannelHandlerContext) {
-    stopTimer()
-    context.fireChannelInactive()
-  }
-}
-
-/// Closes the connection of a client that does not read its answers: when more than `maximumUnread` bytes of
-/// answers wait to be sent (requests pipelined and never read would otherwise pile answers up in memory), or
-/// when nothing could be sent for `limit`.
-final class UnreadAnswersCutoff: ChannelDuplexHandler, RemovableChannelHandler {
-  typealias InboundIn = HTTPRequestPart
-  typealias InboundOut = HTTPRequestPart
-  typealias OutboundIn = HTTPResponsePart
-  typealias OutboundOut = HTTPResponsePart
-
-  static let maximumUnread = 256 * 1024
 
   private let limit: Duration
   private var cutoff: Scheduled<Void>?
 
   init(limit: Duration) {
     self.limit = limit
-  }
-
-  func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-    context.write(data, promise: promise)
-    // Only a connection past its high-water mark is asked how much waits: for the others it costs nothing.
-    guard !context.channel.isWritable,
-      let waiting = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
-      waiting > Self.maximumUnread
-    else { return }
-    context.close(promise: nil)
   }
 
   func channelWritabilityChanged(context: ChannelHandlerContext) {

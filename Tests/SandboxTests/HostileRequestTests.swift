@@ -105,20 +105,20 @@ import Testing
   }
 
   @Test func aBodyThatComesTooSlowlyGets408AndTheConnectionCloses() async throws {
-    try await served(timeouts: .init(idle: .seconds(60), body: .seconds(1))) { port in
+    try await served(timeouts: .init(idle: .seconds(60), body: .seconds(2))) { port in
       let connection = try RawHTTPConnection(port: port, timeout: 20)
       let head =
         "POST /open/numbers/reservations HTTP/1.1\r\nHost: 127.0.0.1\r\nX-User-API-Key: \(testKey)\r\n"
         + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
       connection.send(Array((head + #"{"group_id""#).utf8))
       let message = expectEnvelope(connection.answer(), status: 408, "a body cut short")
-      #expect(message.contains("took more than 1"), "\(message)")
+      #expect(message.contains("took more than 2"), "\(message)")
       #expect(connection.isClosedByServer())
       // A body that comes in time, in pieces, is read whole.
       let next = try RawHTTPConnection(port: port, timeout: 20)
       let body = #"{"group_id":"grp_none"}"#
       next.send(Array((head.replacingOccurrences(of: "100", with: "\(body.utf8.count)") + "{").utf8))
-      Thread.sleep(forTimeInterval: 0.3)
+      Thread.sleep(forTimeInterval: 0.2)
       next.send(Array(body.dropFirst().utf8))
       let message404 = expectEnvelope(next.answer(), status: 404, "a body in two pieces")
       #expect(message404.contains("grp_none"), "\(message404)")
@@ -139,10 +139,11 @@ import Testing
       #expect(status("/open/numbers/regions?country=GB&did_type=local") == 200)
       // `GB&did_type=local` as one value is no country, whatever was asked before.
       #expect(status("/open/numbers/regions?country=GB%26did_type%3Dlocal") == 400)
+      // The crafted query first: its (empty) answer must not become the plain query's.
+      let crafted = groups("/open/numbers/groups?country=US&city_name_or_prefix=Los%26did_type%3Dall")
       let plain = groups("/open/numbers/groups?country=US&city_name_or_prefix=Los&did_type=all")
-      _ = groups("/open/numbers/groups?country=US&city_name_or_prefix=Los%26did_type%3Dall")
-      #expect(groups("/open/numbers/groups?country=US&city_name_or_prefix=Los&did_type=all") == plain)
       #expect(plain.contains("Los Angeles"), "\(plain.prefix(300))")
+      #expect(!crafted.contains("Los Angeles"), "\(crafted.prefix(300))")
     }
   }
 
@@ -206,26 +207,102 @@ import Testing
   }
 
   @Test func aClientThatReadsNoAnswersIsCutOff() async throws {
-    try await served { port in
+    try await served(timeouts: .init(idle: .seconds(60), body: .seconds(60), unreadAnswers: .seconds(1))) { port in
       let connection = try RawHTTPConnection(port: port, timeout: 10, receiveBuffer: 4096)
       let request = "GET /openapi.yaml HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
       connection.send(Array(String(repeating: request, count: 200).utf8))
-      // 200 answers of the description are megabytes: the server closes rather than keep them for a reader
-      // that does not come. (Reading now drains what was sent, then finds the end.)
-      Thread.sleep(forTimeInterval: 1)
+      // 200 answers of the description are megabytes. Read nothing for three times the limit: the server closes
+      // rather than keep them for a reader that does not come. (Reading then drains what was sent before the
+      // close and finds the end; a read gives up after 10 s, and then does not count as closed. Reading at once
+      // would make this a client that reads, which gets every answer.)
+      Thread.sleep(forTimeInterval: 3)
       #expect(connection.isClosedByServer())
     }
   }
 
+  @Test func aClientThatReadsItsPipelinedAnswersGetsThemAll() async throws {
+    try await served { port in
+      let connection = try RawHTTPConnection(port: port, timeout: 20, receiveBuffer: 4096)
+      let request = "GET /openapi.yaml HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+      connection.send(Array(String(repeating: request, count: 300).utf8))
+      var answered = 0
+      while answered < 300, connection.answer()?.status == 200 { answered += 1 }
+      #expect(answered == 300)
+    }
+  }
+
+  @Test func aSlowBodyBehindAnAnsweredRequestIsRefusedAfterThatAnswer() async throws {
+    try await served(timeouts: .init(idle: .seconds(60), body: .seconds(1))) { port in
+      let connection = try RawHTTPConnection(port: port, timeout: 20)
+      let body = #"{"group_id":"grp_none"}"#
+      let head = { (length: Int) in
+        "POST /open/numbers/reservations HTTP/1.1\r\nHost: 1\r\nX-User-API-Key: \(testKey)\r\n"
+          + "Content-Type: application/json\r\nContent-Length: \(length)\r\n\r\n"
+      }
+      // A whole request, then the head of one whose body never comes, in one send.
+      connection.send(Array((head(body.utf8.count) + body + head(100)).utf8))
+      expectEnvelope(connection.answer(), status: 404, "the whole request's own answer")
+      expectEnvelope(connection.answer(), status: 408, "then the one whose body never came")
+      #expect(connection.isClosedByServer())
+    }
+  }
+
+  @Test func pipelinedRequestsWhoseBodiesComeLaterAreAllAnswered() async throws {
+    try await served { port in
+      let connection = try RawHTTPConnection(port: port, timeout: 20)
+      let body = #"{"group_id":"grp_none"}"#
+      let head =
+        "POST /open/numbers/reservations HTTP/1.1\r\nHost: 1\r\nX-User-API-Key: \(testKey)\r\n"
+        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+      connection.send(Array((head + body + head + "{").utf8))
+      Thread.sleep(forTimeInterval: 0.3)
+      connection.send(Array(body.dropFirst().utf8))
+      expectEnvelope(connection.answer(), status: 404, "the first")
+      expectEnvelope(connection.answer(), status: 404, "the second, whose body came later")
+      connection.get("/open/numbers/did-types", headers: ["X-User-API-Key": testKey])
+      #expect(connection.answer()?.status == 200, "the connection goes on")
+    }
+  }
+
+  @Test func aBodyCutShortByTheClientIsNotActedOn() async throws {
+    let sandbox = try Sandbox(configuration: .testing())
+    try await served(sandbox) { port in
+      let connection = try RawHTTPConnection(port: port, timeout: 20)
+      connection.get("/open/numbers/groups?country=US", headers: ["X-User-API-Key": testKey])
+      let listing = try JSONValue(parsing: Array((connection.answer()?.body ?? "").utf8))
+      let group = try #require(
+        listing.objectValue?["data"]?.objectValue?["groups"]?.arrayValue?.first?.objectValue?["id"]?.stringValue)
+      let body = #"{"group_id":"\#(group)"}"#
+      connection.send(
+        Array(
+          ("POST /open/numbers/purchase HTTP/1.1\r\nHost: 1\r\nX-User-API-Key: \(testKey)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count + 50)\r\n\r\n\(body)").utf8))
+      connection.finishSending()
+      let message = expectEnvelope(connection.answer(), status: 400, "a body 50 bytes short")
+      #expect(message.contains("ended"), "\(message)")
+    }
+    var fields = HTTPFields()
+    fields[try #require(HTTPField.Name(Authentication.headerName))] = testKey
+    let listing = APIRequest(
+      head: HTTPRequest(
+        method: .get, scheme: nil, authority: nil, path: "/open/voip/virtual-numbers", headerFields: fields))
+    guard case .respond(let numbers) = await sandbox.handle(listing) else {
+      Issue.record("no answer")
+      return
+    }
+    let count = try JSONValue(parsing: numbers.body).objectValue?["count"]
+    #expect(count == (try JSONValue(parsing: Array("0".utf8))), "nothing was bought: \(String(describing: count))")
+  }
+
   @Test func idleConnectionsAndHalfSentHeadsAreClosed() async throws {
     try await served(timeouts: .init(idle: .seconds(1), body: .seconds(60))) { port in
-      let kept = try RawHTTPConnection(port: port, timeout: 20)
+      let kept = try RawHTTPConnection(port: port, timeout: 10)
       kept.get("/open/numbers/did-types", headers: ["X-User-API-Key": testKey])
       #expect(kept.answer()?.status == 200)
-      let halfSent = try RawHTTPConnection(port: port, timeout: 20)
+      let halfSent = try RawHTTPConnection(port: port, timeout: 10)
       halfSent.send(Array("GET /open/numbers/did-types HTTP/1.1\r\nHost: 12".utf8))
-      let silent = try RawHTTPConnection(port: port, timeout: 20)
-      // Each read gives up after 20 s, and then does not count as closed.
+      let silent = try RawHTTPConnection(port: port, timeout: 10)
+      // Each read gives up after 10 s (less than the standard 15 s idle time), and then does not count as closed.
       #expect(kept.isClosedByServer(), "a kept-alive connection left idle")
       #expect(halfSent.isClosedByServer(), "a request head that never ends")
       #expect(silent.isClosedByServer(), "a connection that sends nothing")

@@ -58,6 +58,11 @@ public final class RawHTTPConnection {
     return true
   }
 
+  /// Says the request is all sent (shuts down the sending side), while answers can still be read.
+  public func finishSending() {
+    shutdown(descriptor, Int32(SHUT_WR))
+  }
+
   /// A GET with the given headers, kept alive.
   public func get(_ target: String, headers: [String: String] = [:]) -> Bool {
     let lines = headers.map { "\($0.key): \($0.value)\r\n" }.joined()
