@@ -26,7 +26,9 @@ public enum SandboxHTTPServer {
     /// How long answers may wait unread before the client is taken to be gone.
     public var unreadAnswers: Duration
 
-    public static let standard = Timeouts(idle: .seconds(15), body: .seconds(15), unreadAnswers: .seconds(15))
+    /// The body's time is shorter than the idle time, so that a body that stalls is answered 408 before the
+    /// connection's own idle timer can end it without an answer.
+    public static let standard = Timeouts(idle: .seconds(15), body: .seconds(10), unreadAnswers: .seconds(15))
 
     public init(idle: Duration, body: Duration, unreadAnswers: Duration = .seconds(15)) {
       self.idle = idle
@@ -223,6 +225,10 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
     guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
     unanswered -= 1
+    if readHeld, unanswered < Self.mostWaiting {
+      readHeld = false
+      context.read()
+    }
     if refusal != nil {
       context.write(data, promise: promise)
       sendRefusalWhenDue(context)
@@ -238,6 +244,29 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     } else {
       context.write(data, promise: promise)
     }
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    // The client stopped sending in the middle of a request: what came of its body is not all of it. Not passed
+    // on, so the responder never takes it for a whole body; the request is refused instead.
+    if case .inputClosed? = event as? ChannelEvent, newestIsArriving || ending {
+      refuse(context, .badRequest, "the request ended before its body did")
+      return
+    }
+    context.fireUserInboundEventTriggered(event)
+  }
+
+  /// Reads no more from the connection while this many requests wait for answers: pipelined requests are not
+  /// all taken in at once.
+  static let mostWaiting = 16
+  private var readHeld = false
+
+  func read(context: ChannelHandlerContext) {
+    guard unanswered < Self.mostWaiting else {
+      readHeld = true
+      return
+    }
+    context.read()
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -264,7 +264,7 @@ import Testing
     }
   }
 
-  @Test func aBodyCutShortByTheClientIsNotActedOn() async throws {
+  @Test(arguments: [false, true]) func aBodyCutShortByTheClientIsNotActedOn(chunked: Bool) async throws {
     let sandbox = try Sandbox(configuration: .testing())
     try await served(sandbox) { port in
       let connection = try RawHTTPConnection(port: port, timeout: 20)
@@ -273,10 +273,15 @@ import Testing
       let group = try #require(
         listing.objectValue?["data"]?.objectValue?["groups"]?.arrayValue?.first?.objectValue?["id"]?.stringValue)
       let body = #"{"group_id":"\#(group)"}"#
+      // Fifty bytes short of the length declared, or a chunked body with no last chunk.
+      let framing =
+        chunked
+        ? "Transfer-Encoding: chunked\r\n\r\n\(String(body.utf8.count, radix: 16))\r\n\(body)\r\n"
+        : "Content-Length: \(body.utf8.count + 50)\r\n\r\n\(body)"
       connection.send(
         Array(
           ("POST /open/numbers/purchase HTTP/1.1\r\nHost: 1\r\nX-User-API-Key: \(testKey)\r\n"
-            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count + 50)\r\n\r\n\(body)").utf8))
+            + "Content-Type: application/json\r\n\(framing)").utf8))
       connection.finishSending()
       let message = expectEnvelope(connection.answer(), status: 400, "a body 50 bytes short")
       #expect(message.contains("ended"), "\(message)")
