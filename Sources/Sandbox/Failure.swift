@@ -32,7 +32,7 @@ struct Failure: Error {
 
   /// A request body that is not declared as JSON.
   static func unsupportedMediaType(_ declared: String) -> Failure {
-    let sent = declared.isEmpty ? "no Content-Type" : "Content-Type '\(declared.prefix(100))'"
+    let sent = declared.isEmpty ? "no Content-Type" : "Content-Type '\(shown(declared))'"
     return Failure(
       status: 415, message: "the request body must be JSON, sent as Content-Type: application/json (got \(sent))")
   }

@@ -174,7 +174,7 @@ extension Sandbox {
     }
     guard group.allowsSelection || reserved else { throw Failure.selectionNotAllowed(groupID: group.id) }
     guard let entry = catalog.poolEntry(for: number, in: group) else {
-      throw Failure.conflict("number \(number) is not in group \(group.id)")
+      throw Failure.conflict("number \(Failure.shown(number)) is not in group \(group.id)")
     }
     return (group, entry)
   }

@@ -20,6 +20,14 @@ import Testing
     }
   }
 
+  /// The id of the first US group, asked for on `connection`.
+  private func firstGroupID(on connection: RawHTTPConnection) throws -> String {
+    connection.get("/open/numbers/groups?country=US", headers: ["X-User-API-Key": testKey])
+    let listing = try JSONValue(parsing: Array((connection.answer()?.body ?? "").utf8))
+    let groups = listing.objectValue?["data"]?.objectValue?["groups"]?.arrayValue
+    return try #require(groups?.first?.objectValue?["id"]?.stringValue)
+  }
+
   /// Expects an answer with `status` whose body is the error envelope, and returns its message.
   @discardableResult
   private func expectEnvelope(_ answer: RawHTTPConnection.Answer?, status: Int, _ what: String) -> String {
@@ -150,10 +158,7 @@ import Testing
   @Test func garbageAfterAPurchaseNeverTakesThePlaceOfItsAnswer() async throws {
     try await served { port in
       let connection = try RawHTTPConnection(port: port, timeout: 20)
-      connection.get("/open/numbers/groups?country=US", headers: ["X-User-API-Key": testKey])
-      let listing = try JSONValue(parsing: Array((connection.answer()?.body ?? "").utf8))
-      let group = try #require(
-        listing.objectValue?["data"]?.objectValue?["groups"]?.arrayValue?.first?.objectValue?["id"]?.stringValue)
+      let group = try firstGroupID(on: connection)
       let body = #"{"group_id":"\#(group)"}"#
       // The purchase and the garbage arrive in one read: the parser fails on the second before the first is
       // answered.
@@ -268,10 +273,7 @@ import Testing
     let sandbox = try Sandbox(configuration: .testing())
     try await served(sandbox) { port in
       let connection = try RawHTTPConnection(port: port, timeout: 20)
-      connection.get("/open/numbers/groups?country=US", headers: ["X-User-API-Key": testKey])
-      let listing = try JSONValue(parsing: Array((connection.answer()?.body ?? "").utf8))
-      let group = try #require(
-        listing.objectValue?["data"]?.objectValue?["groups"]?.arrayValue?.first?.objectValue?["id"]?.stringValue)
+      let group = try firstGroupID(on: connection)
       let body = #"{"group_id":"\#(group)"}"#
       // Fifty bytes short of the length declared, or a chunked body with no last chunk.
       let framing =
