@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -48,16 +49,54 @@ public enum SandboxHTTPServer {
     logger.logLevel = .critical
     return Application(
       responder: SandboxResponder(sandbox: sandbox, log: log),
-      server: .http1(
-        configuration: .init(
-          additionalChannelHandlers: [
-            RequestGuard(bodyLimit: timeouts.body), UnreadAnswersCutoff(limit: timeouts.unreadAnswers),
-          ],
-          idleTimeout: .init(timeouts.idle))),
+      server: HTTPServerBuilder { responder in
+        OnItsEventLoop(
+          HTTP1Channel(
+            responder: responder,
+            configuration: .init(
+              additionalChannelHandlers: [
+                RequestGuard(bodyLimit: timeouts.body), UnreadAnswersCutoff(limit: timeouts.unreadAnswers),
+              ],
+              idleTimeout: .init(timeouts.idle))))
+      },
       configuration: .init(address: .hostname(host, port: port), serverName: "2cs-sandbox"),
       onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
       logger: logger
     )
+  }
+}
+
+/// Runs each connection's task on the event loop its socket is served by, rather than on the shared pool of
+/// threads: a request and its answer then cross no thread between the socket and the responder.
+struct OnItsEventLoop<Connection: ServerChildChannel>: ServerChildChannel {
+  let connection: Connection
+
+  init(_ connection: Connection) {
+    self.connection = connection
+  }
+
+  func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection.Value> {
+    connection.setup(channel: channel, logger: logger)
+  }
+
+  func handle(value: Connection.Value, logger: Logger) async {
+    await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
+      await connection.handle(value: value, logger: logger)
+    }
+  }
+}
+
+/// An event loop as the executor of the tasks that prefer it.
+final class EventLoopTaskExecutor: TaskExecutor {
+  let eventLoop: any EventLoop
+
+  init(_ eventLoop: any EventLoop) {
+    self.eventLoop = eventLoop
+  }
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
   }
 }
 
