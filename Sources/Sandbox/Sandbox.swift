@@ -26,6 +26,11 @@ public actor Sandbox: APIServer {
   var unlistedNumbers: [String: Int] = [:]
   /// Answers of the catalog endpoints by path and query: the catalog never changes, so neither do they.
   private var catalogAnswers: [CatalogQuery: APIResponse] = [:]
+  /// The same answers by the path and query as sent, so that a query asked again is not read again. Short ones
+  /// only: the answers are shared with `catalogAnswers`, the texts are not.
+  private var catalogAnswersByTarget: [String: APIResponse] = [:]
+  private static let catalogAnswersKept = 1024
+  private static let longestTargetKept = 512
   private static let keyField = HTTPField.Name(Authentication.headerName)
 
   public init(configuration: SandboxConfiguration = SandboxConfiguration()) throws(SandboxError) {
@@ -92,11 +97,16 @@ public actor Sandbox: APIServer {
       // Checked in this order: the key, then the endpoint, then what the request says.
       let account = try account.get()
       let endpoint = try Self.endpoint(resolution, method: request.head.method, path: path)
-      let call = try CallContext(request: request, path: path, target: target)
-      try Self.checkContentType(of: request)
-      try consumeRateLimit(account: account)
-      unsavedUsage[account, default: 0] += 1
-      response = try route(call, endpoint, account: account)
+      if request.body.isEmpty, let known = catalogAnswersByTarget[target] {
+        // Asked before in the same words: the query was read and checked then, and the answer cannot change.
+        try count(account: account)
+        response = known
+      } else {
+        let call = try CallContext(request: request, path: path, target: target)
+        try Self.checkContentType(of: request)
+        try count(account: account)
+        response = try route(call, endpoint, account: account)
+      }
     } catch let failure as Failure {
       response = Self.response(for: failure)
     } catch {
@@ -140,6 +150,12 @@ public actor Sandbox: APIServer {
     let declared = request.head.headerFields[.contentType] ?? ""
     let mediaType = declared.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
     guard mediaType == "application/json" else { throw Failure.unsupportedMediaType(declared) }
+  }
+
+  /// Counts an accepted request against the account's rate limit and its usage.
+  private func count(account: String) throws {
+    try consumeRateLimit(account: account)
+    unsavedUsage[account, default: 0] += 1
   }
 
   private func consumeRateLimit(account: String) throws {
@@ -189,10 +205,18 @@ public actor Sandbox: APIServer {
     // The values as decoded, each in its own place: joined into one text, a value holding `&did_type=` would
     // read as another parameter and share (or spoil) that query's answer.
     let key = CatalogQuery(path: call.path, values: QueryParameter.allCases.map { call.parameter($0) })
-    if let known = catalogAnswers[key] { return known }
-    let answer = try make()
-    if catalogAnswers.count >= 1024 { catalogAnswers.removeAll() }
-    catalogAnswers[key] = answer
+    let answer: APIResponse
+    if let known = catalogAnswers[key] {
+      answer = known
+    } else {
+      answer = try make()
+      if catalogAnswers.count >= Self.catalogAnswersKept { catalogAnswers.removeAll() }
+      catalogAnswers[key] = answer
+    }
+    if call.target.utf8.count <= Self.longestTargetKept {
+      if catalogAnswersByTarget.count >= Self.catalogAnswersKept { catalogAnswersByTarget.removeAll() }
+      catalogAnswersByTarget[call.target] = answer
+    }
     return answer
   }
 

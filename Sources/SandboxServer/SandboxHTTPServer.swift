@@ -145,6 +145,8 @@ struct SandboxResponder: HTTPResponder {
   }
 
   static func body(of request: Request, on channel: any Channel) async -> Body {
+    // Most requests declare no body: theirs is complete with the head, and the framework reads its end.
+    guard request.head.declaresBody else { return .arrived([]) }
     let limit = SandboxHTTPServer.maximumBodyBytes
     do {
       let body = try await request.body.collect(upTo: limit)
@@ -206,6 +208,14 @@ struct SandboxResponder: HTTPResponder {
   }
 }
 
+extension HTTPRequest {
+  /// Whether a body follows the head: only when the head gives its length or its transfer coding (RFC 9112,
+  /// section 6.3), and most of the API's requests give neither.
+  var declaresBody: Bool {
+    headerFields[.transferEncoding] != nil || (headerFields[.contentLength] ?? "0") != "0"
+  }
+}
+
 /// Guards the requests of one connection on their way to the responder, and answers for them what the responder
 /// never sees, in the API's error envelope, closing the connection after it:
 /// - a request the HTTP parser cannot read (a malformed request line, a header or URI past the limits): 400;
@@ -246,7 +256,7 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
       unanswered += 1
       newestIsArriving = true
       // Most requests declare no body: their end comes with their head, and they need no timer.
-      if head.headerFields[.transferEncoding] != nil || (head.headerFields[.contentLength] ?? "0") != "0" {
+      if head.declaresBody {
         let limit = bodyLimit
         bodyTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .init(limit)) { [weak self] in
           self?.bodyTimer = nil

@@ -1,3 +1,4 @@
+import HTTPTypes
 import NumbersAPI
 import NumbersContract
 import Sandbox
@@ -171,6 +172,34 @@ struct CatalogEndpointTests {
       }
       #expect(types == ["local", "mobile", "tollfree", "national", "global", "sharedcost"])
     }
+  }
+
+  /// A read asked again in the same words is answered from what the first one found, but still counted, still
+  /// under the rate limit, and a body still checked.
+  @Test(arguments: Via.allCases)
+  func aCatalogReadAskedAgainIsCountedLimitedAndChecked(via: Via) async throws {
+    var configuration = SandboxConfiguration.testing()
+    configuration.requestsPerMinute = 3
+    let sandbox = try Sandbox(configuration: configuration)
+    try await withTransport(via, sandbox) { transport in
+      func get(_ target: String, body: String = "") async throws -> APIResponse {
+        var fields = HTTPFields()
+        fields[HTTPField.Name(Authentication.headerName)!] = testKey
+        if !body.isEmpty { fields[.contentType] = "text/plain" }
+        let head = HTTPRequest(method: .get, scheme: nil, authority: nil, path: target, headerFields: fields)
+        return try await transport.send(APIRequest(head: head, body: Array(body.utf8)), timeout: .seconds(5))
+      }
+      let target = "/open/numbers/groups?country=GB&type=mobile"
+      let first = try await get(target)
+      let again = try await get(target)
+      #expect(first.head.status == .ok)
+      #expect(again.head.status == .ok && again.body == first.body)
+      // Refused before the rate limit counts it.
+      #expect(try await get(target, body: "x").head.status.code == 415)
+      #expect(try await get(target).head.status == .ok)
+      #expect(try await get(target).head.status.code == 429)
+    }
+    #expect(await sandbox.receivedCount(.get, "/open/numbers/groups") == 5)
   }
 
   @Test func theCatalogIsTheSameForTheSameSeed() async throws {
