@@ -48,12 +48,20 @@ public struct Endpoint: Sendable, Hashable {
 
     /// Each route's path and the part before its id, put together once: every request the client sends and
     /// every one the sandbox routes looks them up.
-    private static let paths: [Route: (template: String, beforeID: String?)] = Dictionary(
-      uniqueKeysWithValues: allCases.map { route in
-        let template = route.composedPath
-        let beforeID = template.hasSuffix(uuidPlaceholder) ? String(template.dropLast(uuidPlaceholder.count)) : nil
-        return (route, (template, beforeID))
-      })
+    private static let paths: [Route: Path] = Dictionary(uniqueKeysWithValues: pathTable.map { ($0.route, $0) })
+
+    /// The same, in the order of `allCases`, for walking them all without a lookup each.
+    fileprivate static let pathTable: [Path] = allCases.map { route in
+      let template = route.composedPath
+      let beforeID = template.hasSuffix(uuidPlaceholder) ? String(template.dropLast(uuidPlaceholder.count)) : nil
+      return Path(route: route, template: template, beforeID: beforeID)
+    }
+
+    fileprivate struct Path {
+      var route: Route
+      var template: String
+      var beforeID: String?
+    }
 
     private var composedPath: String {
       switch self {
@@ -107,17 +115,18 @@ public struct Endpoint: Sendable, Hashable {
 
   public static func resolve(method: HTTPRequest.Method, path: String) -> Resolution {
     var methods: [HTTPRequest.Method] = []
-    for route in Route.allCases {
-      guard let endpoint = endpoint(of: route, path: path) else { continue }
-      if route.method == method { return .endpoint(endpoint) }
-      methods.append(route.method)
+    for routePath in Route.pathTable {
+      guard let endpoint = endpoint(of: routePath, path: path) else { continue }
+      if routePath.route.method == method { return .endpoint(endpoint) }
+      methods.append(routePath.route.method)
     }
     return methods.isEmpty ? .noSuchPath : .methodNotAllowed(methods)
   }
 
   /// The endpoint of `route` that `path` names, if it names one.
-  private static func endpoint(of route: Route, path: String) -> Endpoint? {
-    guard let prefix = route.pathBeforeID else { return path == route.pathTemplate ? Endpoint(route) : nil }
+  private static func endpoint(of routePath: Route.Path, path: String) -> Endpoint? {
+    let route = routePath.route
+    guard let prefix = routePath.beforeID else { return path == routePath.template ? Endpoint(route) : nil }
     // The prefix first: a long path (an id of kilobytes) is walked only for the route it can be.
     guard path.utf8.starts(with: prefix.utf8) else { return nil }
     let id = Substring(path.utf8.dropFirst(prefix.utf8.count))
