@@ -45,8 +45,9 @@ public enum SandboxHTTPServer {
     sandbox: Sandbox, host: String, port: Int, log: (@Sendable (String) -> Void)?, timeouts: Timeouts = .standard,
     onListening: @escaping @Sendable (Int) -> Void = { _ in }
   ) -> some ApplicationProtocol {
-    var logger = Logger(label: "2cs-sandbox")
-    logger.logLevel = .critical
+    // The server keeps its own request log; the framework's would only cost time: it labels every request's
+    // logger with an id, which the default handler turns into text at once.
+    let logger = Logger(label: "2cs-sandbox") { _ in SwiftLogNoOpLogHandler() }
     return Application(
       responder: SandboxResponder(sandbox: sandbox, log: log),
       server: HTTPServerBuilder { responder in
