@@ -303,23 +303,31 @@ def bench_completion(args, report, work):
     report.check("completion p99 < 5 ms", f"{worst / 1000:.2f} ms (worst line)", worst < 5000)
 
 
+SERVE_RUNS = 5
+
+
 def bench_serve(args, report, work):
     rates, p99s = [], []
-    for _ in range(3):
+    for _ in range(SERVE_RUNS):
         server = Server(args.binary, work)
         try:
-            output = sh(f"wrk -t2 -c32 -d8s --latency -H 'X-User-API-Key: k' '{server.base}/open/numbers/groups?country=GB'")
+            target = f"'{server.base}/open/numbers/groups?country=GB'"
+            # Steady state is measured: the first second of a server (its connections accepted, the catalog's
+            # answer made) is the cold start's business.
+            sh(f"wrk -t2 -c32 -d2s -H 'X-User-API-Key: k' {target}")
+            output = sh(f"wrk -t2 -c32 -d8s --latency -H 'X-User-API-Key: k' {target}")
         finally:
             server.stop()
         rates.append(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)))
         value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", output).groups()
         p99s.append(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit])
-    rate = {"median": sorted(rates)[1], "min": min(rates), "max": max(rates)}
-    p99 = {"median": sorted(p99s)[1], "min": min(p99s), "max": max(p99s)}
+    rate = {"median": statistics.median(rates), "min": min(rates), "max": max(rates)}
+    p99 = {"median": statistics.median(p99s), "min": min(p99s), "max": max(p99s)}
     report.section("`2cs sandbox serve`: GET /open/numbers/groups?country=GB", [
         "| figure | median | min | max |", "|---|---|---|---|", row("requests per second", "", rate),
         row("p99 latency", "ms", p99), "",
-        "3 runs of `wrk -t2 -c32 -d8s --latency` on loopback, each against a fresh `2cs sandbox serve --memory`."])
+        f"{SERVE_RUNS} runs of `wrk -t2 -c32 -d8s --latency` on loopback, each against a fresh"
+        " `2cs sandbox serve --memory` after 2 s of the same load to warm it."])
     report.check("sandbox serve ≥ 20 000 requests/s", f"{rate['median']:.0f}", rate["median"] >= 20000)
     report.check("sandbox serve p99 < 5 ms", f"{p99['median']:.2f} ms", p99["median"] < 5)
 
