@@ -76,27 +76,38 @@ extension Sandbox {
       }
       type = known
     }
-    let nearby = call.parameter(.cityNameOrPrefix)
+    let nearby = call.parameter(.cityNameOrPrefix).map(Nearby.init)
     let groups = catalog.groups.filter { group in
       group.country == country.code && (type == nil || group.type == type)
         && (regionID == nil || group.regionID == regionID) && (cityID == nil || group.cityID == cityID)
-        && (nearby.map { Self.group(group, isNear: $0) } ?? true)
+        && (nearby?.includes(group) ?? true)
     }
     return Self.success(.groups, .array(groups.map(\.json)))
   }
 
   /// A city name's beginning (any case) or the digits a group's numbers start with: in international form, or
   /// as an area code, written with the national trunk `0` or without it (`020` and `20` are London's).
-  private static func group(_ group: Catalog.Group, isNear text: String) -> Bool {
-    let digits = text.filter(\.isNumber)
-    if !digits.isEmpty, digits.count == text.filter({ !"+() -".contains($0) }).count {
+  /// The text is read once, not once a group: it may be as long as a request line allows.
+  private struct Nearby {
+    /// The digits, when the text is digits alone (with `+() -` between them), and the same without a trunk `0`.
+    var digits: (all: String, withoutTrunk: String)?
+    var lowercased: String
+
+    init(_ text: String) {
+      let digits = text.filter(\.isNumber)
+      if !digits.isEmpty, digits.count == text.filter({ !"+() -".contains($0) }).count {
+        self.digits = (digits, digits.hasPrefix("0") ? String(digits.dropFirst()) : digits)
+      }
+      lowercased = text.lowercased()
+    }
+
+    func includes(_ group: Catalog.Group) -> Bool {
+      guard let digits else { return group.cityID != nil && group.location.lowercased().hasPrefix(lowercased) }
       let groupDigits = group.prefix.filter(\.isNumber)
       let areaCode = group.prefix.split(separator: "(").last?.filter(\.isNumber) ?? ""
-      let withoutTrunk = digits.hasPrefix("0") ? String(digits.dropFirst()) : digits
-      return groupDigits.hasPrefix(digits) || areaCode.hasPrefix(digits)
-        || (!withoutTrunk.isEmpty && areaCode.hasPrefix(withoutTrunk))
+      return groupDigits.hasPrefix(digits.all) || areaCode.hasPrefix(digits.all)
+        || (!digits.withoutTrunk.isEmpty && areaCode.hasPrefix(digits.withoutTrunk))
     }
-    return group.cityID != nil && group.location.lowercased().hasPrefix(text.lowercased())
   }
 
   func requirements(_ call: CallContext) throws -> APIResponse {
