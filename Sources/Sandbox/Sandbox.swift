@@ -26,8 +26,8 @@ public actor Sandbox: APIServer {
   var unlistedNumbers: [String: Int] = [:]
   /// Answers of the catalog endpoints by path and query: the catalog never changes, so neither do they.
   private var catalogAnswers: [CatalogQuery: APIResponse] = [:]
-  /// The same answers by the path and query as sent, so that a query asked again is not read again. Short ones
-  /// only: the answers are shared with `catalogAnswers`, the texts are not.
+  /// The same answers by the path and query as sent, so that a query asked again is not read again; the answers
+  /// are shared with `catalogAnswers`. Either keeps only queries of `longestTargetKept` bytes or fewer.
   private var catalogAnswersByTarget: [String: APIResponse] = [:]
   private static let catalogAnswersKept = 1024
   private static let longestTargetKept = 512
@@ -55,6 +55,9 @@ public actor Sandbox: APIServer {
 
   /// How many endpoints have a count in `receivedCount`: never more than the contract has.
   public var countedEndpoints: Int { received.count }
+
+  /// How many catalog answers are kept, counted once for each way they are found; for tests.
+  public var keptCatalogAnswers: Int { catalogAnswers.count + catalogAnswersByTarget.count }
 
   /// Writes usage counted since the last change. Call before the process exits.
   public func flush() throws(SandboxError) {
@@ -212,6 +215,9 @@ public actor Sandbox: APIServer {
   /// Kept by the path and the contract's parameters alone, so that queries that differ only in parameters the
   /// API does not know share one answer, and no stream of made-up queries fills the memory.
   private func catalogAnswer(_ call: CallContext, _ make: () throws -> APIResponse) throws -> APIResponse {
+    // A long query is answered afresh: kept, a stream of them (a page number of kilobytes, each different) would
+    // hold that much each.
+    guard call.target.utf8.count <= Self.longestTargetKept else { return try make() }
     // The values as decoded, each in its own place: joined into one text, a value holding `&did_type=` would
     // read as another parameter and share (or spoil) that query's answer.
     let key = CatalogQuery(path: call.path, values: QueryParameter.allCases.map { call.parameter($0) })
@@ -223,10 +229,8 @@ public actor Sandbox: APIServer {
       if catalogAnswers.count >= Self.catalogAnswersKept { catalogAnswers.removeAll() }
       catalogAnswers[key] = answer
     }
-    if call.target.utf8.count <= Self.longestTargetKept {
-      if catalogAnswersByTarget.count >= Self.catalogAnswersKept { catalogAnswersByTarget.removeAll() }
-      catalogAnswersByTarget[call.target] = answer
-    }
+    if catalogAnswersByTarget.count >= Self.catalogAnswersKept { catalogAnswersByTarget.removeAll() }
+    catalogAnswersByTarget[call.target] = answer
     return answer
   }
 

@@ -202,6 +202,21 @@ struct CatalogEndpointTests {
     #expect(await sandbox.receivedCount(.get, "/open/numbers/groups") == 5)
   }
 
+  /// A catalog answer is kept for the next time only for a short query, so a stream of long ones, each a little
+  /// different, holds no memory.
+  @Test func onlyShortQueriesHaveTheirAnswersKept() async throws {
+    let sandbox = try Sandbox(configuration: .testing())
+    let client = NumbersClient(transport: sandbox.inProcessTransport(), apiKey: APIKey(testKey), settings: .testing)
+    _ = try await client.regions(country: "US")
+    _ = try await client.regions(country: "US")
+    #expect(await sandbox.keptCatalogAnswers == 2, "one answer, found by its query and by its text")
+    for index in 0..<20 {
+      let long = String(repeating: "x", count: 600) + String(index)
+      _ = try await client.groups(.init(country: "GB", cityNameOrPrefix: long))
+    }
+    #expect(await sandbox.keptCatalogAnswers == 2)
+  }
+
   @Test func theCatalogIsTheSameForTheSameSeed() async throws {
     let first = try Sandbox(configuration: .testing())
     let second = try Sandbox(configuration: .testing())
