@@ -256,6 +256,10 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     case .head(let head):
       unanswered += 1
       newestIsArriving = true
+      if head.method == .connect {
+        refuse(context, .badRequest, "CONNECT asks for a tunnel, and this server is not a proxy")
+        return
+      }
       // Most requests declare no body: their end comes with their head, and they need no timer.
       if head.declaresBody {
         let limit = bodyLimit
@@ -370,17 +374,24 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
 /// Answers a request the server gives up on with the API's error envelope, then closes its connection: the rest of
 /// the request is not read, so the connection cannot carry another.
+///
+/// The answer is written as bytes below the HTTP encoder, which would send the answer to a CONNECT without its
+/// body (and without a length, so the client would wait for the connection to end).
 private func answerAndClose(_ context: ChannelHandlerContext, status: HTTPResponse.Status, message: String) {
   let envelope = APIResponse(status: status, json: ErrorEnvelope.json(message: message))
   var fields = envelope.head.headerFields
   fields[.contentLength] = String(envelope.body.count)
   fields[.connection] = "close"
   SandboxIdentification.mark(&fields)
-  let head = HTTPResponsePart.head(HTTPResponse(status: status, headerFields: fields))
-  context.write(NIOAny(head), promise: nil)
-  context.write(NIOAny(HTTPResponsePart.body(ByteBuffer(bytes: envelope.body))), promise: nil)
+  var head = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n"
+  for field in fields { head += "\(field.name.rawName): \(field.value)\r\n" }
+  var bytes = ByteBuffer(string: head + "\r\n")
+  bytes.writeBytes(envelope.body)
   let channel = context.channel
-  context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+  guard let socketSide = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else {
+    return channel.close(promise: nil)
+  }
+  socketSide.writeAndFlush(NIOAny(bytes)).whenComplete { _ in channel.close(promise: nil) }
 }
 
 /// Closes the connection of a client that leaves its answers unread: when the answers waiting to be sent stay

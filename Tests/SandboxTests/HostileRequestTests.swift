@@ -112,6 +112,18 @@ import Testing
     }
   }
 
+  /// A proxy's request: answered at once, in the envelope, rather than left without a length (the HTTP encoder
+  /// drops the body of any answer to CONNECT), which kept the client waiting for the connection to end.
+  @Test func aConnectRequestIsRefusedInTheEnvelopeAndItsConnectionCloses() async throws {
+    try await served { port in
+      let connection = try RawHTTPConnection(port: port)
+      connection.send(Array("CONNECT api.p.2chat.io:443 HTTP/1.1\r\nHost: api.p.2chat.io:443\r\n\r\n".utf8))
+      let message = expectEnvelope(connection.answer(), status: 400, "CONNECT")
+      #expect(message.contains("CONNECT"), "\(message)")
+      #expect(connection.isClosedByServer())
+    }
+  }
+
   @Test func aBodyThatComesTooSlowlyGets408AndTheConnectionCloses() async throws {
     try await served(timeouts: .init(idle: .seconds(60), body: .seconds(2))) { port in
       let connection = try RawHTTPConnection(port: port, timeout: 20)
