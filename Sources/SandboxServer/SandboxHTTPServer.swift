@@ -56,7 +56,8 @@ public enum SandboxHTTPServer {
             responder: responder,
             configuration: .init(
               additionalChannelHandlers: [
-                RequestGuard(bodyLimit: timeouts.body), UnreadAnswersCutoff(limit: timeouts.unreadAnswers),
+                RequestGuard(bodyLimit: timeouts.body, log: log),
+                UnreadAnswersCutoff(limit: timeouts.unreadAnswers),
               ],
               idleTimeout: .init(timeouts.idle))))
       },
@@ -167,11 +168,8 @@ struct SandboxResponder: HTTPResponder {
     }
   }
 
-  /// The request log's line: when, what was asked, how it ended, and how long it took.
   static func logLine(_ request: Request, _ ending: String, since started: ContinuousClock.Instant) -> String {
-    let elapsed = String(format: "%.1f ms", Double(started.duration(to: .now) / .microseconds(1)) / 1000)
-    let target = "\(request.head.method.rawValue) \(request.head.path ?? "/")"
-    return "\(Date().formatted(.iso8601)) \(target) \(ending) \(elapsed)"
+    requestLogLine(request.head, ending, since: started)
   }
 
   func respond(to request: Request, context: SandboxRequestContext) async throws -> Response {
@@ -190,7 +188,10 @@ struct SandboxResponder: HTTPResponder {
       switch await Self.body(of: request, on: context.channel) {
       case .arrived(let body): outcome = await sandbox.handle(APIRequest(head: request.head, body: body))
       case .refused(let refusal): outcome = .respond(refusal)
-      case .gone: outcome = .dropConnection
+      case .gone:
+        // Refused by `RequestGuard`, or the client went; the guard logged which. Nothing more is written.
+        try? await context.channel.close()
+        throw ConnectionDropped()
       }
     }
     switch outcome {
@@ -217,6 +218,18 @@ extension HTTPRequest {
   }
 }
 
+/// The request log's line: when, what was asked (if the request could be read), how it ended, and how long it
+/// took.
+func requestLogLine(_ head: HTTPRequest?, _ ending: String, since started: ContinuousClock.Instant) -> String {
+  let elapsed = String(format: "%.1f ms", Double(started.duration(to: .now) / .microseconds(1)) / 1000)
+  let target =
+    head.map { head in
+      // A CONNECT names a host and a port rather than a path.
+      "\(head.method.rawValue) \((head.method == .connect ? head.authority : head.path) ?? "/")"
+    } ?? "(not a request this server can read)"
+  return "\(Date().formatted(.iso8601)) \(target) \(ending) \(elapsed)"
+}
+
 /// Guards the requests of one connection on their way to the responder, and answers for them what the responder
 /// never sees, in the API's error envelope, closing the connection after it:
 /// - a request the HTTP parser cannot read (a malformed request line, a header or URI past the limits): 400;
@@ -235,6 +248,10 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
   typealias OutboundOut = HTTPResponsePart
 
   private let bodyLimit: Duration
+  private let log: (@Sendable (String) -> Void)?
+  /// The newest request's head and when it came, kept while it arrives when there is a log, to log its refusal.
+  private var arriving: (head: HTTPRequest, since: ContinuousClock.Instant)?
+  private let connectionStarted = ContinuousClock.now
   /// Requests whose heads were passed on and whose answers have not all been written; the newest may still be
   /// arriving.
   private var unanswered = 0
@@ -246,8 +263,9 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
   /// The refusal waiting for the answers of the requests before it.
   private var refusal: (status: HTTPResponse.Status, message: String)?
 
-  init(bodyLimit: Duration) {
+  init(bodyLimit: Duration, log: (@Sendable (String) -> Void)?) {
     self.bodyLimit = bodyLimit
+    self.log = log
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -256,6 +274,7 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     case .head(let head):
       unanswered += 1
       newestIsArriving = true
+      if log != nil { arriving = (head, .now) }
       if head.method == .connect {
         refuse(context, .badRequest, "CONNECT asks for a tunnel, and this server is not a proxy")
         return
@@ -271,6 +290,7 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     case .body: break
     case .end:
       newestIsArriving = false
+      arriving = nil
       stopTimer()
     }
     context.fireChannelRead(data)
@@ -334,6 +354,8 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     guard !ending else { return }
     ending = true
     stopTimer()
+    let refused = newestIsArriving ? arriving : nil
+    log?(requestLogLine(refused?.head, "\(status.code)", since: refused?.since ?? connectionStarted))
     if newestIsArriving {
       newestIsArriving = false
       unanswered -= 1
@@ -359,6 +381,10 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
   func channelInactive(context: ChannelHandlerContext) {
     stopTimer()
+    if newestIsArriving, !ending, let arriving {
+      // The client went in the middle of a request, which is not acted on.
+      log?(requestLogLine(arriving.head, "dropped", since: arriving.since))
+    }
     context.fireChannelInactive()
   }
 

@@ -39,11 +39,12 @@ extension ClientSettings {
 
 /// Serves `sandbox` over HTTP on an ephemeral loopback port for the duration of `body`.
 func withServer<T: Sendable>(
-  _ sandbox: Sandbox, timeouts: SandboxHTTPServer.Timeouts = .standard, _ body: @Sendable (Int) async throws -> T
+  _ sandbox: Sandbox, timeouts: SandboxHTTPServer.Timeouts = .standard, log: (@Sendable (String) -> Void)? = nil,
+  _ body: @Sendable (Int) async throws -> T
 ) async throws -> T {
   let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
   let app = SandboxHTTPServer.application(
-    sandbox: sandbox, host: "127.0.0.1", port: 0, log: nil, timeouts: timeouts
+    sandbox: sandbox, host: "127.0.0.1", port: 0, log: log, timeouts: timeouts
   ) { port in
     continuation.yield(port)
   }

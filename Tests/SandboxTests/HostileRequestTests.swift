@@ -3,6 +3,7 @@ import HTTPTypes
 import NumbersContract
 import Sandbox
 import SandboxServer
+import Synchronization
 import TestSupport
 import Testing
 
@@ -13,9 +14,9 @@ import Testing
   /// Runs `body`, whose socket calls block, with the port of a served sandbox.
   private func served(
     _ sandbox: Sandbox? = nil, timeouts: SandboxHTTPServer.Timeouts = .standard,
-    _ body: @escaping @Sendable (Int) throws -> Void
+    log: (@Sendable (String) -> Void)? = nil, _ body: @escaping @Sendable (Int) throws -> Void
   ) async throws {
-    try await withServer(try sandbox ?? Sandbox(configuration: .testing()), timeouts: timeouts) { port in
+    try await withServer(try sandbox ?? Sandbox(configuration: .testing()), timeouts: timeouts, log: log) { port in
       try await onOwnThread { try body(port) }
     }
   }
@@ -122,6 +123,49 @@ import Testing
       #expect(message.contains("CONNECT"), "\(message)")
       #expect(connection.isClosedByServer())
     }
+  }
+
+  /// What the HTTP layer refuses is in the request log, once each, as it was answered: a client that resets the
+  /// connection in the middle of a body has its request refused (and not acted on) like one that stops sending.
+  @Test func refusalsAndRequestsLeftByTheirClientsAreLogged() async throws {
+    let lines = Mutex<[String]>([])
+    try await served(
+      timeouts: .init(idle: .seconds(60), body: .seconds(1)), log: { line in lines.withLock { $0.append(line) } }
+    ) {
+      port in
+      let reservation =
+        "POST /open/numbers/reservations HTTP/1.1\r\nHost: x\r\nX-User-API-Key: \(testKey)\r\n"
+        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+      let slow = try RawHTTPConnection(port: port, timeout: 20)
+      slow.send(Array(reservation.utf8))
+      expectEnvelope(slow.answer(), status: 408, "a slow body")
+      let garbage = try RawHTTPConnection(port: port)
+      garbage.send(Array("GARBAGE\r\n\r\n".utf8))
+      expectEnvelope(garbage.answer(), status: 400, "garbage")
+      let proxy = try RawHTTPConnection(port: port)
+      proxy.send(Array("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n".utf8))
+      expectEnvelope(proxy.answer(), status: 400, "CONNECT")
+      do {
+        let leaving = try RawHTTPConnection(port: port)
+        leaving.send(Array(reservation.replacingOccurrences(of: "reservations", with: "purchase").utf8))
+        leaving.resetWhenClosed()
+      }
+      let cutShort = try RawHTTPConnection(port: port)
+      cutShort.send(Array(reservation.replacingOccurrences(of: "POST", with: "DELETE").utf8))
+      cutShort.finishSending()
+      expectEnvelope(cutShort.answer(), status: 400, "a body cut short")
+      // The logging of the one that left runs when its connection ends, a moment after.
+      for _ in 0..<50 where !lines.withLock({ $0.contains { $0.contains("/purchase") } }) {
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+    let logged = lines.withLock { $0 }.map { $0.split(separator: " ").dropFirst().dropLast(2).joined(separator: " ") }
+    #expect(
+      Set(logged) == [
+        "POST /open/numbers/reservations 408", "(not a request this server can read) 400",
+        "CONNECT example.com:443 400", "POST /open/numbers/purchase 400", "DELETE /open/numbers/reservations 400",
+      ], "\(lines.withLock { $0 })")
+    #expect(logged.count == 5, "\(lines.withLock { $0 })")
   }
 
   @Test func aBodyThatComesTooSlowlyGets408AndTheConnectionCloses() async throws {

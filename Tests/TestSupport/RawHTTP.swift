@@ -63,6 +63,13 @@ public final class RawHTTPConnection {
     shutdown(descriptor, Int32(SHUT_WR))
   }
 
+  /// Makes the connection's end, when this is released, a reset rather than an orderly close: a client that
+  /// vanishes.
+  public func resetWhenClosed() {
+    var lingerNot = linger(l_onoff: 1, l_linger: 0)
+    setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &lingerNot, socklen_t(MemoryLayout<linger>.size))
+  }
+
   /// A GET with the given headers, kept alive.
   public func get(_ target: String, headers: [String: String] = [:]) -> Bool {
     let lines = headers.map { "\($0.key): \($0.value)\r\n" }.joined()
