@@ -127,15 +127,15 @@ struct SandboxResponder: HTTPResponder {
     return APIResponse(status: .methodNotAllowed, json: ErrorEnvelope.json(message: message), headerFields: fields)
   }
 
-  static let openAPIDescriptionBytes = ByteBuffer(bytes: openAPIDescription.body)
-
-  /// The contract's description, made once: it never changes while the server runs.
-  static let openAPIDescription: APIResponse = {
+  /// The contract's description, made once, marked as every answer is: it never changes while the server runs.
+  /// Its bytes are shared by every answer rather than copied into each.
+  static let openAPIDescription: (headers: HTTPFields, body: ByteBuffer) = {
     var fields = HTTPFields()
     fields[.contentType] = "application/yaml"
+    SandboxIdentification.mark(&fields)
     // The sandbox first, so that a tool trying requests from the document never reaches the live API by default.
     let yaml = OpenAPIDescription.yaml(servers: [.sameOrigin, .live])
-    return APIResponse(head: HTTPResponse(status: .ok, headerFields: fields), body: Array(yaml.utf8))
+    return (fields, ByteBuffer(string: yaml))
   }()
 
   enum Body {
@@ -177,11 +177,10 @@ struct SandboxResponder: HTTPResponder {
     let outcome: ServerOutcome
     let path = request.head.path.map { String(Substring($0.utf8.prefix { $0 != UInt8(ascii: "?") })) }
     if path == OpenAPIDescription.path, [.get, .head].contains(request.head.method) {
-      // The description is public: no key. Its bytes are shared by every answer rather than copied into each.
-      log?(Self.logLine(request, "\(Self.openAPIDescription.head.status.code)", since: started))
-      var headers = Self.openAPIDescription.head.headerFields
-      SandboxIdentification.mark(&headers)
-      return Response(status: .ok, headers: headers, body: .init(byteBuffer: Self.openAPIDescriptionBytes))
+      // The description is public: no key.
+      log?(Self.logLine(request, "200", since: started))
+      let description = Self.openAPIDescription
+      return Response(status: .ok, headers: description.headers, body: .init(byteBuffer: description.body))
     } else if path == OpenAPIDescription.path {
       outcome = .respond(Self.descriptionIsReadOnly(request))
     } else {
