@@ -170,17 +170,13 @@ struct SandboxResponder: HTTPResponder {
     }
   }
 
-  static func logLine(_ request: Request, _ ending: String, since started: ContinuousClock.Instant) -> String {
-    requestLogLine(request.head, ending, since: started)
-  }
-
   func respond(to request: Request, context: SandboxRequestContext) async throws -> Response {
     let started = ContinuousClock.now
     let outcome: ServerOutcome
     let path = request.head.path.map { String(Substring($0.utf8.prefix { $0 != UInt8(ascii: "?") })) }
     if path == OpenAPIDescription.path, [.get, .head].contains(request.head.method) {
       // The description is public: no key.
-      log?(Self.logLine(request, "200", since: started))
+      log?(requestLogLine(request.head, "200", since: started))
       let description = Self.openAPIDescription
       return Response(status: .ok, headers: description.headers, body: .init(byteBuffer: description.body))
     } else if path == OpenAPIDescription.path {
@@ -197,14 +193,14 @@ struct SandboxResponder: HTTPResponder {
     }
     switch outcome {
     case .respond(let response):
-      log?(Self.logLine(request, "\(response.head.status.code)", since: started))
+      log?(requestLogLine(request.head, "\(response.head.status.code)", since: started))
       // Every answer says it comes from the sandbox: only then does 2cs call the server `local`.
       var headers = response.head.headerFields
       SandboxIdentification.mark(&headers)
       return Response(
         status: response.head.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
     case .dropConnection:
-      log?(Self.logLine(request, "dropped", since: started))
+      log?(requestLogLine(request.head, "dropped", since: started))
       try? await context.channel.close()
       throw ConnectionDropped()
     }
