@@ -46,8 +46,8 @@ public struct Endpoint: Sendable, Hashable {
     /// The path, with `{uuid}` standing for the id of a path that carries one.
     public var pathTemplate: String { Self.paths[self]?.template ?? composedPath }
 
-    /// Each route's path and the part before its id, put together once: every request the client sends and
-    /// every one the sandbox routes looks them up.
+    /// Each route's path and the part before its id, put together once: every request the client sends looks
+    /// them up, and `resolve` walks them for every request the sandbox routes.
     private static let paths: [Route: Path] = Dictionary(uniqueKeysWithValues: pathTable.map { ($0.route, $0) })
 
     /// The same, in the order of `allCases`, for walking them all without a lookup each.

@@ -221,15 +221,14 @@ public actor Sandbox: APIServer {
     // The values as decoded, each in its own place: joined into one text, a value holding `&did_type=` would
     // read as another parameter and share (or spoil) that query's answer.
     let key = CatalogQuery(path: call.path, values: QueryParameter.allCases.map { call.parameter($0) })
-    let answer: APIResponse
-    if let known = catalogAnswers[key] {
-      answer = known
-    } else {
-      answer = try make()
-      if catalogAnswers.count >= Self.catalogAnswersKept { catalogAnswers.removeAll() }
-      catalogAnswers[key] = answer
+    let answer = try catalogAnswers[key] ?? make()
+    // Every answer kept by its query is also kept by a text, so the texts are never fewer; both are let go
+    // together, so that the texts never keep answers the queries let go.
+    if catalogAnswersByTarget.count >= Self.catalogAnswersKept {
+      catalogAnswers.removeAll()
+      catalogAnswersByTarget.removeAll()
     }
-    if catalogAnswersByTarget.count >= Self.catalogAnswersKept { catalogAnswersByTarget.removeAll() }
+    catalogAnswers[key] = answer
     catalogAnswersByTarget[call.target] = answer
     return answer
   }
