@@ -7,7 +7,7 @@ public import NumbersContract
 /// never sold twice. The embedded mode calls `handle` directly; `2cs sandbox
 /// serve` hosts the same function over HTTP.
 public actor Sandbox: APIServer {
-  public nonisolated let configuration: SandboxConfiguration
+  public let configuration: SandboxConfiguration
   let catalog: Catalog
   var state: SandboxState
   private let store: StateStore

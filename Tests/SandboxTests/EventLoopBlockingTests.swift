@@ -19,7 +19,7 @@ import Testing
     var unanswered = 0
     for _ in 0..<count {
       let connection = try RawHTTPConnection(port: port, timeout: seconds)
-      connection.get(OpenAPIDescription.path)
+      _ = connection.get(OpenAPIDescription.path)
       if connection.answer()?.status != 200 { unanswered += 1 }
     }
     return unanswered

@@ -329,8 +329,7 @@ def serve_runs(args, work, runs, state_file=None):
 
 def bench_serve(args, report, work):
     rate, p99 = serve_runs(args, work, SERVE_RUNS)
-    # With a state file (the default) a connection is served from the shared pool of threads rather than its
-    # event loop, as a write may wait for the file's lock: shown, not checked.
+    # With a state file, as `sandbox serve` keeps by default: shown, not checked.
     file_rate, file_p99 = serve_runs(args, work, 3, state_file=os.path.join(work, "serve-state.json"))
     report.section("`2cs sandbox serve`: GET /open/numbers/groups?country=GB", [
         "| figure | median | min | max |", "|---|---|---|---|", row("requests per second", "", rate),
@@ -338,8 +337,7 @@ def bench_serve(args, report, work):
         row("with a state file: p99 latency", "ms", file_p99), "",
         f"{SERVE_RUNS} runs of `wrk -t2 -c32 -d8s --latency` on loopback, each against a fresh"
         " `2cs sandbox serve --memory` after 2 s of the same load to warm it; then 3 runs with `--state FILE`"
-        " (the default keeps one), whose connections are served from the shared pool of threads, not their event"
-        " loops, as a write may wait for the file's lock."])
+        " (by default the server keeps one)."])
     report.check("sandbox serve ≥ 20 000 requests/s", f"{rate['median']:.0f}", rate["median"] >= 20000)
     report.check("sandbox serve p99 < 5 ms", f"{p99['median']:.2f} ms", p99["median"] < 5)
 
