@@ -37,7 +37,7 @@ import Testing
       let (reserved, unanswered) = try await withServer(sandbox) { port in
         try await onOwnThread { () throws -> (Int?, Int) in
           let reader = try RawHTTPConnection(port: port, timeout: 10)
-          reader.get("/open/numbers/groups?country=US", headers: Self.key)
+          _ = reader.get("/open/numbers/groups?country=US", headers: Self.key)
           let listing = try JSONValue(parsing: Array((reader.answer()?.body ?? "").utf8))
           let groups = listing.objectValue?["data"]?.objectValue?["groups"]?.arrayValue
           guard let group = groups?.first?.objectValue?["id"]?.stringValue else { throw TestFailure("no group") }
