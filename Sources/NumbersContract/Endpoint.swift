@@ -44,23 +44,27 @@ public struct Endpoint: Sendable, Hashable {
     }
 
     /// The path, with `{uuid}` standing for the id of a path that carries one.
-    public var pathTemplate: String { Self.paths[self]?.template ?? composedPath }
+    public var pathTemplate: String { path.template }
 
-    /// Each route's path and the part before its id, put together once: every request the client sends looks
-    /// them up, and `resolve` walks them for every request the sandbox routes.
-    private static let paths: [Route: Path] = Dictionary(uniqueKeysWithValues: pathTable.map { ($0.route, $0) })
+    /// The path before the id, for a route whose path ends with one.
+    public var pathBeforeID: String? { path.beforeID }
 
-    /// The same, in the order of `allCases`, for walking them all without a lookup each.
-    fileprivate static let pathTable: [Path] = allCases.map { route in
-      let template = route.composedPath
-      let beforeID = template.hasSuffix(uuidPlaceholder) ? String(template.dropLast(uuidPlaceholder.count)) : nil
-      return Path(route: route, template: template, beforeID: beforeID)
-    }
+    /// This route's path, put together once: every request the client sends looks it up.
+    private var path: Path { Self.pathTable.first { $0.route == self } ?? Path(self) }
+
+    /// Every route's path, for `resolve`, which walks them for every request the sandbox routes.
+    fileprivate static let pathTable: [Path] = allCases.map(Path.init)
 
     fileprivate struct Path {
       var route: Route
       var template: String
       var beforeID: String?
+
+      init(_ route: Route) {
+        self.route = route
+        template = route.composedPath
+        beforeID = template.hasSuffix(uuidPlaceholder) ? String(template.dropLast(uuidPlaceholder.count)) : nil
+      }
     }
 
     private var composedPath: String {
@@ -86,9 +90,6 @@ public struct Endpoint: Sendable, Hashable {
     private static let numbers = "/open/numbers"
     private static let reservations = numbers + "/reservations"
     private static let virtualNumbers = "/open/voip/virtual-numbers"
-
-    /// The path before the id, for a route whose path ends with one.
-    public var pathBeforeID: String? { Self.paths[self]?.beforeID }
 
     /// Whether a call may change the account; such a call is sent once, never retried.
     public var isWrite: Bool { method != .get }

@@ -150,11 +150,14 @@ public actor Sandbox: APIServer {
   /// A header's value, its lines joined as `HTTPFields`' subscript joins them, without that subscript's generic
   /// joining, which took more instructions than the rest of the key check.
   private static func value(of name: HTTPField.Name, in fields: HTTPFields) -> String? {
-    var value: String?
+    // Repeated lines joined once at the end, not one join a line (which copied what was joined so far each time).
+    var first: String?
+    var others: [String] = []
     for field in fields where field.name == name {
-      value = value.map { "\($0), \(field.value)" } ?? field.value
+      if first == nil { first = field.value } else { others.append(field.value) }
     }
-    return value
+    guard let first, !others.isEmpty else { return first }
+    return ([first] + others).joined(separator: ", ")
   }
 
   /// A body must be JSON and say so, as the API's are: one sent as text or a form is refused, not guessed at.

@@ -197,6 +197,21 @@ struct FlowEndpointTests {
     }
   }
 
+  /// The key header is read as HTTP reads a repeated field, its lines joined with a comma: a key sent on two lines
+  /// is no key, even when each line is one.
+  @Test(arguments: Via.allCases, [1, 2, 3])
+  func theKeyIsReadFromItsLinesJoined(via: Via, lines: Int) async throws {
+    let sandbox = try Sandbox(configuration: .testing())
+    var fields = HTTPFields()
+    for _ in 0..<lines { fields.append(HTTPField(name: HTTPField.Name(Authentication.headerName)!, value: testKey)) }
+    let head = HTTPRequest(
+      method: .get, scheme: nil, authority: nil, path: "/open/numbers/did-types", headerFields: fields)
+    let answer = try await withTransport(via, sandbox) { transport in
+      try await transport.send(APIRequest(head: head, body: []), timeout: .seconds(5))
+    }
+    #expect(answer.head.status.code == (lines == 1 ? 200 : 401))
+  }
+
   @Test(arguments: Via.allCases)
   func overTheRateLimitAnswers429WithRetryAfter(via: Via) async throws {
     var configuration = SandboxConfiguration.testing()

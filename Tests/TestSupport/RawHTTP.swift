@@ -70,7 +70,8 @@ public final class RawHTTPConnection {
     setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &lingerNot, socklen_t(MemoryLayout<linger>.size))
   }
 
-  /// A GET with the given headers, kept alive.
+  /// A GET with the given headers, kept alive; whether it was all sent (a send that failed shows as no answer).
+  @discardableResult
   public func get(_ target: String, headers: [String: String] = [:]) -> Bool {
     let lines = headers.map { "\($0.key): \($0.value)\r\n" }.joined()
     return send(Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(lines)\r\n".utf8))
