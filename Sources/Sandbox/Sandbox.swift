@@ -7,7 +7,7 @@ public import NumbersContract
 /// never sold twice. The embedded mode calls `handle` directly; `2cs sandbox
 /// serve` hosts the same function over HTTP.
 public actor Sandbox: APIServer {
-  public let configuration: SandboxConfiguration
+  public nonisolated let configuration: SandboxConfiguration
   let catalog: Catalog
   var state: SandboxState
   private let store: StateStore

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -49,16 +50,57 @@ public enum SandboxHTTPServer {
     let logger = Logger(label: "2cs-sandbox") { _ in SwiftLogNoOpLogHandler() }
     return Application(
       responder: SandboxResponder(sandbox: sandbox, log: log),
-      server: .http1(
-        configuration: .init(
-          additionalChannelHandlers: [
-            RequestGuard(bodyLimit: timeouts.body, log: log), UnreadAnswersCutoff(limit: timeouts.unreadAnswers),
-          ],
-          idleTimeout: .init(timeouts.idle))),
+      server: HTTPServerBuilder { [inMemory = sandbox.configuration.stateFile == nil] responder in
+        let connection = HTTP1Channel(
+          responder: responder,
+          configuration: .init(
+            additionalChannelHandlers: [
+              RequestGuard(bodyLimit: timeouts.body, log: log), UnreadAnswersCutoff(limit: timeouts.unreadAnswers),
+            ],
+            idleTimeout: .init(timeouts.idle)))
+        // Nothing may block an event loop: a sandbox with a state file waits for the file's lock to write (another
+        // process may hold it), so its connections are served from the shared pool of threads.
+        return inMemory ? OnItsEventLoop(connection) : connection
+      },
       configuration: .init(address: .hostname(host, port: port), serverName: "2cs-sandbox"),
       onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
       logger: logger
     )
+  }
+}
+
+/// Runs each connection's task on the event loop its socket is served by, rather than on the shared pool of
+/// threads: a request and its answer then cross no thread between the socket and the responder. Only for work
+/// that never blocks, as the loop's other connections wait meanwhile.
+struct OnItsEventLoop<Connection: ServerChildChannel>: ServerChildChannel {
+  let connection: Connection
+
+  init(_ connection: Connection) {
+    self.connection = connection
+  }
+
+  func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection.Value> {
+    connection.setup(channel: channel, logger: logger)
+  }
+
+  func handle(value: Connection.Value, logger: Logger) async {
+    await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
+      await connection.handle(value: value, logger: logger)
+    }
+  }
+}
+
+/// An event loop as the executor of the tasks that prefer it.
+final class EventLoopTaskExecutor: TaskExecutor {
+  let eventLoop: any EventLoop
+
+  init(_ eventLoop: any EventLoop) {
+    self.eventLoop = eventLoop
+  }
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
   }
 }
 
