@@ -276,10 +276,6 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         refuse(context, .badRequest, "CONNECT asks for a tunnel, and this server is not a proxy")
         return
       }
-      if unanswered > Self.mostTakenIn {
-        refuse(context, .badRequest, "more than \(Self.mostTakenIn) requests were sent without reading their answers")
-        return
-      }
       // Most requests declare no body: their end comes with their head, and they need no timer.
       if head.declaresBody {
         let limit = bodyLimit
@@ -334,11 +330,6 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
   /// Reads no more from the connection while this many requests wait for answers: pipelined requests are not
   /// all taken in at once.
   static let mostWaiting = 16
-
-  /// Once a client stops sending, NIO reads all it sent, whatever the hold above: a client that sent requests for
-  /// seconds without reading their answers, then closed, had them all taken in at once (200 such clients held
-  /// hundreds of megabytes, and the loops stalled for a second). Past this many waiting, the rest are refused.
-  static let mostTakenIn = 256
   private var readHeld = false
 
   func read(context: ChannelHandlerContext) {
