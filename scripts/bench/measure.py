@@ -49,10 +49,7 @@ def hyperfine(commands, runs, warmup, work, shell=True, rounds=5):
         with open(export) as file:
             for (name, _), result in zip(commands, json.load(file)["results"]):
                 times[name] += result["times"]
-    return {
-        name: {"median": statistics.median(values) * 1000, "min": min(values) * 1000, "max": max(values) * 1000}
-        for name, values in times.items()
-    }
+    return {name: figures([value * 1000 for value in values]) for name, values in times.items()}
 
 
 def peak_memory_mib(command, times=3):
@@ -379,10 +376,11 @@ def saturated(url):
     """Requests per second and p99 in ms of wrk's closed loop, after 2 s of the same load: steady state is
     measured, and the first second of a server (its connections accepted, its answer made) is the cold start's
     business."""
-    sh(f"wrk -t2 -c32 -d2s -H 'X-User-API-Key: k' '{url}'")
-    output = sh(f"wrk -t2 -c32 -d8s --latency -H 'X-User-API-Key: k' '{url}'")
-    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", output).groups()
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    wrk(url, 2)
+    run = wrk(url, 8)
+    if run["non2xx"] or run["socket_errors"]:
+        raise RuntimeError(f"{url}: {run['non2xx']} answers not 2xx, {run['socket_errors']} socket errors")
+    return run["rate"], run["p99"]
 
 
 def figures(values):
@@ -421,8 +419,8 @@ def bench_serve(args, report, work):
                      f" | {p99s['median']:.2f} | {p99s['min']:.2f} | {p99s['max']:.2f} |")
     reference_p99 = statistics.median(figure[1] for figure in runs["nginx"])
     report.section("`2cs sandbox serve`: GET /open/numbers/groups?country=GB", lines + [
-        "", f"{SERVE_RUNS} runs of `wrk -t2 -c32 -d8s --latency` on loopback, each after 2 s of the same load to"
-        " warm the server: against a fresh `2cs sandbox serve --memory`, then, in turn, against nginx serving the"
+        "", f"{SERVE_RUNS} runs of `wrk -t2 -c32 -d8s --latency --timeout 5s` on loopback, each after 2 s of the"
+        " same load to warm the server: against a fresh `2cs sandbox serve --memory`, then, in turn, against nginx serving the"
         f" same answer ({len(answer)} bytes) from a file, one worker a core, as a reference for the machine; then 3"
         " runs with `--state FILE` (by default the server keeps one), whose connections are served from the shared"
         " pool of threads rather than their event loops, as a write may wait for the file's lock. wrk's threads and"
@@ -481,7 +479,6 @@ def wrk(url, seconds, connections=32, key=True, script=None, work=None):
 def slowloris(port, count, seconds):
     """Opens `count` connections that send a request head a byte at a time and never finish it; returns how
     many the server had closed after `seconds`."""
-    import socket
     sockets = []
     for _ in range(count):
         connection = socket.create_connection(("127.0.0.1", port))
