@@ -153,7 +153,14 @@ import Testing
       let cutShort = try RawHTTPConnection(port: port)
       cutShort.send(Array(reservation.replacingOccurrences(of: "POST", with: "DELETE").utf8))
       cutShort.finishSending()
-      expectEnvelope(cutShort.answer(), status: 400, "a body cut short")
+      #expect(
+        expectEnvelope(cutShort.answer(), status: 400, "a body cut short") == "the request ended before its body did")
+      let headCutShort = try RawHTTPConnection(port: port)
+      headCutShort.send(Array("GET /open/numbers/did-types HTTP/1.1\r\nHost: x\r\nX-User-".utf8))
+      headCutShort.finishSending()
+      #expect(
+        expectEnvelope(headCutShort.answer(), status: 400, "a head cut short")
+          == "the request ended before its head did")
       // The logging of the one that left runs when its connection ends, a moment after.
       for _ in 0..<50 where !lines.withLock({ $0.contains { $0.contains("/purchase") } }) {
         Thread.sleep(forTimeInterval: 0.1)
@@ -164,8 +171,9 @@ import Testing
       Set(logged) == [
         "POST /open/numbers/reservations 408", "(not a request this server can read) 400",
         "CONNECT example.com:443 400", "POST /open/numbers/purchase 400", "DELETE /open/numbers/reservations 400",
+        "(a request cut short) 400",
       ], "\(lines.withLock { $0 })")
-    #expect(logged.count == 5, "\(lines.withLock { $0 })")
+    #expect(logged.count == 6, "\(lines.withLock { $0 })")
   }
 
   @Test func aBodyThatComesTooSlowlyGets408AndTheConnectionCloses() async throws {
@@ -289,6 +297,39 @@ import Testing
       var answered = 0
       while answered < 300, connection.answer()?.status == 200 { answered += 1 }
       #expect(answered == 300)
+    }
+  }
+
+  @Test func aClientThatSendsAllItsRequestsThenClosesItsSideGetsEveryAnswer() async throws {
+    try await served { port in
+      let connection = try RawHTTPConnection(port: port, timeout: 20, receiveBuffer: 4096)
+      let request = "GET /openapi.yaml HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+      // More than the server takes in while its answers wait, so that most of it is still in the socket, unasked,
+      // when the client closes its side; it is read then, and answered as the answers before it are read.
+      connection.send(Array(String(repeating: request, count: 1000).utf8))
+      connection.finishSending()
+      var answered = 0
+      while answered < 1000, connection.answer()?.status == 200 { answered += 1 }
+      #expect(answered == 1000)
+      #expect(connection.isClosedByServer())
+    }
+  }
+
+  /// Requests of 64 bytes that end exactly where one of the server's reads of a new connection would (it reads 2, 4,
+  /// 8 and 16 KiB buffers in turn), followed at once by the end of the client's side.
+  @Test(arguments: [32, 96, 224, 480]) func requestsEndingWithAReadThenTheClosedSideAreAllAnswered(count: Int)
+    async throws
+  {
+    try await served { port in
+      let connection = try RawHTTPConnection(port: port, timeout: 5)
+      let request = "GET /openapi.yaml HTTP/1.1\r\nHost: 127.0.0.1\r\nX: 0123456789ab\r\n\r\n"
+      #expect(request.utf8.count == 64)
+      connection.send(Array(String(repeating: request, count: count).utf8))
+      connection.finishSending()
+      var answered = 0
+      while answered < count, connection.answer()?.status == 200 { answered += 1 }
+      #expect(answered == count)
+      #expect(connection.isClosedByServer())
     }
   }
 

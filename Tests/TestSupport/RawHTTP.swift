@@ -58,6 +58,27 @@ public final class RawHTTPConnection {
     return true
   }
 
+  /// Sends as much of `bytes` as the connection takes without waiting (until the server's socket and this one's
+  /// are full), and returns how many bytes that was.
+  @discardableResult
+  public func sendWhatFits(_ bytes: [UInt8]) -> Int {
+    var sent = 0
+    while sent < bytes.count {
+      let written = bytes[sent...].withUnsafeBytes {
+        Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+      }
+      guard written > 0 else { break }
+      sent += written
+    }
+    return sent
+  }
+
+  /// Whether something came to read (an answer, or the end) within `seconds`, without reading it.
+  public func waitUntilReadable(seconds: Int32) -> Bool {
+    var readable = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+    return poll(&readable, 1, seconds * 1000) == 1
+  }
+
   /// Says the request is all sent (shuts down the sending side), while answers can still be read.
   public func finishSending() {
     shutdown(descriptor, Int32(SHUT_WR))
