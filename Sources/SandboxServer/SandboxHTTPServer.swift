@@ -58,10 +58,10 @@ public enum SandboxHTTPServer {
               RequestGuard(bodyLimit: timeouts.body, log: log), UnreadAnswersCutoff(limit: timeouts.unreadAnswers),
             ],
             idleTimeout: .init(timeouts.idle)))
-        let readOnDemand = InputReadOnDemand(connection)
+        let guarded = SocketSideHandlers(connection)
         // Nothing may block an event loop: a sandbox with a state file waits for the file's lock to write (another
         // process may hold it), so its connections are served from the shared pool of threads.
-        return inMemory ? OnItsEventLoop(readOnDemand) : readOnDemand
+        return inMemory ? OnItsEventLoop(guarded) : guarded
       },
       configuration: .init(address: .hostname(host, port: port), serverName: "2cs-sandbox"),
       onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
@@ -91,6 +91,28 @@ struct OnItsEventLoop<Connection: ServerChildChannel>: ServerChildChannel {
   }
 }
 
+/// Puts, at the socket's end of each connection's pipeline, the handlers that keep the event loop's own reading and
+/// closing from working against the connection's requests and answers: `UnaskedInputHold` and
+/// `OutputEndedAfterItsWrites`.
+struct SocketSideHandlers<Connection: ServerChildChannel>: ServerChildChannel {
+  let connection: Connection
+
+  init(_ connection: Connection) {
+    self.connection = connection
+  }
+
+  func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection.Value> {
+    channel.eventLoop.makeCompletedFuture {
+      try channel.pipeline.syncOperations.addHandlers(
+        [UnaskedInputHold(), OutputEndedAfterItsWrites()], position: .first)
+    }.flatMap { connection.setup(channel: channel, logger: logger) }
+  }
+
+  func handle(value: Connection.Value, logger: Logger) async {
+    await connection.handle(value: value, logger: logger)
+  }
+}
+
 /// Takes in a connection's input only as it is asked for: a client that sends requests far ahead of reading their
 /// answers has the rest kept as the bytes it sent, not as parsed requests, which take ten times the memory and the
 /// event loop's time to make.
@@ -100,30 +122,11 @@ struct OnItsEventLoop<Connection: ServerChildChannel>: ServerChildChannel {
 /// fails) the loop reads the socket to its end. A client that pipelines requests, reads none of the answers and goes
 /// would otherwise have all it sent parsed at once (100 such clients took the server from 40 to 170 MB, 200 to 280 MB,
 /// and the loops from their other clients).
-struct InputReadOnDemand<Connection: ServerChildChannel>: ServerChildChannel {
-  let connection: Connection
-
-  init(_ connection: Connection) {
-    self.connection = connection
-  }
-
-  func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection.Value> {
-    channel.eventLoop.makeCompletedFuture {
-      try channel.pipeline.syncOperations.addHandler(UnaskedInputHold(), position: .first)
-    }.flatMap { connection.setup(channel: channel, logger: logger) }
-  }
-
-  func handle(value: Connection.Value, logger: Logger) async {
-    await connection.handle(value: value, logger: logger)
-  }
-}
-
-/// Holds the bytes read from the socket that no read asked for, and passes them on one buffer per read asked, as the
-/// socket would have given them; the end of the client's side waits behind them. Input that was asked for passes
-/// straight through.
 ///
-/// What is held is at most what the socket held: the buffers after the first of one read, or all that was left in
-/// it when the connection ended. It goes with the connection if it is never asked for.
+/// So the bytes no read asked for are held, and passed on one buffer per read asked, as the socket would have given
+/// them; the end of the client's side waits behind them. Input that was asked for passes straight through. What is
+/// held is at most what the socket held: the buffers after the first of one read, or all that was left in it when
+/// the connection ended. It goes with the connection if it is never asked for.
 ///
 /// A read asked for while a buffer is being passed on gets the next held buffer at once, within the first one's
 /// parsing; no handler of this pipeline asks for a read from within one.
@@ -184,6 +187,29 @@ final class UnaskedInputHold: ChannelDuplexHandler {
     let channel = context.channel
     context.eventLoop.assumeIsolated().execute {
       if channel.isActive { channel.read() }
+    }
+  }
+}
+
+/// Ends a connection's output only once what was written before is sent.
+///
+/// The connection ends its output after its last answer, once the client has ended its side. The channel takes that
+/// for the end of the whole connection, as its input is closed too, and drops the writes not yet sent: a client that
+/// reads slowly would miss its last answers (the answer of a purchase made, for one). The wait is bounded by the
+/// connection's idle time, which runs from its last answer.
+final class OutputEndedAfterItsWrites: ChannelOutboundHandler {
+  typealias OutboundIn = ByteBuffer
+  typealias OutboundOut = ByteBuffer
+
+  func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+    guard mode == .output else { return context.close(mode: mode, promise: promise) }
+    // Writes are sent in order: an empty one is done once all before it are.
+    context.writeAndFlush(wrapOutboundOut(ByteBuffer())).assumeIsolated().whenComplete { written in
+      switch written {
+      case .success: context.close(mode: .output, promise: promise)
+      // The connection ended first: nothing is left to end.
+      case .failure(let error): promise?.fail(error)
+      }
     }
   }
 }

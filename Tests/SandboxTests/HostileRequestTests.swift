@@ -333,6 +333,34 @@ import Testing
     }
   }
 
+  /// The server ends its side after its last answer once the client has ended its own, and not before that answer
+  /// is sent (a purchase made, its answer dropped).
+  @Test func everyAnswerIsSentBeforeTheServerEndsItsSide() async throws {
+    try await served { port in
+      let request = Array("GET /openapi.yaml HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+      let single = try RawHTTPConnection(port: port, timeout: 20)
+      single.send(request)
+      single.finishSending()
+      let answerSize = single.bytesUntilClosed()
+      // Answers a client does not read yet fill its socket and the server's (some 4 MB with Linux's defaults); then
+      // the server keeps the rest. For some of these counts, it has written its last answer, and keeps part of it,
+      // when it ends its side.
+      let counts = Array((3_300_000 / answerSize)...(4_600_000 / answerSize))
+      let clients = try counts.map { count in
+        let client = try RawHTTPConnection(port: port, timeout: 20)
+        client.send(Array([[UInt8]](repeating: request, count: count).joined()))
+        client.finishSending()
+        return client
+      }
+      // Time for the server to write what its sockets take, while the clients read nothing.
+      Thread.sleep(forTimeInterval: 1)
+      for (count, client) in zip(counts, clients) {
+        let received = client.bytesUntilClosed()
+        #expect(received == count * answerSize, "\(count) answers: \(received) bytes of \(count * answerSize)")
+      }
+    }
+  }
+
   @Test func aSlowBodyBehindAnAnsweredRequestIsRefusedAfterThatAnswer() async throws {
     try await served(timeouts: .init(idle: .seconds(60), body: .seconds(1))) { port in
       let connection = try RawHTTPConnection(port: port, timeout: 20)

@@ -120,6 +120,18 @@ public final class RawHTTPConnection {
     return Answer(status: status, headers: headers, body: body)
   }
 
+  /// Reads to the end of the connection, and returns how many bytes came (those of a read that timed out included).
+  public func bytesUntilClosed() -> Int {
+    var count = buffered.count
+    buffered = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let read = recv(descriptor, &chunk, chunk.count, 0)
+      guard read > 0 else { return count }
+      count += read
+    }
+  }
+
   /// Whether the server closed the connection (reading gives end of file) within the read time-out.
   public func isClosedByServer() -> Bool {
     while true {
