@@ -8,6 +8,7 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NumbersContract
 public import Sandbox
+import ServiceLifecycle
 
 /// Hosts a `Sandbox` over HTTP with Hummingbird: the same handler the embedded mode calls directly, and the
 /// contract's OpenAPI description at `/openapi.yaml`.
@@ -70,6 +71,22 @@ public enum SandboxHTTPServer {
   }
 }
 
+extension SandboxHTTPServer {
+  /// How long the connections still open at SIGINT or SIGTERM have to finish their requests before they are closed:
+  /// a client that reads no answers, or sends a body slowly, would otherwise keep the server up until its time-out.
+  public static let shutdownGrace = Duration.seconds(2)
+
+  /// Serves until SIGINT or SIGTERM, then stops taking connections, lets those open finish their requests for
+  /// `grace`, and closes the rest.
+  public static func run(_ application: some ApplicationProtocol, grace: Duration = shutdownGrace) async throws {
+    var configuration = ServiceGroupConfiguration(
+      services: [application], gracefulShutdownSignals: [.sigterm, .sigint],
+      logger: Logger(label: "2cs-sandbox") { _ in SwiftLogNoOpLogHandler() })
+    configuration.maximumGracefulShutdownDuration = grace
+    try await ServiceGroup(configuration: configuration).run()
+  }
+}
+
 /// Runs each connection's task on the event loop its socket is served by, rather than on the shared pool of
 /// threads: a request and its answer then cross no thread between the socket and the responder. Only for work
 /// that never blocks, as the loop's other connections wait meanwhile.
@@ -108,8 +125,14 @@ struct SocketSideHandlers<Connection: ServerChildChannel>: ServerChildChannel {
     }.flatMap { connection.setup(channel: channel, logger: logger) }
   }
 
+  /// Serves the connection until it ends, or until the server gives up waiting for it (its task is cancelled): then
+  /// the connection is closed, or an answer waiting for a client that reads nothing would hold the server up.
   func handle(value: Connection.Value, logger: Logger) async {
-    await connection.handle(value: value, logger: logger)
+    await withTaskCancellationHandler {
+      await connection.handle(value: value, logger: logger)
+    } onCancel: {
+      value.channel.close(promise: nil)
+    }
   }
 }
 

@@ -24,6 +24,9 @@ struct SandboxCommand: AsyncParsableCommand {
         that is how 2cs knows the server is local and not the live API, whatever its address. \
         GET \(OpenAPIDescription.path) describes the API it serves (OpenAPI 3.1).
 
+        SIGINT (Ctrl-C) or SIGTERM stops it: it takes no new connections, gives those open \
+        \(SandboxHTTPServer.shutdownGrace.components.seconds) seconds to finish their requests, then closes them.
+
         Example:
           2cs sandbox serve --port 8080 --api-key k &
           curl -s -H '\(Authentication.headerName): k' 'http://127.0.0.1:8080\(Endpoint.groups.path)?country=GB'
@@ -98,7 +101,7 @@ struct SandboxCommand: AsyncParsableCommand {
         if let faultNote { printFlushed(faultNote) }
       }
       do {
-        try await app.runService()
+        try await SandboxHTTPServer.run(app)
       } catch {
         throw exitWithMessage("cannot serve on \(host):\(port): \(error)")
       }

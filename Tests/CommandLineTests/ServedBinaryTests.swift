@@ -149,4 +149,25 @@ struct ServedBinaryTests {
       #expect(lost.isEmpty, "acknowledged but lost: \(lost)")
     }
   }
+
+  /// SIGINT or SIGTERM stops the server even while a client holds a connection with answers it does not read: the
+  /// server does not wait for the client's time-out (15 s) to end it.
+  @Test(arguments: [SIGTERM, SIGINT]) func aSignalStopsTheServerWhileAClientReadsNoAnswers(signal: Int32) async throws {
+    let server = try ServedSandbox(arguments: ["--memory"])
+    try await onOwnThread {
+      let client = try RawHTTPConnection(port: server.port, timeout: 20, receiveBuffer: 4096)
+      client.send(Array(String(repeating: "GET /openapi.yaml HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", count: 200).utf8))
+      #expect(client.waitUntilReadable(seconds: 20))
+      Glibc.kill(server.process.processIdentifier, signal)
+      var waits = 0
+      while server.process.isRunning, waits < 100 {
+        Thread.sleep(forTimeInterval: 0.1)
+        waits += 1
+      }
+      #expect(!server.process.isRunning, "still serving 10 s after the signal")
+      if server.process.isRunning { server.kill(signal: SIGKILL) }
+      #expect(server.process.terminationStatus == 0)
+      withExtendedLifetime(client) {}
+    }
+  }
 }
