@@ -110,9 +110,12 @@ struct OnItsEventLoop<Connection: ServerChildChannel>: ServerChildChannel {
 
 /// Puts, at the socket's end of each connection's pipeline, the handlers that keep the event loop's own reading and
 /// closing from working against the connection's requests and answers: `UnaskedInputHold` and
-/// `OutputEndedAfterItsWrites`.
+/// `OutputEndedAfterItsWrites`; and reads a connection's socket a few kilobytes at a time.
 struct SocketSideHandlers<Connection: ServerChildChannel>: ServerChildChannel {
   let connection: Connection
+
+  /// The most one read takes from a connection's socket: a few dozen requests, or a quarter of the largest body.
+  static var largestRead: Int { 4096 }
 
   init(_ connection: Connection) {
     self.connection = connection
@@ -120,6 +123,10 @@ struct SocketSideHandlers<Connection: ServerChildChannel>: ServerChildChannel {
 
   func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection.Value> {
     channel.eventLoop.makeCompletedFuture {
+      // A read's buffer is parsed whole, whatever the connection has room for: 64 KiB of pipelined requests (the
+      // default's largest) made some 1 500 parsed requests waiting at once on each connection.
+      try channel.syncOptions?.setOption(
+        .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: Self.largestRead))
       try channel.pipeline.syncOperations.addHandlers(
         [UnaskedInputHold(), OutputEndedAfterItsWrites()], position: .first)
     }.flatMap { connection.setup(channel: channel, logger: logger) }

@@ -62,4 +62,33 @@ import Testing
         "peak \(peak) MiB from \(peakBefore) MiB, after \(sent / 1024) KiB sent by clients gone")
     }
   }
+
+  @Test func requestsSentAheadByClientsThatStayAreParsedAFewAtATime() async throws {
+    let server = try ServedSandbox(arguments: ["--memory", "--requests-per-minute", "0"])
+    defer { server.kill(signal: SIGTERM) }
+    try await onOwnThread {
+      let probe = try RawHTTPConnection(port: server.port, timeout: 20)
+      probe.get("/open/numbers/did-types", headers: ["X-User-API-Key": "k"])
+      #expect(probe.answer()?.status == 200)
+      let peakBefore = try Self.mebibytes("VmHWM", of: server.process)
+      // 30 clients each send 360 KB of requests with short answers (404), read none, and stay. The server answers
+      // until its sockets are full, reading on as it has room for more requests.
+      let requests = (0..<8_000).map { "GET /none/\($0) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" }.joined()
+      var clients: [RawHTTPConnection] = []
+      for _ in 0..<30 {
+        let client = try RawHTTPConnection(port: server.port, timeout: 20, receiveBuffer: 4096)
+        client.sendWhatFits(Array(requests.utf8))
+        clients.append(client)
+      }
+      #expect(clients.allSatisfy { $0.waitUntilReadable(seconds: 20) })
+      // Time to read and answer: on each connection, up to one read's worth of requests waits parsed.
+      Thread.sleep(forTimeInterval: 8)
+      probe.get("/open/numbers/did-types", headers: ["X-User-API-Key": "k"])
+      #expect(probe.answer()?.status == 200)
+      let peak = try Self.mebibytes("VmHWM", of: server.process)
+      // With reads of up to 64 KiB (some 1 500 requests each), 29 MiB more; with 4 KiB, 3.
+      #expect(peak - peakBefore < 12, "peak \(peak) MiB from \(peakBefore) MiB")
+      withExtendedLifetime(clients) {}
+    }
+  }
 }
