@@ -77,7 +77,8 @@ extension SandboxHTTPServer {
   public static let shutdownGrace = Duration.seconds(2)
 
   /// Serves until SIGINT or SIGTERM, then stops taking connections, lets those open finish their requests for
-  /// `grace`, and closes the rest.
+  /// `grace`, and closes the rest. A write waiting for the state file's lock, which another process may hold, is not
+  /// cut short; a connection closed as it ends may lose the part of its last answer not yet sent.
   public static func run(_ application: some ApplicationProtocol, grace: Duration = shutdownGrace) async throws {
     var configuration = ServiceGroupConfiguration(
       services: [application], gracefulShutdownSignals: [.sigterm, .sigint],

@@ -25,7 +25,9 @@ struct SandboxCommand: AsyncParsableCommand {
         GET \(OpenAPIDescription.path) describes the API it serves (OpenAPI 3.1).
 
         SIGINT (Ctrl-C) or SIGTERM stops it: it takes no new connections, gives those open \
-        \(SandboxHTTPServer.shutdownGrace.components.seconds) seconds to finish their requests, then closes them.
+        \(SandboxHTTPServer.shutdownGrace.components.seconds) seconds to finish their requests, then closes them \
+        (a client that has not read its answers by then may miss the last). It waits longer only for the state \
+        file's lock, if another process holds it, and exits once the state is saved.
 
         Example:
           2cs sandbox serve --port 8080 --api-key k &
