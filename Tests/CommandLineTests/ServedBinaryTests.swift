@@ -159,12 +159,7 @@ struct ServedBinaryTests {
       client.send(Array(String(repeating: "GET /openapi.yaml HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", count: 200).utf8))
       #expect(client.waitUntilReadable(seconds: 20))
       Glibc.kill(server.process.processIdentifier, signal)
-      var waits = 0
-      while server.process.isRunning, waits < 100 {
-        Thread.sleep(forTimeInterval: 0.1)
-        waits += 1
-      }
-      #expect(!server.process.isRunning, "still serving 10 s after the signal")
+      #expect(pollUntil(seconds: 10, every: 100) { !server.process.isRunning }, "still serving 10 s after the signal")
       if server.process.isRunning { server.kill(signal: SIGKILL) }
       #expect(server.process.terminationStatus == 0)
       withExtendedLifetime(client) {}

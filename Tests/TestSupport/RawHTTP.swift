@@ -47,25 +47,22 @@ public final class RawHTTPConnection {
   /// Sends bytes as they are; false when the server closed the connection first.
   @discardableResult
   public func send(_ bytes: [UInt8]) -> Bool {
-    var sent = 0
-    while sent < bytes.count {
-      let written = bytes[sent...].withUnsafeBytes {
-        Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-      }
-      guard written > 0 else { return false }
-      sent += written
-    }
-    return true
+    sendUntilRefused(bytes, flags: 0) == bytes.count
   }
 
   /// Sends as much of `bytes` as the connection takes without waiting (until the server's socket and this one's
   /// are full), and returns how many bytes that was.
   @discardableResult
   public func sendWhatFits(_ bytes: [UInt8]) -> Int {
+    sendUntilRefused(bytes, flags: MSG_DONTWAIT)
+  }
+
+  /// Sends `bytes` until all are sent or a send takes none; how many were sent.
+  private func sendUntilRefused(_ bytes: [UInt8], flags: Int) -> Int {
     var sent = 0
     while sent < bytes.count {
       let written = bytes[sent...].withUnsafeBytes {
-        Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+        Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | flags))
       }
       guard written > 0 else { break }
       sent += written
